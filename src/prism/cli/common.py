@@ -1,0 +1,30 @@
+"""Shared options and consoles for the CLI commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from prism.config import Settings, get_settings
+from prism.store import open_engine
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database", "-d", help="Database URL (default: PRISM_DATABASE_URL, else SQLite in PRISM_HOME)."),
+]
+HomeOption = Annotated[
+    Path | None, typer.Option("--home", help="Home folder for data and settings (default: PRISM_HOME or ~/.prism).")
+]
+
+
+def settings_and_engine(database: str | None, home: Path | None = None) -> tuple[Settings, Engine]:
+    """Return settings (with CLI flags on top) and an engine on the migrated database."""
+    settings = get_settings(database_url=database, home=home)
+    return settings, open_engine(settings.resolved_database_url)

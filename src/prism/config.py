@@ -1,0 +1,70 @@
+"""Settings: packaged defaults < $PRISM_HOME/config.toml < environment (PRISM_*) < CLI flags."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_USER_AGENT = "AI-PRISM/0.1 (+https://github.com/ai-prism; news briefing bot)"
+
+
+def default_home() -> Path:
+    """Return $PRISM_HOME, else ~/.prism."""
+    return Path(os.environ.get("PRISM_HOME") or Path.home() / ".prism").expanduser()
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; each can be set as PRISM_<NAME> or in $PRISM_HOME/config.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="PRISM_", extra="ignore", frozen=True)
+
+    home: Path = Field(default_factory=default_home)
+    database_url: str | None = None
+    timezone: str = "Asia/Seoul"
+    # A news article is rarely above 20k characters; anything past this is a scrape gone wrong.
+    max_body_chars: int = Field(default=200_000, ge=1_000)
+    ingest_batch_size: int = Field(default=500, ge=1)
+    near_duplicate_threshold: float = Field(default=0.9, gt=0.0, le=1.0)
+    http_timeout: float = Field(default=15.0, gt=0)
+    http_max_bytes: int = Field(default=10_000_000, ge=1_000)
+    http_max_redirects: int = Field(default=5, ge=0)
+    user_agent: str = DEFAULT_USER_AGENT
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_home() / "config.toml")
+        return (init_settings, env_settings, toml)
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to SQLite in the home folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'prism.db'}"
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment and config file, with explicit overrides on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,6 @@
+"""Ingest: read files, feeds and pages; normalize; drop exact and link near duplicates; store."""
+
+from prism.ingest.pipeline import ingest
+from prism.ingest.sources import Format
+
+__all__ = ["Format", "ingest"]

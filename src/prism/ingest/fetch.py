@@ -1,0 +1,115 @@
+"""Fetch feeds and pages over HTTP, refusing private addresses (server-side request forgery)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from prism.errors import FetchError
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A fetched document: the final URL after redirects, its content type and its bytes."""
+
+    url: str
+    content_type: str
+    data: bytes
+
+
+def is_public_address(address: str) -> bool:
+    """Return True if an IP address is on the public internet (not private, loopback, link-local…)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_host(url: str) -> None:
+    """Raise FetchError unless every address `url`'s host resolves to is public."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{url}: only http and https URLs can be fetched")
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchError(f"{url}: cannot resolve host {parts.hostname!r} ({exc.strerror})") from None
+    for *_, sockaddr in infos:
+        address = str(sockaddr[0])
+        if not is_public_address(address):
+            raise FetchError(
+                f"{url}: refused, {parts.hostname} resolves to the non-public address {address} "
+                "(pass --allow-private to fetch from private networks)"
+            )
+
+
+class Fetcher:
+    """An HTTP client with timeouts, a size cap, bounded redirects and an address check on every hop."""
+
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        timeout: float,
+        max_bytes: int,
+        max_redirects: int,
+        allow_private: bool = False,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.allow_private = allow_private
+        self._client = httpx.Client(
+            headers={"User-Agent": user_agent, "Accept": "*/*"},
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        """Close the underlying connections."""
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def get(self, url: str) -> Fetched:
+        """Fetch `url`, following at most `max_redirects` redirects; raise FetchError on any problem."""
+        current = url
+        for _ in range(self.max_redirects + 1):
+            if not self.allow_private:
+                check_host(current)
+            try:
+                with self._client.stream("GET", current) as response:
+                    if response.status_code in _REDIRECTS and "location" in response.headers:
+                        current = urljoin(current, response.headers["location"])
+                        continue
+                    if response.status_code >= 400:
+                        raise FetchError(f"{current}: HTTP {response.status_code} {response.reason_phrase}")
+                    data = self._read_capped(response, current)
+                    return Fetched(str(response.url), response.headers.get("content-type", ""), data)
+            except httpx.TimeoutException:
+                raise FetchError(f"{current}: timed out") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
+        raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+
+    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(f"{url}: response is {int(declared):,} bytes; the limit is {self.max_bytes:,}")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(f"{url}: response is larger than the limit of {self.max_bytes:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)

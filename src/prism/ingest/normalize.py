@@ -1,0 +1,222 @@
+"""Normalize raw text, URLs, encodings and dates into the forms the store keeps."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html
+import re
+import unicodedata
+from datetime import UTC, datetime, time, tzinfo
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from prism.errors import RecordError
+
+# Characters that render as nothing or as a plain space; news CMSs leave them everywhere.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\u3000\t\f\v"), " ")
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_TAG = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p(\s[^>]*)?>", re.IGNORECASE)
+
+
+def clean_text(value: str) -> str:
+    """Return `value` as NFC text with entities unescaped and whitespace tidied; paragraphs are kept."""
+    if "&" in value and _ENTITY.search(value):
+        # Twice: feeds often double-escape ("&amp;quot;").
+        value = html.unescape(html.unescape(value))
+    if "<" in value:
+        value = _TAG.sub("\n", value)
+    value = unicodedata.normalize("NFC", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE).translate(_SPACES)
+    lines = [_RUNS_OF_SPACES.sub(" ", line).strip() for line in value.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def clean_line(value: str) -> str:
+    """Return `value` cleaned like `clean_text`, on one line (titles, names)."""
+    return " ".join(clean_text(value).split())
+
+
+def content_hash(title: str, body: str) -> str:
+    """Return the `sha256:`-prefixed hash that identifies an article by its text."""
+    digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
+    return f"sha256:{digest}"
+
+
+# --- URLs -------------------------------------------------------------------------------------------
+
+# Query parameters that only track the reader; removing them never changes the page.
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs")
+_TRACKING_NAMES = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid",
+        "ttclid", "li_fat_id", "_ga", "_gl", "mkt_tok", "spm", "ncid", "cmpid", "ref_src",
+        "rss", "rssfeed", "from_rss", "share", "sns", "_branch_match_id",
+    }
+)  # fmt: skip
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_CHARS = 2000
+
+
+def is_tracking_param(name: str) -> bool:
+    """Return True if a query parameter only tracks the reader."""
+    lowered = name.lower()
+    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Return the canonical form of an http(s) URL; raise RecordError if it is not one.
+
+    Lower-cases scheme and host, drops default ports, fragments and tracking parameters, keeps the rest
+    of the query in its order.
+    """
+    raw = clean_line(url)
+    if len(raw) > MAX_URL_CHARS:
+        raise RecordError(f"url is {len(raw):,} characters; the limit is {MAX_URL_CHARS:,}")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise RecordError(f"url {raw!r} is not valid: {exc}") from None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in _DEFAULT_PORTS or not host:
+        raise RecordError(f"url {raw!r} is not an http(s) URL")
+    try:
+        host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        host = host.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if parts.username:
+        raise RecordError(f"url {raw!r} carries credentials; refusing to store it")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+# --- Encodings --------------------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in any encoding we accept."""
+
+
+def looks_binary(data: bytes) -> bool:
+    """Return True if `data` is clearly not text (NUL bytes or many control characters)."""
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding) for UTF-8 (with or without BOM), UTF-16 with BOM, or EUC-KR/CP949 bytes."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {encoding} byte-order mark but is not {encoding}") from exc
+    if looks_binary(data):
+        raise DecodeError("binary data, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        # CP949 is a superset of EUC-KR, which older Korean sites still serve.
+        return data.decode("cp949"), "cp949"
+    except UnicodeDecodeError:
+        raise DecodeError("text is neither UTF-8 nor EUC-KR/CP949") from None
+
+
+# --- Dates ------------------------------------------------------------------------------------------
+
+_KOREAN_DATE = re.compile(
+    r"(?P<y>\d{4})\s*(?:년|[.\-/])\s*(?P<m>\d{1,2})\s*(?:월|[.\-/])\s*(?P<d>\d{1,2})\s*(?:일)?\.?"
+    r"(?:\s*\([월화수목금토일]\))?"
+    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?:시|:)\s*(?:(?P<M>\d{1,2})\s*(?:분|:)?\s*)?"
+    r"(?:(?P<S>\d{1,2})\s*초?)?)?"
+)
+_LABELS = re.compile(r"^(?:입력|수정|등록|게재|발행|기사입력|최종수정|승인)\s*[:：]?\s*")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[T ]?(\d{2})(\d{2})(\d{2})?)?$")
+
+
+def parse_published(value: object, tz: tzinfo) -> datetime | None:
+    """Return `value` as an aware UTC datetime; None when empty; raise RecordError when unparseable.
+
+    Accepts datetimes, Unix timestamps, ISO 8601, RFC 2822 and Korean forms such as
+    ``2025.03.04 10:21``, ``2025년 3월 4일 오후 3시 20분`` and ``입력 2025-03-04 10:21:00``.
+    Times without a zone are read in `tz` (Korea by default).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not 0 < value < 10**10:
+            raise RecordError(f"published timestamp {value!r} is out of range")
+        return datetime.fromtimestamp(value, UTC)
+    elif isinstance(value, str):
+        parsed = _parse_date_text(value.strip(), tz)
+    else:
+        raise RecordError(f"published must be a date string, got {type(value).__name__}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    if not 1900 <= parsed.year <= 2200:
+        raise RecordError(f"published date {value!r} is out of range")
+    return parsed.astimezone(UTC)
+
+
+def _parse_date_text(text: str, tz: tzinfo) -> datetime:
+    text = _LABELS.sub("", clean_line(text))
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        pass
+    compact = _COMPACT.match(text)
+    if compact:
+        y, mo, d, hh, mm, ss = compact.groups()
+        try:
+            return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            raise RecordError(f"unparseable published date {text!r}: no such date") from None
+    match = _KOREAN_DATE.fullmatch(text)
+    if match:
+        return _from_korean(match, text)
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    raise RecordError(
+        f"unparseable published date {text!r} (expected ISO 8601, RFC 2822 or a form like 2025.03.04 10:21)"
+    )
+
+
+def _from_korean(match: re.Match[str], text: str) -> datetime:
+    hour = int(match["H"] or 0)
+    if match["ampm"] in ("오후", "PM", "pm") and hour < 12:
+        hour += 12
+    elif match["ampm"] in ("오전", "AM", "am") and hour == 12:
+        hour = 0
+    try:
+        day = datetime(int(match["y"]), int(match["m"]), int(match["d"]))
+        clock = time(hour, int(match["M"] or 0), int(match["S"] or 0))
+    except ValueError:
+        raise RecordError(f"unparseable published date {text!r}: no such date or time") from None
+    return datetime.combine(day, clock)
+
+
+def zone(name: str) -> tzinfo:
+    """Return the time zone called `name`."""
+    return ZoneInfo(name)
+

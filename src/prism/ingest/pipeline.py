@@ -1,0 +1,231 @@
+"""The ingest stage: read inputs, validate, drop exact duplicates, link near duplicates, store in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+from sqlalchemy import Connection, Engine
+
+from prism import store
+from prism.config import Settings
+from prism.errors import ConfigError, RecordError
+from prism.ingest import dedup
+from prism.ingest.fetch import Fetched, Fetcher
+from prism.ingest.files import Progress
+from prism.ingest.sources import Format, check_inputs, read_input
+from prism.ingest.validate import to_new_article
+from prism.records import IngestReport, NewArticle, Rejection
+from prism.store import articles as queries
+
+
+def ingest(
+    inputs: Sequence[str],
+    *,
+    engine: Engine,
+    settings: Settings,
+    fmt: Format = Format.AUTO,
+    source: str | None = None,
+    fetch_pages: bool = False,
+    allow_private: bool = False,
+    fetch: Callable[[str], Fetched] | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files, folders and URLs into the store and return what happened to every record.
+
+    Each batch of `settings.ingest_batch_size` articles is stored in one transaction that excludes other
+    writers, so a crash loses at most the batch in flight and concurrent runs never store a duplicate.
+    """
+    check_inputs(list(inputs))
+    try:
+        tz = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"PRISM_TIMEZONE {settings.timezone!r} is not a known time zone") from None
+    report = IngestReport()
+    writer = _BatchWriter(engine, settings.near_duplicate_threshold, report)
+    fetcher: Fetcher | None = None
+    if fetch is None:
+        fetcher = Fetcher(
+            user_agent=settings.user_agent,
+            timeout=settings.http_timeout,
+            max_bytes=settings.http_max_bytes,
+            max_redirects=settings.http_max_redirects,
+            allow_private=allow_private,
+        )
+        fetch = fetcher.get
+    try:
+        for spec in inputs:
+            first_seen: dict[str, str] = {}  # external id -> where, to catch an id repeated in one input
+            for item in read_input(spec, fmt=fmt, fetch=fetch, progress=progress):
+                if isinstance(item, Rejection):
+                    report.rejected.append(item)
+                    continue
+                try:
+                    article = to_new_article(
+                        item, tz=tz, max_body_chars=settings.max_body_chars, default_source=source
+                    )
+                except RecordError as exc:
+                    report.rejected.append(Rejection(item.where, str(exc)))
+                    continue
+                if article.external_id is not None:
+                    if article.external_id in first_seen:
+                        reason = f"id {article.external_id!r} appears again (first at {first_seen[article.external_id]})"
+                        report.rejected.append(Rejection(item.where, reason))
+                        continue
+                    first_seen[article.external_id] = item.where
+                if fetch_pages and article.url:
+                    article = _with_full_page(article, fetch, report)
+                writer.add(article)
+                if len(writer.pending) >= settings.ingest_batch_size:
+                    writer.flush()
+        writer.flush()
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+    return report
+
+
+def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report: IngestReport) -> NewArticle:
+    """Replace a feed teaser by the article page's text; keep the teaser (and warn) if that fails."""
+    from prism.ingest.feeds import is_teaser
+    from prism.ingest.normalize import clean_text, content_hash
+    from prism.ingest.pages import parse_page
+
+    if article.url is None or not is_teaser(article.body):
+        return article
+    where = article.origin or article.url
+    try:
+        fetched = fetch(article.url)
+    except Exception as exc:  # noqa: BLE001 - any fetch failure falls back to the teaser, reported below
+        report.warnings.append(Rejection(where, f"kept the teaser; fetching the page failed: {exc}"))
+        return article
+    for item in parse_page(fetched.data, name=article.url, url=fetched.url):
+        if isinstance(item, Rejection):
+            report.warnings.append(Rejection(where, f"kept the teaser; {item.reason}"))
+            return article
+        body = clean_text(str(item.fields.get("body", "")))
+        if len(body) > len(article.body):
+            return _replace_body(article, body, content_hash(article.title, body))
+    return article
+
+
+def _replace_body(article: NewArticle, body: str, digest: str) -> NewArticle:
+    from dataclasses import replace
+
+    return replace(article, body=body, content_hash=digest)
+
+
+@dataclass
+class _BatchWriter:
+    engine: Engine
+    threshold: float
+    report: IngestReport
+    pending: list[NewArticle] = field(default_factory=list)
+
+    def add(self, article: NewArticle) -> None:
+        self.pending.append(article)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        with store.write_transaction(self.engine) as conn:
+            stored, duplicates, near = _store_batch(conn, batch, threshold=self.threshold)
+        # Counted only once the transaction has committed.
+        self.report.ingested += stored
+        self.report.duplicates += duplicates
+        self.report.near_duplicates += near
+
+
+def _store_batch(conn: Connection, batch: Sequence[NewArticle], *, threshold: float) -> tuple[int, int, int]:
+    """Store one batch inside the caller's write transaction; return (stored, duplicates, near duplicates)."""
+    fresh = _drop_exact_duplicates(conn, batch)
+    if not fresh:
+        return 0, len(batch), 0
+    keys = dedup.band_keys(dedup.signatures([a.body for a in fresh]))
+    canonical = _find_canonicals(conn, fresh, keys, threshold=threshold)
+    ids = queries.insert_articles(conn, rows=fresh, ingested_at=datetime.now(UTC))
+    links = []
+    for index, target in enumerate(canonical):
+        if target is not None:
+            kind, value = target
+            links.append((ids[index], value if kind == "stored" else ids[value]))
+    queries.link_canonical(conn, links=links)
+    queries.insert_bands(conn, rows=[(int(k), ids[i]) for i in range(len(fresh)) for k in keys[i]])
+    return len(fresh), len(batch) - len(fresh), len(links)
+
+
+def _drop_exact_duplicates(conn: Connection, batch: Sequence[NewArticle]) -> list[NewArticle]:
+    """Return the articles whose identity (URL, external id, else content hash) is not stored yet."""
+    anonymous = [a.content_hash for a in batch if a.url is None and a.external_id is None]
+    known = queries.find_known(
+        conn,
+        urls=[a.url for a in batch if a.url],
+        external_ids=[a.external_id for a in batch if a.external_id],
+        content_hashes=anonymous,
+    )
+    urls, ids, hashes = set(known.urls), set(known.external_ids), set(known.content_hashes)
+    fresh = []
+    for article in batch:
+        if (
+            (article.url and article.url in urls)
+            or (article.external_id and article.external_id in ids)
+            or (article.url is None and article.external_id is None and article.content_hash in hashes)
+        ):
+            continue
+        fresh.append(article)
+        urls.add(article.url or "")
+        ids.add(article.external_id or "")
+        hashes.add(article.content_hash)
+    return fresh
+
+
+Target = tuple[str, int]  # ("stored", article id) or ("batch", index in the batch)
+
+
+def _find_canonicals(
+    conn: Connection, fresh: Sequence[NewArticle], keys: np.ndarray, *, threshold: float
+) -> list[Target | None]:
+    """Return, for each new article, the canonical article it near-duplicates (stored or earlier in the batch)."""
+    matches = queries.find_band_matches(conn, keys=keys.ravel().tolist())
+    stored_candidates = [sorted({a for k in row for a in matches.get(int(k), ())}) for row in keys]
+    bodies = queries.get_bodies(conn, ids={a for row in stored_candidates for a in row})
+    shingles: dict[Target, np.ndarray] = {}
+
+    def hashes_of(target: Target) -> np.ndarray:
+        if target not in shingles:
+            kind, value = target
+            body = bodies[value][0] if kind == "stored" else fresh[value].body
+            shingles[target] = dedup.shingle_hashes(body)
+        return shingles[target]
+
+    result: list[Target | None] = []
+    seen_in_batch: dict[int, list[int]] = {}
+    for index, row in enumerate(keys):
+        earlier = sorted({j for k in row for j in seen_in_batch.get(int(k), ())})
+        candidates: Iterable[Target] = [("stored", a) for a in stored_candidates[index]] + [
+            ("batch", j) for j in earlier
+        ]
+        chosen: Target | None = None
+        for candidate in candidates:
+            if dedup.is_near_duplicate(hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold):
+                chosen = _canonical_of(candidate, bodies, result)
+                break
+        result.append(chosen)
+        for k in row:
+            seen_in_batch.setdefault(int(k), []).append(index)
+    return result
+
+
+def _canonical_of(
+    candidate: Target, bodies: dict[int, tuple[str, int | None]], result: Sequence[Target | None]
+) -> Target:
+    """Follow a near duplicate to the canonical article it is linked to."""
+    kind, value = candidate
+    if kind == "stored":
+        linked = bodies[value][1]
+        return ("stored", linked) if linked is not None else candidate
+    return result[value] or candidate

@@ -1,0 +1,86 @@
+"""Turn a raw record into a validated, normalized NewArticle, or say exactly why not."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import tzinfo
+from typing import Any
+
+from prism.errors import RecordError
+from prism.ingest.files import BODY_FIELDS, TITLE_FIELDS
+from prism.ingest.normalize import canonical_url, clean_line, clean_text, content_hash, parse_published
+from prism.records import NewArticle, SourceRecord
+
+ID_FIELDS = ("id", "external_id", "article_id")
+URL_FIELDS = ("url", "link")
+PUBLISHED_FIELDS = ("published", "published_at", "date", "datetime", "pubdate", "입력")
+SOURCE_FIELDS = ("source", "press", "publisher")
+CATEGORY_FIELDS = ("category", "section")
+AUTHOR_FIELDS = ("author", "byline", "reporter")
+_KNOWN = frozenset(
+    ID_FIELDS + TITLE_FIELDS + BODY_FIELDS + URL_FIELDS + PUBLISHED_FIELDS + SOURCE_FIELDS + CATEGORY_FIELDS
+    + AUTHOR_FIELDS
+)  # fmt: skip
+MAX_ID_CHARS = 200
+MAX_NAME_CHARS = 200
+
+
+def to_new_article(
+    record: SourceRecord, *, tz: tzinfo, max_body_chars: int, default_source: str | None = None
+) -> NewArticle:
+    """Validate and normalize one record; raise RecordError naming the problem."""
+    fields = {str(key).strip().lower(): value for key, value in record.fields.items()}
+    title = clean_line(_text(fields, TITLE_FIELDS, "title"))
+    if not title:
+        raise RecordError("missing title (expected a 'title' field)")
+    raw_body = _text(fields, BODY_FIELDS, "body")
+    if len(raw_body) > max_body_chars:
+        raise RecordError(
+            f"body is {len(raw_body):,} characters; the limit is {max_body_chars:,} (PRISM_MAX_BODY_CHARS)"
+        )
+    body = clean_text(raw_body)
+    if not body:
+        raise RecordError("missing body (expected a 'body', 'text' or 'content' field)")
+    external_id = clean_line(_text(fields, ID_FIELDS, "id")) or None
+    if external_id and len(external_id) > MAX_ID_CHARS:
+        raise RecordError(f"id is {len(external_id)} characters; the limit is {MAX_ID_CHARS}")
+    raw_url = _text(fields, URL_FIELDS, "url")
+    url = canonical_url(raw_url) if raw_url.strip() else None
+    published = parse_published(_first(fields, PUBLISHED_FIELDS), tz)
+    return NewArticle(
+        title=title,
+        body=body,
+        content_hash=content_hash(title, body),
+        external_id=external_id,
+        url=url,
+        published_at=published,
+        source=_name(fields, SOURCE_FIELDS, "source") or default_source or record.source_hint,
+        category=_name(fields, CATEGORY_FIELDS, "category"),
+        author=_name(fields, AUTHOR_FIELDS, "author"),
+        extra={key: value for key, value in fields.items() if key not in _KNOWN and value is not None},
+        origin=record.where,
+    )
+
+
+def _first(fields: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    for name in names:
+        value = fields.get(name)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _text(fields: Mapping[str, Any], names: tuple[str, ...], label: str) -> str:
+    value = _first(fields, names)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RecordError(f"{label} must be text, got {type(value).__name__}")
+    return str(value)
+
+
+def _name(fields: Mapping[str, Any], names: tuple[str, ...], label: str) -> str | None:
+    value = clean_line(_text(fields, names, label))
+    if len(value) > MAX_NAME_CHARS:
+        raise RecordError(f"{label} is {len(value)} characters; the limit is {MAX_NAME_CHARS}")
+    return value or None

@@ -1,0 +1,131 @@
+"""Open databases (SQLite or PostgreSQL), apply migrations on first use, and run write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from prism.errors import StoreError
+
+# Bump together with a new file in migrations/versions (a test checks they agree).
+HEAD_REVISION = "0001"
+MIGRATIONS = Path(__file__).with_name("migrations")
+# Key of the PostgreSQL advisory lock that serializes writers, as BEGIN IMMEDIATE does on SQLite.
+_WRITE_LOCK_KEY = 0x5052_4953_4D00  # "PRISM"
+_SQLITE_BUSY_TIMEOUT_S = 60
+
+
+def redact(url: str) -> str:
+    """Return `url` with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _driver_url(url: str) -> str:
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def open_engine(url: str, *, migrate: bool = True) -> Engine:
+    """Return an engine for `url`, creating and migrating the database on first use."""
+    try:
+        parsed = make_url(_driver_url(url))
+    except ArgumentError:
+        raise StoreError(f"database URL {url!r} is not valid (expected sqlite:///PATH or postgresql://…)") from None
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(parsed.render_as_string(hide_password=False), parsed.database)
+        elif parsed.get_backend_name() == "postgresql":
+            engine = create_engine(parsed, pool_pre_ping=True)
+        else:
+            raise StoreError(f"database {redact(url)!r}: only SQLite and PostgreSQL are supported")
+    except NoSuchModuleError as exc:
+        raise StoreError(f"database {redact(url)!r}: driver missing ({exc}); install ai-prism[postgres]") from None
+    except ModuleNotFoundError as exc:
+        raise StoreError(f"database {redact(url)!r}: driver missing ({exc}); install ai-prism[postgres]") from None
+    if migrate:
+        try:
+            upgrade(engine)
+        except (OperationalError, DBAPIError) as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open database {redact(url)}: {_reason(exc)}") from None
+    return engine
+
+
+def _reason(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for database {database}: {exc.strerror}") from None
+    engine = create_engine(
+        url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's own transaction handling defers it oddly).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_S * 1000}")
+        # In WAL mode NORMAL never corrupts; a power cut may lose the last commits, a killed process won't.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the lock up front, so two writers queue instead of failing on lock upgrade.
+        immediate = connection.get_execution_options().get("prism_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in a transaction that excludes other writers until it commits."""
+    with engine.connect() as connection:
+        connection.execution_options(prism_write=True)
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(select(text(f"pg_advisory_xact_lock({_WRITE_LOCK_KEY})")))
+            yield connection
+
+
+def current_revision(connection: Connection) -> str | None:
+    """Return the migration revision the database is at, or None for a blank database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply pending migrations; a no-op read when the database is already at head."""
+    with engine.connect() as connection:
+        if current_revision(connection) == HEAD_REVISION:
+            return
+    from alembic import command
+    from alembic.config import Config
+
+    with write_transaction(engine) as connection:
+        if current_revision(connection) == HEAD_REVISION:  # another process migrated meanwhile
+            return
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,84 @@
+"""Table definitions. Migrations under `migrations/` create them; tests check the two agree."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store aware datetimes as UTC and give them back aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# SQLite only aliases the rowid (fast, autoincrementing) for a column declared exactly INTEGER.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("external_id", String(200), nullable=True, unique=True),
+    Column("url", String(2000), nullable=True, unique=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("published_at", UTCDateTime, nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("category", String(100), nullable=True),
+    Column("author", String(200), nullable=True),
+    Column("content_hash", String(71), nullable=False, index=True),
+    Column("ingested_at", UTCDateTime, nullable=False),
+    Column("canonical_of", Id, ForeignKey("articles.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("origin", Text, nullable=True),
+    Column("extra", JSON, nullable=True),
+    Index("ix_articles_published_at", "published_at"),
+)
+
+# Locality-sensitive hashing bands of each article's MinHash sketch (see prism.ingest.dedup).
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("band_key", BigInteger, primary_key=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
