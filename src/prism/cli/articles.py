@@ -58,9 +58,13 @@ def list_cli(
         return
     table = Table(title=f"{len(rows)} of {total} articles", title_justify="left")
     for column in ("id", "published", "source", "title"):
-        table.add_column(column, overflow="fold" if column == "title" else "ellipsis", no_wrap=column != "title")
+        table.add_column(
+            column, overflow="fold" if column == "title" else "ellipsis", no_wrap=column != "title"
+        )
     for article in rows:
-        published = article.published_at.astimezone().strftime("%Y-%m-%d %H:%M") if article.published_at else "-"
+        published = (
+            article.published_at.astimezone().strftime("%Y-%m-%d %H:%M") if article.published_at else "-"
+        )
         mark = f" [dim](≈ #{article.canonical_of})[/]" if article.canonical_of else ""
         table.add_row(article.display_id, published, article.source or "-", article.title + mark)
     console.print(table)

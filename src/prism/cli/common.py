@@ -17,10 +17,13 @@ err_console = Console(stderr=True, highlight=False)
 
 DatabaseOption = Annotated[
     str | None,
-    typer.Option("--database", "-d", help="Database URL (default: PRISM_DATABASE_URL, else SQLite in PRISM_HOME)."),
+    typer.Option(
+        "--database", "-d", help="Database URL (default: PRISM_DATABASE_URL, else SQLite in PRISM_HOME)."
+    ),
 ]
 HomeOption = Annotated[
-    Path | None, typer.Option("--home", help="Home folder for data and settings (default: PRISM_HOME or ~/.prism).")
+    Path | None,
+    typer.Option("--home", help="Home folder for data and settings (default: PRISM_HOME or ~/.prism)."),
 ]
 
 

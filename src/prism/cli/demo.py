@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from datetime import tzinfo
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -15,8 +17,8 @@ from prism.cli.ingest import print_report
 from prism.config import get_settings
 from prism.errors import UsageError
 from prism.ingest import ingest
-from prism.store import open_engine
 from prism.store import articles as queries
+from prism.store import open_engine
 
 _MARKER = ".prism-demo-home"
 
@@ -38,9 +40,9 @@ def fresh_home(home: Path) -> Path:
 
 
 def demo_cli(
-    home: Annotated[
-        Path, typer.Option("--home", help="Home folder for the demo (emptied first).")
-    ] = Path("prism-demo/home"),
+    home: Annotated[Path, typer.Option("--home", help="Home folder for the demo (emptied first).")] = Path(
+        "prism-demo/home"
+    ),
 ) -> None:
     """Run the demo: ingest the sample corpus into a fresh home and show what was stored."""
     home = fresh_home(home.expanduser().resolve())
@@ -59,7 +61,9 @@ def demo_cli(
     for column in ("id", "published (KST)", "source", "title"):
         table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
     for article in stored:
-        when = article.published_at.astimezone(_kst()).strftime("%m-%d %H:%M") if article.published_at else "-"
+        when = (
+            article.published_at.astimezone(_kst()).strftime("%m-%d %H:%M") if article.published_at else "-"
+        )
         title = article.title
         if article.canonical_of:
             title += f" [yellow](near duplicate of {by_id[article.canonical_of].display_id})[/]"
@@ -71,7 +75,5 @@ def demo_cli(
     )
 
 
-def _kst() -> object:
-    from zoneinfo import ZoneInfo
-
+def _kst() -> tzinfo:
     return ZoneInfo("Asia/Seoul")

@@ -21,13 +21,21 @@ _PROGRESS_MIN_BYTES = 512 * 1024
 
 def ingest_cli(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs of feeds and pages.")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Input format; auto detects it.")] = Format.AUTO,
-    source: Annotated[str | None, typer.Option(help="Source (press) name for records that carry none.")] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Input format; auto detects it.")
+    ] = Format.AUTO,
+    source: Annotated[
+        str | None, typer.Option(help="Source (press) name for records that carry none.")
+    ] = None,
     fetch_pages: Annotated[
-        bool, typer.Option("--fetch-pages", help="Fetch the article page for feed entries that are only teasers.")
+        bool,
+        typer.Option("--fetch-pages", help="Fetch the article page for feed entries that are only teasers."),
     ] = False,
     allow_private: Annotated[
-        bool, typer.Option("--allow-private", help="Allow fetching from private, loopback and link-local addresses.")
+        bool,
+        typer.Option(
+            "--allow-private", help="Allow fetching from private, loopback and link-local addresses."
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
     database: DatabaseOption = None,

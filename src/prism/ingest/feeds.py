@@ -26,7 +26,7 @@ def looks_like_feed(data: bytes) -> bool:
 
 
 def parse_feed(data: bytes, *, name: str) -> Iterator[Item]:
-    """Yield one record per feed entry; a malformed or truncated feed yields what it could read, plus a rejection."""
+    """Yield one record per feed entry; a broken feed yields the entries it could read, then a rejection."""
     if not data.strip():
         yield Rejection(name, "file is empty")
         return
@@ -48,7 +48,9 @@ def parse_feed(data: bytes, *, name: str) -> Iterator[Item]:
             source_hint=feed_title,
         )
     if problem is not None:
-        yield Rejection(name, f"feed is truncated or malformed ({_describe(problem)}); read {len(entries)} entries")
+        yield Rejection(
+            name, f"feed is truncated or malformed ({_describe(problem)}); read {len(entries)} entries"
+        )
 
 
 def _describe(problem: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from prism.ingest.normalize import DecodeError, clean_line, decode_bytes, looks_binary
@@ -110,7 +110,9 @@ def parse_csv(data: bytes, *, name: str) -> Iterator[Item]:
     if text is None:
         return
     first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if name.lower().endswith(".tsv") or first_line.count("\t") > first_line.count(",") else ","
+    delimiter = (
+        "\t" if name.lower().endswith(".tsv") or first_line.count("\t") > first_line.count(",") else ","
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -124,7 +126,9 @@ def parse_csv(data: bytes, *, name: str) -> Iterator[Item]:
     if not any(c in BODY_FIELDS for c in columns):
         problems.append("no 'body' column (nor 'text' or 'content')")
     if problems:
-        yield Rejection(name, f"CSV header has {' and '.join(problems)}; columns are: {', '.join(columns) or '-'}")
+        yield Rejection(
+            name, f"CSV header has {' and '.join(problems)}; columns are: {', '.join(columns) or '-'}"
+        )
         return
     line = reader.line_num + 1
     while True:
@@ -160,7 +164,7 @@ def parse_txt(data: bytes, *, name: str) -> Iterator[Item]:
     yield SourceRecord(f"{name}:{start}", {"title": lines[start - 1], "body": "\n".join(lines[start:])})
 
 
-def _decoded(data: bytes, name: str) -> Iterator[Item]:
+def _decoded(data: bytes, name: str) -> Generator[Item, None, str | None]:
     """Decode `data`, yielding a rejection and returning None if it is not usable text."""
     if not data.strip():
         yield Rejection(name, "file is empty")

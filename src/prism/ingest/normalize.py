@@ -14,31 +14,47 @@ from zoneinfo import ZoneInfo
 
 from prism.errors import RecordError
 
-# Characters that render as nothing or as a plain space; news CMSs leave them everywhere.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\u3000\t\f\v"), " ")
-_RUNS_OF_SPACES = re.compile(r" {2,}")
-_BLANK_LINES = re.compile(r"\n{3,}")
+# Characters that render as nothing; news CMSs leave them everywhere. (Odd spaces such as U+00A0
+# and U+3000 need no table: str.split() treats them as whitespace.)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _TAG = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p(\s[^>]*)?>", re.IGNORECASE)
 
 
-def clean_text(value: str) -> str:
-    """Return `value` as NFC text with entities unescaped and whitespace tidied; paragraphs are kept."""
+def _canonical_chars(value: str) -> str:
     if "&" in value and _ENTITY.search(value):
         # Twice: feeds often double-escape ("&amp;quot;").
         value = html.unescape(html.unescape(value))
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    if not value.isascii() and _INVISIBLE.search(value):
+        value = _INVISIBLE.sub("", value)
+    return value
+
+
+def clean_text(value: str) -> str:
+    """Return `value` as NFC text with entities unescaped and whitespace tidied; paragraphs are kept.
+
+    Runs of spaces become one space, lines are stripped, and blank lines between paragraphs become one.
+    """
+    value = _canonical_chars(value)
     if "<" in value:
         value = _TAG.sub("\n", value)
-    value = unicodedata.normalize("NFC", value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE).translate(_SPACES)
-    lines = [_RUNS_OF_SPACES.sub(" ", line).strip() for line in value.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[str] = []
+    for raw in value.split("\n"):
+        line = " ".join(raw.split())
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
 
 
 def clean_line(value: str) -> str:
     """Return `value` cleaned like `clean_text`, on one line (titles, names)."""
-    return " ".join(clean_text(value).split())
+    return " ".join(_canonical_chars(value).split())
 
 
 def content_hash(title: str, body: str) -> str:
@@ -219,4 +235,3 @@ def _from_korean(match: re.Match[str], text: str) -> datetime:
 def zone(name: str) -> tzinfo:
     """Return the time zone called `name`."""
     return ZoneInfo(name)
-

@@ -53,7 +53,11 @@ def parse_page(data: bytes, *, name: str, url: str | None = None) -> Iterator[It
         include_comments=False,
         include_tables=False,
         as_dict=True,
-        date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M"},
+        date_extraction_params={
+            "extensive_search": True,
+            "original_date": True,
+            "outputformat": "%Y-%m-%dT%H:%M",
+        },
     )
     if not isinstance(document, dict) or not (document.get("text") or "").strip():
         yield Rejection(name, "no article text found in the page")

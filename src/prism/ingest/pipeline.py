@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -48,14 +48,19 @@ def ingest(
     writer = _BatchWriter(engine, settings.near_duplicate_threshold, report)
     fetcher: Fetcher | None = None
     if fetch is None:
-        fetcher = Fetcher(
-            user_agent=settings.user_agent,
-            timeout=settings.http_timeout,
-            max_bytes=settings.http_max_bytes,
-            max_redirects=settings.http_max_redirects,
-            allow_private=allow_private,
-        )
-        fetch = fetcher.get
+
+        def fetch(url: str) -> Fetched:
+            nonlocal fetcher
+            if fetcher is None:  # made on first use: most runs read only files
+                fetcher = Fetcher(
+                    user_agent=settings.user_agent,
+                    timeout=settings.http_timeout,
+                    max_bytes=settings.http_max_bytes,
+                    max_redirects=settings.http_max_redirects,
+                    allow_private=allow_private,
+                )
+            return fetcher.get(url)
+
     try:
         for spec in inputs:
             first_seen: dict[str, str] = {}  # external id -> where, to catch an id repeated in one input
@@ -65,14 +70,19 @@ def ingest(
                     continue
                 try:
                     article = to_new_article(
-                        item, tz=tz, max_body_chars=settings.max_body_chars, default_source=source
+                        item,
+                        tz=tz,
+                        max_body_chars=settings.max_body_chars,
+                        default_source=source,
+                        warn=partial(_warn, report, item.where),
                     )
                 except RecordError as exc:
                     report.rejected.append(Rejection(item.where, str(exc)))
                     continue
                 if article.external_id is not None:
                     if article.external_id in first_seen:
-                        reason = f"id {article.external_id!r} appears again (first at {first_seen[article.external_id]})"
+                        first = first_seen[article.external_id]
+                        reason = f"id {article.external_id!r} appears again (first at {first})"
                         report.rejected.append(Rejection(item.where, reason))
                         continue
                     first_seen[article.external_id] = item.where
@@ -88,6 +98,10 @@ def ingest(
     return report
 
 
+def _warn(report: IngestReport, where: str, reason: str) -> None:
+    report.warnings.append(Rejection(where, reason))
+
+
 def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report: IngestReport) -> NewArticle:
     """Replace a feed teaser by the article page's text; keep the teaser (and warn) if that fails."""
     from prism.ingest.feeds import is_teaser
@@ -99,7 +113,7 @@ def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report
     where = article.origin or article.url
     try:
         fetched = fetch(article.url)
-    except Exception as exc:  # noqa: BLE001 - any fetch failure falls back to the teaser, reported below
+    except Exception as exc:
         report.warnings.append(Rejection(where, f"kept the teaser; fetching the page failed: {exc}"))
         return article
     for item in parse_page(fetched.data, name=article.url, url=fetched.url):
@@ -146,16 +160,12 @@ def _store_batch(conn: Connection, batch: Sequence[NewArticle], *, threshold: fl
     if not fresh:
         return 0, len(batch), 0
     keys = dedup.band_keys(dedup.signatures([a.body for a in fresh]))
-    canonical = _find_canonicals(conn, fresh, keys, threshold=threshold)
-    ids = queries.insert_articles(conn, rows=fresh, ingested_at=datetime.now(UTC))
-    links = []
-    for index, target in enumerate(canonical):
-        if target is not None:
-            kind, value = target
-            links.append((ids[index], value if kind == "stored" else ids[value]))
-    queries.link_canonical(conn, links=links)
-    queries.insert_bands(conn, rows=[(int(k), ids[i]) for i in range(len(fresh)) for k in keys[i]])
-    return len(fresh), len(batch) - len(fresh), len(links)
+    targets = _find_canonicals(conn, fresh, keys, threshold=threshold)
+    ids = queries.reserve_ids(conn, count=len(fresh))
+    canonical = [None if t is None else t[1] if t[0] == "stored" else ids[t[1]] for t in targets]
+    queries.insert_articles(conn, rows=fresh, ids=ids, canonical_of=canonical, ingested_at=datetime.now(UTC))
+    queries.insert_bands(conn, rows=[(k, ids[i]) for i, row in enumerate(keys.tolist()) for k in row])
+    return len(fresh), len(batch) - len(fresh), sum(c is not None for c in canonical)
 
 
 def _drop_exact_duplicates(conn: Connection, batch: Sequence[NewArticle]) -> list[NewArticle]:
@@ -189,10 +199,12 @@ Target = tuple[str, int]  # ("stored", article id) or ("batch", index in the bat
 def _find_canonicals(
     conn: Connection, fresh: Sequence[NewArticle], keys: np.ndarray, *, threshold: float
 ) -> list[Target | None]:
-    """Return, for each new article, the canonical article it near-duplicates (stored or earlier in the batch)."""
+    """Return, for each new article, the canonical article it near-duplicates (stored or earlier in batch)."""
+    key_rows: list[list[int]] = keys.tolist()
     matches = queries.find_band_matches(conn, keys=keys.ravel().tolist())
-    stored_candidates = [sorted({a for k in row for a in matches.get(int(k), ())}) for row in keys]
-    bodies = queries.get_bodies(conn, ids={a for row in stored_candidates for a in row})
+    _, inverse, counts = np.unique(keys.ravel(), return_inverse=True, return_counts=True)
+    repeated = (counts[inverse] > 1).reshape(keys.shape)
+    bodies = queries.get_bodies(conn, ids={a for ids in matches.values() for a in ids})
     shingles: dict[Target, np.ndarray] = {}
 
     def hashes_of(target: Target) -> np.ndarray:
@@ -203,20 +215,21 @@ def _find_canonicals(
         return shingles[target]
 
     result: list[Target | None] = []
-    seen_in_batch: dict[int, list[int]] = {}
-    for index, row in enumerate(keys):
-        earlier = sorted({j for k in row for j in seen_in_batch.get(int(k), ())})
-        candidates: Iterable[Target] = [("stored", a) for a in stored_candidates[index]] + [
-            ("batch", j) for j in earlier
-        ]
+    holders: dict[int, list[int]] = {}  # band key shared inside the batch -> earlier articles holding it
+    for index, row in enumerate(key_rows):
+        stored = sorted({a for k in row for a in matches.get(k, ())}) if matches else []
+        shared = [k for k, flag in zip(row, repeated[index], strict=True) if flag]
+        earlier = sorted({j for k in shared for j in holders.get(k, ())})
         chosen: Target | None = None
-        for candidate in candidates:
-            if dedup.is_near_duplicate(hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold):
+        for candidate in [("stored", a) for a in stored] + [("batch", j) for j in earlier]:
+            if dedup.is_near_duplicate(
+                hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold
+            ):
                 chosen = _canonical_of(candidate, bodies, result)
                 break
         result.append(chosen)
-        for k in row:
-            seen_in_batch.setdefault(int(k), []).append(index)
+        for k in shared:
+            holders.setdefault(k, []).append(index)
     return result
 
 

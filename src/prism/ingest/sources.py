@@ -8,7 +8,7 @@ from pathlib import Path
 
 from prism.errors import FetchError, UsageError
 from prism.ingest.feeds import looks_like_feed, parse_feed
-from prism.ingest.fetch import Fetched, Fetcher
+from prism.ingest.fetch import Fetched
 from prism.ingest.files import Item, Progress, parse_csv, parse_jsonl, parse_txt, read_jsonl_file
 from prism.ingest.pages import looks_like_html, parse_page
 from prism.records import Rejection
@@ -114,7 +114,11 @@ def read_input(
         except FetchError as exc:
             yield Rejection(spec, str(exc).removeprefix(f"{spec}: "))
             return
-        chosen = fmt if fmt is not Format.AUTO else sniff(fetched.data, name=spec, content_type=fetched.content_type)
+        chosen = (
+            fmt
+            if fmt is not Format.AUTO
+            else sniff(fetched.data, name=spec, content_type=fetched.content_type)
+        )
         yield from parse_bytes(fetched.data, name=spec, fmt=chosen, url=fetched.url)
         return
     path = Path(spec)

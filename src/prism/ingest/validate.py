@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import tzinfo
 from typing import Any
 
@@ -25,15 +26,35 @@ MAX_ID_CHARS = 200
 MAX_NAME_CHARS = 200
 
 
+# A title longer than this, with no body beside it, is an article body filed in the wrong field.
+_TITLE_AS_BODY_CHARS = 200
+_FIRST_SENTENCE = re.compile(r"^(.{10,120}?[.!?。])(?:\s|$)")
+
+
 def to_new_article(
-    record: SourceRecord, *, tz: tzinfo, max_body_chars: int, default_source: str | None = None
+    record: SourceRecord,
+    *,
+    tz: tzinfo,
+    max_body_chars: int,
+    default_source: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> NewArticle:
-    """Validate and normalize one record; raise RecordError naming the problem."""
+    """Validate and normalize one record; raise RecordError naming the problem.
+
+    `warn` hears about repairs that kept a record (e.g. an article body filed under `title`).
+    """
     fields = {str(key).strip().lower(): value for key, value in record.fields.items()}
-    title = clean_line(_text(fields, TITLE_FIELDS, "title"))
+    raw_title = _text(fields, TITLE_FIELDS, "title")
+    raw_body = _text(fields, BODY_FIELDS, "body")
+    if not raw_body.strip() and len(raw_title) > _TITLE_AS_BODY_CHARS:
+        raw_title, raw_body = _title_from_body(raw_title), raw_title
+        if warn:
+            warn(
+                "the body was empty and the title held the article text; its first sentence became the title"
+            )
+    title = clean_line(raw_title)
     if not title:
         raise RecordError("missing title (expected a 'title' field)")
-    raw_body = _text(fields, BODY_FIELDS, "body")
     if len(raw_body) > max_body_chars:
         raise RecordError(
             f"body is {len(raw_body):,} characters; the limit is {max_body_chars:,} (PRISM_MAX_BODY_CHARS)"
@@ -60,6 +81,12 @@ def to_new_article(
         extra={key: value for key, value in fields.items() if key not in _KNOWN and value is not None},
         origin=record.where,
     )
+
+
+def _title_from_body(text: str) -> str:
+    first = clean_text(text).split("\n", 1)[0]
+    match = _FIRST_SENTENCE.match(first)
+    return match.group(1) if match else first[:100].rstrip() + "…"
 
 
 def _first(fields: Mapping[str, Any], names: tuple[str, ...]) -> Any:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, text
 
 from prism.records import Article, NewArticle
-from prism.store.schema import articles, minhash_bands
+from prism.store.schema import articles
 
 T = TypeVar("T")
-# Stay under SQLite's smallest default limit of bound parameters per statement (999).
-_CHUNK = 900
+# Bound parameters per statement: SQLite before 3.32 allowed 999, later versions 32,766.
+_CHUNK = 30_000 if sqlite3.sqlite_version_info >= (3, 32) else 900
 
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -52,11 +53,20 @@ def find_known(
 
 def find_band_matches(conn: Connection, *, keys: Iterable[int]) -> dict[int, list[int]]:
     """Return the stored article ids sharing each of these LSH band keys."""
+    wanted = sorted(set(keys))
+    if conn.dialect.name == "postgresql":  # one array parameter instead of thousands of scalars
+        query = text("SELECT band_key, article_id FROM minhash_bands WHERE band_key = ANY(:keys)")
+        rows = list(conn.execute(query, {"keys": wanted}).tuples())
+    else:
+        # Thousands of integer keys per batch: plain placeholders skip the ORM's per-parameter work.
+        rows = []
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})"
+            rows.extend(conn.exec_driver_sql(sql, tuple(chunk)).tuples())
     matches: dict[int, list[int]] = {}
-    query = select(minhash_bands.c.band_key, minhash_bands.c.article_id)
-    for chunk in _chunks(sorted(set(keys))):
-        for key, article_id in conn.execute(query.where(minhash_bands.c.band_key.in_(chunk))):
-            matches.setdefault(key, []).append(article_id)
+    for key, article_id in rows:
+        matches.setdefault(key, []).append(article_id)
     return matches
 
 
@@ -70,12 +80,35 @@ def get_bodies(conn: Connection, *, ids: Iterable[int]) -> dict[int, tuple[str, 
     return found
 
 
-def insert_articles(conn: Connection, *, rows: Sequence[NewArticle], ingested_at: datetime) -> list[int]:
-    """Insert these articles and return their new ids, in order."""
-    if not rows:
+def reserve_ids(conn: Connection, *, count: int) -> list[int]:
+    """Return `count` fresh article ids; call inside a write transaction.
+
+    Knowing ids before inserting lets one plain multi-row INSERT link near duplicates to each other.
+    """
+    if count <= 0:
         return []
+    if conn.dialect.name == "postgresql":
+        query = text("SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, :n)")
+        return [int(value) for (value,) in conn.execute(query, {"n": count})]
+    # SQLite: the write transaction holds the database lock, so nobody else can take these ids.
+    top = conn.execute(select(func.coalesce(func.max(articles.c.id), 0))).scalar_one()
+    return list(range(int(top) + 1, int(top) + 1 + count))
+
+
+def insert_articles(
+    conn: Connection,
+    *,
+    rows: Sequence[NewArticle],
+    ids: Sequence[int],
+    canonical_of: Sequence[int | None],
+    ingested_at: datetime,
+) -> None:
+    """Insert articles under ids from `reserve_ids`, each linked to its canonical article (or None)."""
+    if not rows:
+        return
     params = [
         {
+            "id": article_id,
             "external_id": row.external_id,
             "url": row.url,
             "title": row.title,
@@ -86,30 +119,23 @@ def insert_articles(conn: Connection, *, rows: Sequence[NewArticle], ingested_at
             "author": row.author,
             "content_hash": row.content_hash,
             "ingested_at": ingested_at,
+            "canonical_of": canonical,
             "origin": row.origin,
             "extra": dict(row.extra) or None,
         }
-        for row in rows
+        for row, article_id, canonical in zip(rows, ids, canonical_of, strict=True)
     ]
-    statement = insert(articles).returning(articles.c.id, sort_by_parameter_order=True)
-    return [article_id for (article_id,) in conn.execute(statement, params)]
-
-
-def link_canonical(conn: Connection, *, links: Sequence[tuple[int, int]]) -> None:
-    """Mark each (article id, canonical id) pair: the first is a near duplicate of the second."""
-    if links:
-        statement = (
-            update(articles)
-            .where(articles.c.id == bindparam("article_id"))
-            .values(canonical_of=bindparam("canonical_id"))
-        )
-        conn.execute(statement, [{"article_id": a, "canonical_id": c} for a, c in links])
+    conn.execute(insert(articles), params)
 
 
 def insert_bands(conn: Connection, *, rows: Sequence[tuple[int, int]]) -> None:
     """Store (band key, article id) rows of new articles' sketches."""
-    if rows:
-        conn.execute(insert(minhash_bands), [{"band_key": k, "article_id": a} for k, a in rows])
+    if not rows:
+        return
+    # Tens of thousands of two-integer rows: hand them to the driver's executemany directly.
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO minhash_bands (band_key, article_id) VALUES ({marker}, {marker})"
+    conn.exec_driver_sql(sql, list(rows))
 
 
 def _article(row: Row[Any]) -> Article:

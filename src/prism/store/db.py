@@ -40,7 +40,9 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
     try:
         parsed = make_url(_driver_url(url))
     except ArgumentError:
-        raise StoreError(f"database URL {url!r} is not valid (expected sqlite:///PATH or postgresql://…)") from None
+        raise StoreError(
+            f"database URL {url!r} is not valid (expected sqlite:///PATH or postgresql://…)"
+        ) from None
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = _sqlite_engine(parsed.render_as_string(hide_password=False), parsed.database)
@@ -49,9 +51,13 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
         else:
             raise StoreError(f"database {redact(url)!r}: only SQLite and PostgreSQL are supported")
     except NoSuchModuleError as exc:
-        raise StoreError(f"database {redact(url)!r}: driver missing ({exc}); install ai-prism[postgres]") from None
+        raise StoreError(
+            f"database {redact(url)!r}: driver missing ({exc}); install ai-prism[postgres]"
+        ) from None
     except ModuleNotFoundError as exc:
-        raise StoreError(f"database {redact(url)!r}: driver missing ({exc}); install ai-prism[postgres]") from None
+        raise StoreError(
+            f"database {redact(url)!r}: driver missing ({exc}); install ai-prism[postgres]"
+        ) from None
     if migrate:
         try:
             upgrade(engine)
@@ -71,9 +77,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for database {database}: {exc.strerror}") from None
-    engine = create_engine(
-        url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
-    )
+    engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["article_id"], ["articles.id"], name="fk_minhash_bands_article_id_articles", ondelete="CASCADE"
         ),
+        sqlite_with_rowid=False,
     )
 
 
