@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,8 +15,11 @@ from prism import store
 from prism.config import Settings
 from prism.errors import ConfigError, RecordError
 from prism.ingest import dedup
+from prism.ingest.feeds import is_teaser
 from prism.ingest.fetch import Fetched, Fetcher
 from prism.ingest.files import Progress
+from prism.ingest.normalize import clean_text, content_hash
+from prism.ingest.pages import parse_page
 from prism.ingest.sources import Format, check_inputs, read_input
 from prism.ingest.validate import to_new_article
 from prism.records import IngestReport, NewArticle, Rejection
@@ -104,10 +108,6 @@ def _warn(report: IngestReport, where: str, reason: str) -> None:
 
 def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report: IngestReport) -> NewArticle:
     """Replace a feed teaser by the article page's text; keep the teaser (and warn) if that fails."""
-    from prism.ingest.feeds import is_teaser
-    from prism.ingest.normalize import clean_text, content_hash
-    from prism.ingest.pages import parse_page
-
     if article.url is None or not is_teaser(article.body):
         return article
     where = article.origin or article.url
@@ -122,14 +122,8 @@ def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report
             return article
         body = clean_text(str(item.fields.get("body", "")))
         if len(body) > len(article.body):
-            return _replace_body(article, body, content_hash(article.title, body))
+            return replace(article, body=body, content_hash=content_hash(article.title, body))
     return article
-
-
-def _replace_body(article: NewArticle, body: str, digest: str) -> NewArticle:
-    from dataclasses import replace
-
-    return replace(article, body=body, content_hash=digest)
 
 
 @dataclass
