@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from prism.cli import articles, demo, ingest
 from prism.cli.common import err_console
 from prism.errors import PrismError, UsageError
 
+
+class _Group(TyperGroup):
+    """Turn errors a user can act on into one line on stderr and an exit code, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
+        try:
+            return super().invoke(ctx)
+        except PrismError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
+
+
 app = typer.Typer(
     name="prism",
+    cls=_Group,
     help="AI PRISM: personalized Korean economic news briefings.",
     no_args_is_help=True,
     add_completion=False,
@@ -23,12 +37,5 @@ app.command("demo")(demo.demo_cli)
 
 
 def main() -> None:
-    """Run the CLI; a user's mistake prints one line, never a traceback."""
-    try:
-        app()
-    except PrismError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2 if isinstance(exc, UsageError) else 1)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
+    """Run the `prism` command."""
+    app(prog_name="prism")

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from prism.errors import RecordError
@@ -76,6 +76,8 @@ _TRACKING_NAMES = frozenset(
 )  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_CHARS = 2000
+_PATH_SAFE = "/-._~!$&'()*+,;=:@%"
+_PERCENT = re.compile(r"%[0-9a-f]{2}")
 
 
 def is_tracking_param(name: str) -> bool:
@@ -112,7 +114,8 @@ def canonical_url(url: str) -> str:
     if parts.username:
         raise RecordError(f"url {raw!r} carries credentials; refusing to store it")
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
-    path = parts.path or "/"
+    # Percent-encode what a browser would (Korean paths, spaces) so both spellings of a URL agree.
+    path = _PERCENT.sub(lambda m: m.group(0).upper(), quote(parts.path or "/", safe=_PATH_SAFE))
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 
 

@@ -56,14 +56,14 @@ def find_band_matches(conn: Connection, *, keys: Iterable[int]) -> dict[int, lis
     wanted = sorted(set(keys))
     if conn.dialect.name == "postgresql":  # one array parameter instead of thousands of scalars
         query = text("SELECT band_key, article_id FROM minhash_bands WHERE band_key = ANY(:keys)")
-        rows = list(conn.execute(query, {"keys": wanted}).tuples())
+        rows = list(conn.execute(query, {"keys": wanted}))
     else:
         # Thousands of integer keys per batch: plain placeholders skip the ORM's per-parameter work.
-        rows = []
+        rows: list[Any] = []
         for chunk in _chunks(wanted):
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})"
-            rows.extend(conn.exec_driver_sql(sql, tuple(chunk)).tuples())
+            rows.extend(conn.exec_driver_sql(sql, tuple(chunk)))
     matches: dict[int, list[int]] = {}
     for key, article_id in rows:
         matches.setdefault(key, []).append(article_id)

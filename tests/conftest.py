@@ -1,0 +1,128 @@
+"""Each test gets its own PRISM_HOME; store tests run on SQLite and on a real PostgreSQL when one is given."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from prism.config import Settings, get_settings
+from prism.store import open_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+NEWS_8CLASS = SHARED / "data" / "news-ko-8class.jsonl"
+PG_ENV = "PRISM_TEST_DATABASE_URL"
+
+
+def pytest_report_header() -> list[str]:
+    pg = os.environ.get(PG_ENV)
+    return [f"PostgreSQL tier: {'on' if pg else f'off ({PG_ENV} not set)'}"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point PRISM_HOME at a fresh folder and drop other PRISM_* settings, so no test touches real state."""
+    for name in list(os.environ):
+        if name.startswith("PRISM_") and name != PG_ENV:
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    monkeypatch.setenv("PRISM_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def home(_isolated_home: Path) -> Path:
+    return _isolated_home
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return get_settings()
+
+
+def _pg_admin_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{PG_ENV} is not set in CI: .ci/run must start PostgreSQL")
+        pytest.skip(f"PostgreSQL tier skipped: set {PG_ENV} (as .ci/run does) to run it")
+    return url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """Yield the URL of a fresh, empty PostgreSQL database, dropped afterwards."""
+    admin_url = make_url(_pg_admin_url()).set(drivername="postgresql+psycopg")
+    name = f"prism_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database of each kind: the same store tests run on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = open_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(settings: Settings) -> Iterator[Engine]:
+    engine = open_engine(settings.resolved_database_url)
+    yield engine
+    engine.dispose()
+
+
+def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    """Write rows as JSON Lines (UTF-8) and return the path."""
+    import json
+
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def korean_article(n: int, *, words: int = 60) -> dict[str, object]:
+    """Return a distinct, deterministic Korean article (no two share much text)."""
+    import random
+
+    rng = random.Random(n)
+    vocabulary = [
+        "반도체", "수출", "금리", "한국은행", "스타트업", "투자", "배터리", "전기차", "일자리", "최저임금",
+        "연금", "부동산", "전세", "청약", "코스피", "환율", "물가", "소상공인", "배달", "플랫폼",
+        "인공지능", "데이터센터", "관세", "공급망", "채용", "실적", "영업이익", "매출", "정책", "지원",
+    ]  # fmt: skip
+    sentences = []
+    for _ in range(8):
+        picked = rng.sample(vocabulary, 6)
+        number = rng.randint(1, 9999)
+        sentences.append(
+            f"{picked[0]}과 {picked[1]} 관련 {picked[2]} {number}건이 {picked[3]}·{picked[4]}에 영향을 줬다."
+        )
+    return {
+        "id": f"t-{n:04d}",
+        "title": f"{rng.choice(vocabulary)} {rng.choice(vocabulary)} 동향 {n}",
+        "body": "\n\n".join(sentences[: max(2, words // 8)]),
+        "published": f"2026-11-2{n % 7 + 1} 09:{n % 60:02d}",
+        "source": "테스트일보",
+    }

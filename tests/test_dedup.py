@@ -1,0 +1,83 @@
+"""One-permutation MinHash sketches, LSH band keys and the exact near-duplicate check."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prism.ingest import dedup
+
+
+def sample(article_id: str) -> str:
+    for name in ("articles-a.jsonl", "articles-b.jsonl"):
+        for line in (files("prism") / "data" / "sample" / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["id"] == article_id:
+                return str(row["body"])
+    raise KeyError(article_id)
+
+
+def test_signature_shape_and_determinism() -> None:
+    bodies = [sample("prism-001"), sample("prism-002"), ""]
+    first, second = dedup.signatures(bodies), dedup.signatures(bodies)
+    assert first.shape == (3, dedup.NUM_BINS)
+    assert np.array_equal(first, second)
+    assert dedup.band_keys(first).shape == (3, dedup.BANDS)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=300), min_size=1, max_size=6))
+def test_batch_signature_equals_single(bodies: list[str]) -> None:
+    """A body's sketch must not depend on which other bodies share its batch."""
+    together = dedup.signatures(bodies)
+    for index, body in enumerate(bodies):
+        assert np.array_equal(together[index], dedup.signatures([body])[0])
+
+
+def test_whitespace_and_case_do_not_change_shingles() -> None:
+    body = sample("prism-003")
+    respaced = body.replace(" ", "  ").replace("\n\n", "\n").upper()
+    assert np.array_equal(dedup.shingle_hashes(body), dedup.shingle_hashes(respaced))
+
+
+@pytest.mark.parametrize(("original", "copy"), [("prism-007", "prism-029"), ("prism-045", "prism-060")])
+def test_wire_copies_are_near_duplicates(original: str, copy: str) -> None:
+    a, b = sample(original), sample(copy)
+    assert dedup.is_near_duplicate(dedup.shingle_hashes(a), dedup.shingle_hashes(b), threshold=0.9)
+    keys = dedup.band_keys(dedup.signatures([a, b]))
+    assert (keys[0] == keys[1]).any(), "near duplicates must share at least one LSH band"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("prism-031", "prism-032"), ("prism-031", "prism-033"), ("prism-001", "prism-045")]
+)
+def test_different_articles_are_not_near_duplicates(one: str, other: str) -> None:
+    """The three articles on one event are a story cluster, not near duplicates."""
+    a, b = dedup.shingle_hashes(sample(one)), dedup.shingle_hashes(sample(other))
+    shared, _ = dedup.overlap(a, b)
+    assert shared < 0.5
+    assert not dedup.is_near_duplicate(a, b, threshold=0.9)
+
+
+def test_short_flash_does_not_swallow_full_article() -> None:
+    full = sample("prism-010")
+    flash = full[: len(full) // 3]
+    a, b = dedup.shingle_hashes(full), dedup.shingle_hashes(flash)
+    assert dedup.overlap(a, b)[0] > 0.95
+    assert not dedup.is_near_duplicate(a, b, threshold=0.9)
+
+
+def test_resemblance_estimate_tracks_truth() -> None:
+    """The sketch agreement rate estimates shingle resemblance (Jaccard) within sampling error."""
+    base = sample("prism-020")
+    edited = base.replace("다.", "다!", 6)
+    a, b = dedup.shingle_hashes(base), dedup.shingle_hashes(edited)
+    truth = len(np.intersect1d(a, b)) / len(np.union1d(a, b))
+    sig = dedup.signatures([base, edited])
+    estimate = float((sig[0] == sig[1]).mean())
+    assert abs(estimate - truth) < 0.15
