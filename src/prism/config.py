@@ -15,7 +15,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-DEFAULT_USER_AGENT = "AI-PRISM/0.1 (+https://github.com/ai-prism; news briefing bot)"
+DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; AI-PRISM/0.1; personalized news briefing)"
 
 
 def default_home() -> Path:

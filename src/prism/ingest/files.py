@@ -40,12 +40,6 @@ def read_jsonl_file(path: Path, *, name: str, progress: Progress | None = None) 
 
 def parse_jsonl(data: bytes, *, name: str) -> Iterator[Item]:
     """Yield one record per line of JSON Lines bytes (or per element of a JSON array)."""
-    if not data.strip():
-        yield Rejection(name, "file is empty")
-        return
-    if looks_binary(data):
-        yield Rejection(name, "binary data, not text")
-        return
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         yield from _json_array(data, name)
         return
@@ -68,9 +62,9 @@ def _json_line(raw: bytes, name: str, number: int) -> Iterator[Item]:
             yield Rejection(where, "line is neither UTF-8 nor EUC-KR/CP949 text")
             return
     try:
-        value = json.loads(text)
+        value = json.loads(text.rstrip())
     except json.JSONDecodeError as exc:
-        yield Rejection(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
+        yield Rejection(where, f"malformed JSON: {exc.msg} at column {exc.pos + 1}")
         return
     if not isinstance(value, dict):
         yield Rejection(where, f"expected a JSON object, got {_json_type(value)}")

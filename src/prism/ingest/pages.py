@@ -52,14 +52,15 @@ def parse_page(data: bytes, *, name: str, url: str | None = None) -> Iterator[It
         with_metadata=True,
         include_comments=False,
         include_tables=False,
-        as_dict=True,
         date_extraction_params={
             "extensive_search": True,
             "original_date": True,
             "outputformat": "%Y-%m-%dT%H:%M",
         },
     )
-    if not isinstance(document, dict) or not (document.get("text") or "").strip():
+    if document is not None and not isinstance(document, dict):
+        document = document.as_dict()
+    if not document or not (document.get("text") or "").strip():
         yield Rejection(name, "no article text found in the page")
         return
     yield SourceRecord(name, _fields(document, url), source_hint=document.get("sitename") or None)

@@ -10,6 +10,7 @@ from prism.errors import FetchError, UsageError
 from prism.ingest.feeds import looks_like_feed, parse_feed
 from prism.ingest.fetch import Fetched
 from prism.ingest.files import Item, Progress, parse_csv, parse_jsonl, parse_txt, read_jsonl_file
+from prism.ingest.normalize import looks_binary
 from prism.ingest.pages import looks_like_html, parse_page
 from prism.records import Rejection
 
@@ -83,6 +84,12 @@ def sniff(data: bytes, *, name: str, content_type: str = "") -> Format:
 
 def parse_bytes(data: bytes, *, name: str, fmt: Format, url: str | None = None) -> Iterator[Item]:
     """Yield records from bytes in a known format."""
+    if not data.strip():
+        yield Rejection(name, "file is empty")
+        return
+    if looks_binary(data):
+        yield Rejection(name, "binary file, not text")
+        return
     if fmt is Format.JSONL:
         yield from parse_jsonl(data, name=name)
     elif fmt is Format.CSV:
