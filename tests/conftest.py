@@ -92,37 +92,3 @@ def sqlite_engine(settings: Settings) -> Iterator[Engine]:
     engine = open_engine(settings.resolved_database_url)
     yield engine
     engine.dispose()
-
-
-def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
-    """Write rows as JSON Lines (UTF-8) and return the path."""
-    import json
-
-    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
-    return path
-
-
-def korean_article(n: int, *, words: int = 60) -> dict[str, object]:
-    """Return a distinct, deterministic Korean article (no two share much text)."""
-    import random
-
-    rng = random.Random(n)
-    vocabulary = [
-        "반도체", "수출", "금리", "한국은행", "스타트업", "투자", "배터리", "전기차", "일자리", "최저임금",
-        "연금", "부동산", "전세", "청약", "코스피", "환율", "물가", "소상공인", "배달", "플랫폼",
-        "인공지능", "데이터센터", "관세", "공급망", "채용", "실적", "영업이익", "매출", "정책", "지원",
-    ]  # fmt: skip
-    sentences = []
-    for _ in range(8):
-        picked = rng.sample(vocabulary, 6)
-        number = rng.randint(1, 9999)
-        sentences.append(
-            f"{picked[0]}과 {picked[1]} 관련 {picked[2]} {number}건이 {picked[3]}·{picked[4]}에 영향을 줬다."
-        )
-    return {
-        "id": f"t-{n:04d}",
-        "title": f"{rng.choice(vocabulary)} {rng.choice(vocabulary)} 동향 {n}",
-        "body": "\n\n".join(sentences[: max(2, words // 8)]),
-        "published": f"2026-11-2{n % 7 + 1} 09:{n % 60:02d}",
-        "source": "테스트일보",
-    }

@@ -6,18 +6,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import korean_article, write_jsonl
-from tests.test_ingest_sources import RSS
 
 from prism.config import Settings, get_settings
 from prism.errors import UsageError
-from prism.ingest import ingest
 from prism.records import IngestReport
 from prism.store import articles as queries
-
-
-def run(engine: Engine, settings: Settings, *inputs: Path | str, **options: object) -> IngestReport:
-    return ingest([str(i) for i in inputs], engine=engine, settings=settings, **options)  # type: ignore[arg-type]
+from tests.helpers import korean_article, run_ingest, write_jsonl
+from tests.test_ingest_sources import RSS
 
 
 def reasons(report: IngestReport) -> list[tuple[str, str]]:
@@ -40,7 +35,7 @@ def test_mixed_file_keeps_good_rows(tmp_path: Path, sqlite_engine: Engine, setti
         '{"id": "list-title", "title": ["a"], "body": "본문."}',
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 2 and report.exit_code == 0
     assert reasons(report) == [
         (f"{path}:2", "malformed JSON: Expecting property name enclosed in double quotes at column 36"),
@@ -49,7 +44,8 @@ def test_mixed_file_keeps_good_rows(tmp_path: Path, sqlite_engine: Engine, setti
         (f"{path}:6", "missing body (expected a 'body', 'text' or 'content' field)"),
         (
             f"{path}:7",
-            "unparseable published date '어제 오후' (expected ISO 8601, RFC 2822 or a form like 2025.03.04 10:21)",
+            "unparseable published date '어제 오후' "
+            "(expected ISO 8601, RFC 2822 or a form like 2025.03.04 10:21)",
         ),
         (f"{path}:8", "url 'ftp://example.com/x' is not an http(s) URL"),
         (f"{path}:10", f"id 'ok-1' appears again (first at {path}:1)"),
@@ -60,7 +56,7 @@ def test_mixed_file_keeps_good_rows(tmp_path: Path, sqlite_engine: Engine, setti
 def test_csv_without_title_or_body(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,headline_text,summary\n1,a,b\n", encoding="utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.exit_code == 1
     assert reasons(report) == [
         (
@@ -74,7 +70,7 @@ def test_csv_without_title_or_body(tmp_path: Path, sqlite_engine: Engine, settin
 def test_csv_row_problems(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("title,body\n좋은 제목,좋은 본문이다.\n제목만,\n너무,많은,필드\n", encoding="utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 1
     assert reasons(report) == [
         (f"{path}:3", "missing body (expected a 'body', 'text' or 'content' field)"),
@@ -85,7 +81,7 @@ def test_csv_row_problems(tmp_path: Path, sqlite_engine: Engine, settings: Setti
 def test_xml_that_is_not_a_feed(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "config.xml"
     path.write_text('<?xml version="1.0"?><settings><value>1</value></settings>', encoding="utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.exit_code == 1
     (rejection,) = report.rejected
     assert rejection.where == str(path) and rejection.reason.startswith("not an RSS or Atom feed")
@@ -97,7 +93,7 @@ def test_truncated_feed_keeps_complete_entries(
     path = tmp_path / "cut.xml"
     cut = RSS.index("<item><title>코스피")
     path.write_text(RSS[: cut + 40], encoding="utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 1 and report.exit_code == 0
     assert any(r.where == str(path) and "truncated or malformed" in r.reason for r in report.rejected)
 
@@ -106,7 +102,7 @@ def test_truncated_feed_keeps_complete_entries(
 def test_binary_file(tmp_path: Path, sqlite_engine: Engine, settings: Settings, suffix: str) -> None:
     path = tmp_path / f"picture{suffix}"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.exit_code == 1 and report.ingested == 0
     (rejection,) = report.rejected
     assert rejection.where == str(path) and "binary" in rejection.reason
@@ -116,14 +112,14 @@ def test_binary_file(tmp_path: Path, sqlite_engine: Engine, settings: Settings, 
 def test_empty_file(tmp_path: Path, sqlite_engine: Engine, settings: Settings, suffix: str) -> None:
     path = tmp_path / f"empty{suffix}"
     path.write_bytes(b"")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert reasons(report) == [(str(path), "file is empty")]
     assert report.exit_code == 1
 
 
 def test_empty_folder(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     (tmp_path / "nothing").mkdir()
-    assert reasons(run(sqlite_engine, settings, tmp_path / "nothing")) == [
+    assert reasons(run_ingest(sqlite_engine, settings, tmp_path / "nothing")) == [
         (str(tmp_path / "nothing"), "folder holds no files")
     ]
 
@@ -133,7 +129,7 @@ def test_huge_body_is_capped(tmp_path: Path, sqlite_engine: Engine, settings: Se
     path = write_jsonl(
         tmp_path / "huge.jsonl", [{"id": "big", "title": "거대한 기사", "body": huge}, korean_article(1)]
     )
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 1
     assert reasons(report) == [
         (f"{path}:1", "body is 5,242,880 characters; the limit is 200,000 (PRISM_MAX_BODY_CHARS)")
@@ -147,14 +143,14 @@ def test_body_cap_is_a_setting(
     path = write_jsonl(
         tmp_path / "big.jsonl", [{"id": "big", "title": "긴 기사", "body": "가나다라. " * 100_000}]
     )
-    assert run(sqlite_engine, get_settings(), path).ingested == 1
+    assert run_ingest(sqlite_engine, get_settings(), path).ingested == 1
 
 
 def test_invalid_line_encoding(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "mixed-encoding.jsonl"
     good = '{"id": "g", "title": "제목", "body": "본문이다."}\n'.encode()
     path.write_bytes(good + b'{"id": "x", "title": "\xff\xfe\xfd\xfc"}\n')
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 1
     assert reasons(report) == [(f"{path}:2", "line is neither UTF-8 nor EUC-KR/CP949 text")]
 
@@ -165,7 +161,7 @@ def test_title_holding_the_body_is_repaired(
     """A real-world defect: the article text filed under `title`, with an empty body."""
     text = "예결위는 이날 오전 8시 소소위원회를 열고 보류된 사업의 감액 심사를 했다. " * 5
     path = write_jsonl(tmp_path / "swap.jsonl", [{"id": "s-1", "title": text, "body": ""}])
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 1 and not report.rejected
     assert [(w.where, w.reason[:20]) for w in report.warnings] == [(f"{path}:1", "the body was empty a")]
     with sqlite_engine.connect() as conn:
@@ -178,7 +174,7 @@ def test_title_holding_the_body_is_repaired(
 def test_missing_path_is_a_usage_error(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     good = write_jsonl(tmp_path / "good.jsonl", [korean_article(1)])
     with pytest.raises(UsageError, match="no such file"):
-        run(sqlite_engine, settings, good, tmp_path / "missing.jsonl")
+        run_ingest(sqlite_engine, settings, good, tmp_path / "missing.jsonl")
     with sqlite_engine.connect() as conn:
         assert queries.count_articles(conn) == 0  # nothing half-done
 
@@ -187,9 +183,9 @@ def test_bad_input_never_loses_stored_articles(
     tmp_path: Path, sqlite_engine: Engine, settings: Settings
 ) -> None:
     first = write_jsonl(tmp_path / "first.jsonl", [korean_article(n) for n in range(5)])
-    run(sqlite_engine, settings, first)
+    run_ingest(sqlite_engine, settings, first)
     broken = tmp_path / "broken.jsonl"
     broken.write_bytes(b"\x00\x01\x02garbage")
-    run(sqlite_engine, settings, broken)
+    run_ingest(sqlite_engine, settings, broken)
     with sqlite_engine.connect() as conn:
         assert queries.count_articles(conn) == 5

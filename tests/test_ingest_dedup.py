@@ -5,22 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine
-from tests.conftest import korean_article, write_jsonl
-from tests.test_dedup import sample
 
 from prism.config import Settings
-from prism.ingest import ingest
 from prism.store import articles as queries
-
-
-def run(engine: Engine, settings: Settings, *paths: Path):  # type: ignore[no-untyped-def]
-    return ingest([str(p) for p in paths], engine=engine, settings=settings)
+from tests.helpers import korean_article, run_ingest, write_jsonl
+from tests.test_dedup import sample
 
 
 def test_reingest_is_idempotent(tmp_path: Path, engine: Engine, settings: Settings) -> None:
     path = write_jsonl(tmp_path / "n.jsonl", [korean_article(n) for n in range(30)])
-    first = run(engine, settings, path)
-    second = run(engine, settings, path)
+    first = run_ingest(engine, settings, path)
+    second = run_ingest(engine, settings, path)
     assert (first.ingested, first.duplicates) == (30, 0)
     assert second.as_dict() == {"ingested": 0, "duplicates": 30, "near_duplicates": 0, "rejected": []}
     with engine.connect() as conn:
@@ -29,7 +24,7 @@ def test_reingest_is_idempotent(tmp_path: Path, engine: Engine, settings: Settin
 
 def test_identity_by_url_then_id_then_content(tmp_path: Path, engine: Engine, settings: Settings) -> None:
     base = {"title": "기준금리 인하", "body": "한국은행이 기준금리를 내렸다. 시장은 반겼다."}
-    run(
+    run_ingest(
         engine,
         settings,
         write_jsonl(
@@ -41,7 +36,7 @@ def test_identity_by_url_then_id_then_content(tmp_path: Path, engine: Engine, se
             ],
         ),
     )
-    report = run(
+    report = run_ingest(
         engine,
         settings,
         write_jsonl(
@@ -63,7 +58,7 @@ def test_identity_by_url_then_id_then_content(tmp_path: Path, engine: Engine, se
 def test_same_text_under_new_identity_is_linked(tmp_path: Path, engine: Engine, settings: Settings) -> None:
     """Distinct ids with identical text are both stored (their ids are real) but linked as one story."""
     text = {"title": "같은 기사", "body": sample("prism-012")}
-    report = run(
+    report = run_ingest(
         engine, settings, write_jsonl(tmp_path / "n.jsonl", [{"id": "d-1", **text}, {"id": "d-2", **text}])
     )
     assert (report.ingested, report.near_duplicates) == (2, 1)
@@ -79,9 +74,13 @@ def test_near_duplicates_link_across_runs_to_the_canonical(
     original = sample("prism-007")
     copy = sample("prism-029")
     third = copy.replace("정부", "당국", 1)
-    run(engine, settings, write_jsonl(tmp_path / "1.jsonl", [{"id": "o", "title": "원문", "body": original}]))
-    run(engine, settings, write_jsonl(tmp_path / "2.jsonl", [{"id": "c", "title": "전재", "body": copy}]))
-    report = run(
+    run_ingest(
+        engine, settings, write_jsonl(tmp_path / "1.jsonl", [{"id": "o", "title": "원문", "body": original}])
+    )
+    run_ingest(
+        engine, settings, write_jsonl(tmp_path / "2.jsonl", [{"id": "c", "title": "전재", "body": copy}])
+    )
+    report = run_ingest(
         engine, settings, write_jsonl(tmp_path / "3.jsonl", [{"id": "t", "title": "재전재", "body": third}])
     )
     assert report.near_duplicates == 1
@@ -97,7 +96,7 @@ def test_near_duplicates_within_one_batch(tmp_path: Path, engine: Engine, settin
         korean_article(1),
         {"id": "b-2", "title": "전재", "body": sample("prism-060")},
     ]
-    report = run(engine, settings, write_jsonl(tmp_path / "n.jsonl", rows))
+    report = run_ingest(engine, settings, write_jsonl(tmp_path / "n.jsonl", rows))
     assert (report.ingested, report.near_duplicates) == (3, 1)
     with engine.connect() as conn:
         one, two = queries.get_article(conn, key="b-1"), queries.get_article(conn, key="b-2")
@@ -108,7 +107,7 @@ def test_unrelated_articles_are_not_linked(tmp_path: Path, engine: Engine, setti
     rows = [
         {"id": f"s-{n}", "title": f"기사 {n}", "body": sample(f"prism-0{n}")} for n in (31, 32, 33, 10, 20)
     ]
-    report = run(engine, settings, write_jsonl(tmp_path / "n.jsonl", rows))
+    report = run_ingest(engine, settings, write_jsonl(tmp_path / "n.jsonl", rows))
     assert (report.ingested, report.near_duplicates) == (5, 0)
 
 
@@ -119,5 +118,5 @@ def test_batches_smaller_than_input(tmp_path: Path, engine: Engine, monkeypatch:
     rows = [korean_article(n) for n in range(20)] + [
         {"id": "dup-of-3", **{k: v for k, v in korean_article(3).items() if k != "id"}}
     ]
-    report = run(engine, small, write_jsonl(tmp_path / "n.jsonl", rows))
+    report = run_ingest(engine, small, write_jsonl(tmp_path / "n.jsonl", rows))
     assert (report.ingested, report.near_duplicates) == (21, 1)

@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import korean_article, write_jsonl
 
 from prism.config import Settings
-from prism.ingest import Format, ingest
-from prism.records import IngestReport
+from prism.ingest import Format
 from prism.store import articles as queries
+from tests.helpers import korean_article, run_ingest, write_jsonl
 
-
-def run(engine: Engine, settings: Settings, *inputs: Path | str, **options: object) -> IngestReport:
-    return ingest([str(i) for i in inputs], engine=engine, settings=settings, **options)  # type: ignore[arg-type]
+RESOURCES = Path(__file__).with_name("resources")
 
 
 def stored(engine: Engine, key: str):  # type: ignore[no-untyped-def]
@@ -54,7 +51,7 @@ def test_jsonl_fields_aliases_and_extras(tmp_path: Path, sqlite_engine: Engine, 
             },
         ],
     )
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.as_dict() == {"ingested": 2, "duplicates": 0, "near_duplicates": 0, "rejected": []}
     article = stored(sqlite_engine, "a-1")
     assert article.title == "한국은행, 기준금리 0.25%p 인하"
@@ -73,7 +70,7 @@ def test_json_array_file(tmp_path: Path, sqlite_engine: Engine, settings: Settin
 
     path = tmp_path / "news.json"
     path.write_text(json.dumps([korean_article(1), korean_article(2), "oops"], ensure_ascii=False), "utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 2
     assert [(r.where, r.reason) for r in report.rejected] == [
         (f"{path}[2]", "expected a JSON object, got a string")
@@ -99,7 +96,7 @@ def test_csv_and_tsv(
             ]
         )
         writer.writerow(["c-2", "청약 경쟁률 상승", "청약 경쟁률이 올랐다.", "", "", ""])
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 2 and not report.rejected
     first = stored(sqlite_engine, "c-1")
     assert first.body == "서울 전세 매물이 줄었다.\n월세는 올랐다."  # a quoted multi-line cell
@@ -116,7 +113,7 @@ def test_txt_single_article_and_tab_lines(tmp_path: Path, sqlite_engine: Engine,
     (folder / "lines.txt").write_text(
         "환율 1,420원 돌파\t원/달러 환율이 올랐다.\n물가 상승\t소비자물가가 2.1% 올랐다.\n", "utf-8"
     )
-    report = run(sqlite_engine, settings, folder, source="텍스트통신")
+    report = run_ingest(sqlite_engine, settings, folder, source="텍스트통신")
     assert report.ingested == 3 and not report.rejected
     with sqlite_engine.connect() as conn:
         articles = {a.title: a for a in queries.list_articles(conn, limit=10)}
@@ -131,33 +128,20 @@ def test_source_option_does_not_override_records(
 ) -> None:
     anonymous = {k: v for k, v in korean_article(2).items() if k != "source"}
     path = write_jsonl(tmp_path / "n.jsonl", [{**korean_article(1), "source": "원래일보"}, anonymous])
-    run(sqlite_engine, settings, path, source="옵션일보")
+    run_ingest(sqlite_engine, settings, path, source="옵션일보")
     assert stored(sqlite_engine, "t-0001").source == "원래일보"
     assert stored(sqlite_engine, "t-0002").source == "옵션일보"
 
 
-RSS = """<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>프리즘경제 - 경제</title><link>https://news.example.com/</link>
-<item><title>삼성SDI, 46파이 배터리 양산</title><link>https://news.example.com/a/1?utm_source=rss</link>
-<guid>https://news.example.com/a/1</guid><pubDate>Fri, 27 Nov 2026 09:30:00 +0900</pubDate>
-<author>reporter@example.com (김하늘)</author><category>산업</category>
-<description><![CDATA[<p>삼성SDI가 46파이 배터리 양산에 들어갔다.</p><p>고객사는 미국 업체다.</p>]]></description></item>
-<item><title>코스피 2,650.32 마감</title><link>https://news.example.com/a/2</link>
-<pubDate>Fri, 27 Nov 2026 16:00:00 +0900</pubDate><description>코스피가 &amp;lt;강보합&amp;gt;으로 마감했다.</description></item>
-</channel></rss>"""
+RSS = (RESOURCES / "feed-rss.xml").read_text(encoding="utf-8")
 
-ATOM = """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>한빛일보</title><id>urn:hanbit</id><updated>2026-11-27T00:00:00Z</updated>
-<entry><title>청년 고용률 하락</title><link href="https://hanbit.example.kr/n/10"/><id>urn:n:10</id>
-<updated>2026-11-26T01:00:00Z</updated><author><name>박서준</name></author>
-<content type="html">&lt;p&gt;청년 고용률이 석 달째 내렸다.&lt;/p&gt;&lt;p&gt;“쉬었음” 청년도 늘었다.&lt;/p&gt;</content></entry>
-</feed>"""
+ATOM = (RESOURCES / "feed-atom.xml").read_text(encoding="utf-8")
 
 
 def test_rss_feed(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "feed.xml"
     path.write_text(RSS, "utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 2 and not report.rejected
     with sqlite_engine.connect() as conn:
         articles = {a.url: a for a in queries.list_articles(conn, limit=10)}
@@ -173,7 +157,7 @@ def test_rss_feed(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> 
 def test_atom_feed(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "feed.atom"
     path.write_text(ATOM, "utf-8")
-    report = run(sqlite_engine, settings, path, fmt=Format.RSS)
+    report = run_ingest(sqlite_engine, settings, path, fmt=Format.RSS)
     assert report.ingested == 1
     with sqlite_engine.connect() as conn:
         (article,) = queries.list_articles(conn, limit=10)
@@ -182,25 +166,13 @@ def test_atom_feed(tmp_path: Path, sqlite_engine: Engine, settings: Settings) ->
     assert article.published_at == datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
 
-PAGE = """<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8">
-<title>반도체 수출 20% 증가 - 누리뉴스</title>
-<meta property="og:title" content="반도체 수출 20% 증가">
-<meta property="og:site_name" content="누리뉴스">
-<meta property="article:published_time" content="2026-11-25T08:00:00+09:00">
-<meta name="author" content="이도윤">
-<link rel="canonical" href="https://nuri.example.com/news/77?utm_campaign=x">
-</head><body><nav>메뉴 홈 경제 사회</nav>
-<article><h1>반도체 수출 20% 증가</h1>
-<p>11월 1일부터 20일까지 반도체 수출이 지난해 같은 기간보다 20% 늘었다고 관세청이 25일 밝혔다.</p>
-<p>고대역폭메모리(HBM) 수요가 수출을 이끌었다. 승용차 수출은 12% 줄었다.</p>
-<p>정부는 연간 수출이 7천억 달러를 넘어설 것으로 내다봤다. 업계는 미국 관세가 변수라고 본다.</p>
-</article><footer>ⓒ 누리뉴스 무단 전재 및 재배포 금지</footer></body></html>"""
+PAGE = (RESOURCES / "article.html").read_text(encoding="utf-8")
 
 
 def test_html_page(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "page.html"
     path.write_text(PAGE, "utf-8")
-    report = run(sqlite_engine, settings, path)
+    report = run_ingest(sqlite_engine, settings, path)
     assert report.ingested == 1, report.rejected
     with sqlite_engine.connect() as conn:
         (article,) = queries.list_articles(conn, limit=10)
@@ -215,7 +187,7 @@ def test_format_is_sniffed_without_suffix(tmp_path: Path, sqlite_engine: Engine,
     (tmp_path / "feed").write_text(RSS, "utf-8")
     (tmp_path / "page").write_text(PAGE, "utf-8")
     write_jsonl(tmp_path / "rows", [korean_article(3)])
-    report = run(sqlite_engine, settings, tmp_path / "feed", tmp_path / "page", tmp_path / "rows")
+    report = run_ingest(sqlite_engine, settings, tmp_path / "feed", tmp_path / "page", tmp_path / "rows")
     assert report.ingested == 4 and not report.rejected
 
 
@@ -228,7 +200,7 @@ def test_euc_kr_files(tmp_path: Path, sqlite_engine: Engine, settings: Settings)
             "cp949"
         )
     )
-    report = run(sqlite_engine, settings, tmp_path / "old.txt", tmp_path / "old.jsonl")
+    report = run_ingest(sqlite_engine, settings, tmp_path / "old.txt", tmp_path / "old.jsonl")
     assert report.ingested == 2 and not report.rejected
     assert stored(sqlite_engine, "e-1").title == "퇴직연금 적립금 증가"
 
@@ -236,4 +208,4 @@ def test_euc_kr_files(tmp_path: Path, sqlite_engine: Engine, settings: Settings)
 def test_bom_is_stripped(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "bom.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + '{"id": "b-1", "title": "제목", "body": "본문이다."}\n'.encode())
-    assert run(sqlite_engine, settings, path).ingested == 1
+    assert run_ingest(sqlite_engine, settings, path).ingested == 1

@@ -54,12 +54,12 @@ def find_known(
 def find_band_matches(conn: Connection, *, keys: Iterable[int]) -> dict[int, list[int]]:
     """Return the stored article ids sharing each of these LSH band keys."""
     wanted = sorted(set(keys))
+    rows: list[Any] = []
     if conn.dialect.name == "postgresql":  # one array parameter instead of thousands of scalars
         query = text("SELECT band_key, article_id FROM minhash_bands WHERE band_key = ANY(:keys)")
-        rows = list(conn.execute(query, {"keys": wanted}))
+        rows.extend(conn.execute(query, {"keys": wanted}))
     else:
         # Thousands of integer keys per batch: plain placeholders skip the ORM's per-parameter work.
-        rows: list[Any] = []
         for chunk in _chunks(wanted):
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})"
