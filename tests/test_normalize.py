@@ -74,6 +74,7 @@ def test_content_hash_is_prefixed_sha256() -> None:
         ("http://example.com:8080/x", "http://example.com:8080/x"),
         ("https://example.com/a?utm_source=rss&id=7&utm_medium=feed#comments", "https://example.com/a?id=7"),
         ("https://example.kr/view?idxno=4821&fbclid=abc&gclid=x", "https://example.kr/view?idxno=4821"),
+        ("https://example.kr/view?idxno=4821?utm_source=rss", "https://example.kr/view?idxno=4821"),
         ("https://뉴스.example.kr/기사", "https://xn--vg1b002a.example.kr/%EA%B8%B0%EC%82%AC"),
         ("https://example.kr/%ea%b8%b0%ec%82%ac", "https://example.kr/%EA%B8%B0%EC%82%AC"),
         ("https://example.kr/a b", "https://example.kr/a%20b"),

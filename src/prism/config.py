@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from prism.errors import ConfigError
 
 DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; AI-PRISM/0.1; personalized news briefing)"
 
@@ -65,6 +68,19 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.home / 'prism.db'}"
 
 
+def _name(location: tuple[int | str, ...]) -> str:
+    return "_".join(str(part) for part in location).upper()
+
+
 def get_settings(**overrides: Any) -> Settings:
-    """Build settings from the environment and config file, with explicit overrides on top."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Build settings from the environment and config file, with explicit overrides on top.
+
+    Raise ConfigError naming the setting (as its PRISM_* variable) when a value is invalid.
+    """
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(f"PRISM_{_name(error['loc'])}: {error['msg']}" for error in exc.errors())
+        raise ConfigError(f"invalid setting: {problems}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{default_home() / 'config.toml'} is not valid TOML: {exc}") from None

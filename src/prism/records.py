@@ -30,6 +30,14 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a source skipped or repaired that the user should hear about; not a rejection."""
+
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class NewArticle:
     """A validated, normalized article that is not stored yet."""
 
@@ -85,7 +93,7 @@ class IngestReport:
     near_duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     # Things the user should know that did not stop a record (e.g. a page fetch that fell back to a teaser).
-    warnings: list[Rejection] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

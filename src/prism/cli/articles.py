@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine
@@ -66,7 +67,9 @@ def list_cli(
             article.published_at.astimezone().strftime("%Y-%m-%d %H:%M") if article.published_at else "-"
         )
         mark = f" [dim](≈ #{article.canonical_of})[/]" if article.canonical_of else ""
-        table.add_row(article.display_id, published, article.source or "-", article.title + mark)
+        table.add_row(
+            escape(article.display_id), published, escape(article.source or "-"), escape(article.title) + mark
+        )
     console.print(table)
 
 
@@ -87,7 +90,7 @@ def show_cli(
     if as_json:
         typer.echo(json.dumps(article_json(article, with_body=True), ensure_ascii=False, indent=2))
         return
-    console.print(f"[bold]{article.title}[/]")
+    console.print(f"[bold]{escape(article.title)}[/]")
     meta = [
         f"id {article.display_id} (#{article.id})",
         article.source or "",
@@ -95,10 +98,10 @@ def show_cli(
         article.author or "",
         article.category or "",
     ]
-    console.print(" · ".join(part for part in meta if part), style="dim")
+    console.print(escape(" · ".join(part for part in meta if part)), style="dim")
     if article.url:
-        console.print(article.url, style="blue", soft_wrap=True)
+        console.print(escape(article.url), style="blue", soft_wrap=True)
     if article.canonical_of:
         console.print(f"near duplicate of #{article.canonical_of}", style="yellow")
     console.print()
-    console.print(article.body, soft_wrap=True)
+    console.print(escape(article.body), soft_wrap=True)

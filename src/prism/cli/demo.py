@@ -10,6 +10,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from prism.cli.common import console
@@ -64,10 +65,10 @@ def demo_cli(
         when = (
             article.published_at.astimezone(_kst()).strftime("%m-%d %H:%M") if article.published_at else "-"
         )
-        title = article.title
+        title = escape(article.title)
         if article.canonical_of:
             title += f" [yellow](near duplicate of {by_id[article.canonical_of].display_id})[/]"
-        table.add_row(article.display_id, when, article.source or "-", title)
+        table.add_row(escape(article.display_id), when, escape(article.source or "-"), title)
     console.print(table)
     console.print(
         f"\nTry: [bold]PRISM_HOME={home} prism articles show prism-031[/]  ·  "

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
 from prism.ingest import Format, ingest
@@ -78,15 +77,9 @@ def print_report(report: IngestReport) -> None:
         f"Stored [bold]{report.ingested}[/] articles{near}; skipped {report.duplicates} duplicates; "
         f"rejected {len(report.rejected)}."
     )
-    for title, rows in (("Rejected", report.rejected), ("Warnings", report.warnings)):
+    # One line per record, never wrapped, so `file:line` can be copied or grepped.
+    for title, rows, style in (("Rejected", report.rejected, "red"), ("Warnings", report.warnings, "yellow")):
         if rows:
-            table = Table(title=title, title_justify="left", show_lines=False)
-            table.add_column("where", overflow="fold")
-            table.add_column("reason", overflow="fold")
+            console.print(f"[bold {style}]{title}:[/]")
             for row in rows:
-                table.add_row(row.where, row.reason)
-            console.print(table)
-
-
-def _unused(_: Path) -> None:  # keeps Path imported for Typer's annotations under future imports
-    pass
+                console.print(f"  {escape(row.where)}  {escape(row.reason)}", soft_wrap=True)

@@ -9,11 +9,10 @@ from typing import Any
 
 import feedparser
 
+from prism.ingest.files import Item
 from prism.ingest.normalize import clean_line
 from prism.ingest.pages import html_to_text
 from prism.records import Rejection, SourceRecord
-
-Item = SourceRecord | Rejection
 
 # feedparser flags these as "bozo" though the feed is perfectly usable.
 _BENIGN = (feedparser.CharacterEncodingOverride,)

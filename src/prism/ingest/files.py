@@ -9,9 +9,9 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from prism.ingest.normalize import DecodeError, clean_line, decode_bytes, looks_binary
-from prism.records import Rejection, SourceRecord
+from prism.records import Notice, Rejection, SourceRecord
 
-Item = SourceRecord | Rejection
+Item = SourceRecord | Rejection | Notice
 Progress = Callable[[int], None]
 
 TITLE_FIELDS = ("title", "headline", "제목")

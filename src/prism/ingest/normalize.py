@@ -113,7 +113,9 @@ def canonical_url(url: str) -> str:
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     if parts.username:
         raise RecordError(f"url {raw!r} carries credentials; refusing to store it")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    # A second "?" is a CMS appending "?utm_…" to a URL that already had a query: read it as "&".
+    pairs = parse_qsl(parts.query.replace("?", "&"), keep_blank_values=True)
+    query = [(k, v) for k, v in pairs if not is_tracking_param(k)]
     # Percent-encode what a browser would (Korean paths, spaces) so both spellings of a URL agree.
     path = _PERCENT.sub(lambda m: m.group(0).upper(), quote(parts.path or "/", safe=_PATH_SAFE))
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))

@@ -8,10 +8,9 @@ from typing import Any
 import lxml.html
 import trafilatura
 
+from prism.ingest.files import Item
 from prism.ingest.normalize import DecodeError, decode_bytes
 from prism.records import Rejection, SourceRecord
-
-Item = SourceRecord | Rejection
 
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr", "blockquote", "figcaption")
 

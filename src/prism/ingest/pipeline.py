@@ -22,7 +22,7 @@ from prism.ingest.normalize import clean_text, content_hash
 from prism.ingest.pages import parse_page
 from prism.ingest.sources import Format, check_inputs, read_input
 from prism.ingest.validate import to_new_article
-from prism.records import IngestReport, NewArticle, Rejection
+from prism.records import IngestReport, NewArticle, Notice, Rejection
 from prism.store import articles as queries
 
 
@@ -72,6 +72,9 @@ def ingest(
                 if isinstance(item, Rejection):
                     report.rejected.append(item)
                     continue
+                if isinstance(item, Notice):
+                    report.warnings.append(item)
+                    continue
                 try:
                     article = to_new_article(
                         item,
@@ -103,7 +106,7 @@ def ingest(
 
 
 def _warn(report: IngestReport, where: str, reason: str) -> None:
-    report.warnings.append(Rejection(where, reason))
+    report.warnings.append(Notice(where, reason))
 
 
 def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report: IngestReport) -> NewArticle:
@@ -114,11 +117,11 @@ def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report
     try:
         fetched = fetch(article.url)
     except Exception as exc:
-        report.warnings.append(Rejection(where, f"kept the teaser; fetching the page failed: {exc}"))
+        report.warnings.append(Notice(where, f"kept the teaser; fetching the page failed: {exc}"))
         return article
     for item in parse_page(fetched.data, name=article.url, url=fetched.url):
         if isinstance(item, Rejection):
-            report.warnings.append(Rejection(where, f"kept the teaser; {item.reason}"))
+            report.warnings.append(Notice(where, f"kept the teaser; {item.reason}"))
             return article
         body = clean_text(str(item.fields.get("body", "")))
         if len(body) > len(article.body):

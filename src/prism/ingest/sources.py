@@ -12,7 +12,7 @@ from prism.ingest.fetch import Fetched
 from prism.ingest.files import Item, Progress, parse_csv, parse_jsonl, parse_txt, read_jsonl_file
 from prism.ingest.normalize import looks_binary
 from prism.ingest.pages import looks_like_html, parse_page
-from prism.records import Rejection
+from prism.records import Notice, Rejection
 
 
 class Format(StrEnum):
@@ -129,10 +129,19 @@ def read_input(
         yield from parse_bytes(fetched.data, name=spec, fmt=chosen, url=fetched.url)
         return
     path = Path(spec)
-    files = _folder_files(path) if path.is_dir() else [path]
-    if path.is_dir() and not files:
+    if not path.is_dir():
+        yield from _read_file(path, fmt=fmt, progress=progress)
+        return
+    files = _folder_files(path)
+    if not files:
         yield Rejection(spec, "folder holds no files")
     for file in files:
+        suffix = file.suffix.lower()
+        if fmt is Format.AUTO and suffix and suffix not in _BY_SUFFIX:
+            yield Notice(
+                str(file), f"skipped: {suffix} is not a news format (use --format to read it anyway)"
+            )
+            continue
         yield from _read_file(file, fmt=fmt, progress=progress)
 
 

@@ -1,0 +1,154 @@
+"""The `prism` command: output, exit codes, and one-line errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from prism.cli import app
+from tests.helpers import korean_article, write_jsonl
+
+runner = CliRunner()
+
+
+def prism(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env=env)
+
+
+def test_ingest_json_report(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "n.jsonl", [korean_article(1), korean_article(2)])
+    result = prism("ingest", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"ingested": 2, "duplicates": 0, "near_duplicates": 0, "rejected": []}
+    again = prism("ingest", str(path), "--json")
+    assert json.loads(again.stdout)["duplicates"] == 2
+
+
+def test_mixed_file_exit_zero_and_rows_named(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        json.dumps(korean_article(1), ensure_ascii=False) + "\n{broken\n" + '{"title": "제목만"}\n',
+        encoding="utf-8",
+    )
+    result = prism("ingest", str(path), "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["ingested"] == 1
+    assert [r["where"] for r in report["rejected"]] == [f"{path}:2", f"{path}:3"]
+    human = prism("ingest", str(path))
+    assert (
+        "rejected 2" in human.stdout and "mixed.jsonl:2" in human.stdout and "malformed JSON" in human.stdout
+    )
+
+
+def test_all_rejected_exits_one(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("{nope\n[1]\n", encoding="utf-8")
+    result = prism("ingest", str(path), "--json")
+    assert result.exit_code == 1
+    assert len(json.loads(result.stdout)["rejected"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest", "/nonexistent/news.jsonl"], "no such file or folder"),
+        (["ingest", "x.jsonl", "--format", "docx"], "docx"),
+        (["articles", "list", "--limit", "0"], "--limit"),
+    ],
+)
+def test_usage_errors_exit_two(args: list[str], message: str) -> None:
+    result = prism(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_articles_list_and_show(tmp_path: Path) -> None:
+    prism("ingest", str(write_jsonl(tmp_path / "n.jsonl", [korean_article(n) for n in range(3)])))
+    listed = prism("articles", "list", "--json", "--limit", "2")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(rows) == 2 and all(row["id"].startswith("t-") for row in rows)
+    table = prism("articles", "list")
+    assert "3 of 3 articles" in table.stdout
+    shown = prism("articles", "show", "t-0001", "--json")
+    data = json.loads(shown.stdout)
+    assert data["id"] == "t-0001" and data["body"].startswith(korean_article(1)["body"][:10])  # type: ignore[index]
+    by_internal = prism("articles", "show", str(data["internal_id"]))
+    assert korean_article(1)["title"] in by_internal.stdout
+
+
+def test_unknown_article_is_one_line(tmp_path: Path) -> None:
+    result = prism("articles", "show", "no-such-id")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: no article with id 'no-such-id'"
+
+
+def test_bad_settings_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRISM_MAX_BODY_CHARS", "lots")
+    result = prism("articles", "list")
+    assert result.exit_code == 1
+    assert "PRISM_MAX_BODY_CHARS" in result.stderr and "Traceback" not in result.output
+
+
+def test_bad_database_url_is_one_line() -> None:
+    result = prism("articles", "list", "--database", "oracle://scott@tiger/db")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: database") and "only SQLite and PostgreSQL" in result.stderr
+
+
+def test_database_option_and_home(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "n.jsonl", [korean_article(5)])
+    db = tmp_path / "elsewhere.db"
+    assert prism("ingest", str(path), "-d", f"sqlite:///{db}").exit_code == 0
+    assert db.exists()
+    assert prism("ingest", str(path), "--home", str(tmp_path / "other-home")).exit_code == 0
+    assert (tmp_path / "other-home" / "prism.db").exists()
+
+
+def test_demo(tmp_path: Path) -> None:
+    home = tmp_path / "demo-home"
+    result = prism("demo", "--home", str(home))
+    assert result.exit_code == 0, result.output
+    assert "Stored 60 articles (2 near duplicates linked)" in result.stdout
+    assert "near duplicate of prism-007" in result.stdout
+    again = prism("demo", "--home", str(home))  # a demo home is emptied and refilled
+    assert "Stored 60 articles" in again.stdout
+
+
+def test_demo_refuses_a_foreign_folder(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    result = prism("demo", "--home", str(tmp_path / "mine"))
+    assert result.exit_code == 2
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_real_process_has_no_traceback(tmp_path: Path) -> None:
+    """The installed entry point, as a user runs it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "prism", "ingest", str(tmp_path / "missing.csv")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: {tmp_path / 'missing.csv'}: no such file or folder"
+
+
+def test_markup_like_text_is_printed_verbatim(tmp_path: Path) -> None:
+    row = {
+        "id": "[bold]x[/bold]",
+        "title": "[종합] 코스피 [red]급락[/red]",
+        "body": "[사진=연합뉴스] 본문 [/] 이다.",
+    }
+    prism("ingest", str(write_jsonl(tmp_path / "n.jsonl", [row])))
+    listed = prism("articles", "list")
+    assert listed.exit_code == 0 and "[종합] 코스피 [red]급락[/red]" in listed.stdout
+    shown = prism("articles", "show", "[bold]x[/bold]")
+    assert shown.exit_code == 0 and "[사진=연합뉴스] 본문 [/] 이다." in shown.stdout
