@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine
 
 from prism import store
 from prism.config import Settings
-from prism.errors import ConfigError, RecordError
+from prism.errors import ConfigError, FetchError, RecordError
 from prism.ingest import dedup
 from prism.ingest.feeds import is_teaser
 from prism.ingest.fetch import Fetched, Fetcher
@@ -22,7 +22,7 @@ from prism.ingest.normalize import clean_text, content_hash
 from prism.ingest.pages import parse_page
 from prism.ingest.sources import Format, check_inputs, read_input
 from prism.ingest.validate import to_new_article
-from prism.records import IngestReport, NewArticle, Notice, Rejection
+from prism.records import IngestReport, NewArticle, Notice, Rejection, SourceRecord
 from prism.store import articles as queries
 
 
@@ -116,11 +116,11 @@ def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report
     where = article.origin or article.url
     try:
         fetched = fetch(article.url)
-    except Exception as exc:
+    except FetchError as exc:
         report.warnings.append(Notice(where, f"kept the teaser; fetching the page failed: {exc}"))
         return article
     for item in parse_page(fetched.data, name=article.url, url=fetched.url):
-        if isinstance(item, Rejection):
+        if not isinstance(item, SourceRecord):
             report.warnings.append(Notice(where, f"kept the teaser; {item.reason}"))
             return article
         body = clean_text(str(item.fields.get("body", "")))
