@@ -35,7 +35,8 @@ def _canonical_chars(value: str) -> str:
 def clean_text(value: str) -> str:
     """Return `value` as NFC text with entities unescaped and whitespace tidied; paragraphs are kept.
 
-    Runs of spaces become one space, lines are stripped, and blank lines between paragraphs become one.
+    Runs of whitespace in a line become one space, lines are stripped, and blank lines between
+    paragraphs become one.
     """
     value = _canonical_chars(value)
     if "<" in value:
@@ -44,7 +45,7 @@ def clean_text(value: str) -> str:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[str] = []
     for raw in value.split("\n"):
-        line = " ".join(raw.split())
+        line = " ".join(raw.split())  # str.split() also takes U+00A0, U+3000 and tabs for spaces
         if line or (lines and lines[-1]):
             lines.append(line)
     while lines and not lines[-1]:

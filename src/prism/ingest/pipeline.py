@@ -197,10 +197,10 @@ def _find_canonicals(
     conn: Connection, fresh: Sequence[NewArticle], keys: np.ndarray, *, threshold: float
 ) -> list[Target | None]:
     """Return, for each new article, the canonical article it near-duplicates (stored or earlier in batch)."""
-    key_rows: list[list[int]] = keys.tolist()
     matches = queries.find_band_matches(conn, keys=keys.ravel().tolist())
     _, inverse, counts = np.unique(keys.ravel(), return_inverse=True, return_counts=True)
-    repeated = (counts[inverse] > 1).reshape(keys.shape)
+    repeated = (counts[inverse] > 1).reshape(keys.shape)  # band keys shared inside the batch
+    hit_stored = np.isin(keys, np.fromiter(matches, dtype=np.int64, count=len(matches)))
     bodies = queries.get_bodies(conn, ids={a for ids in matches.values() for a in ids})
     shingles: dict[Target, np.ndarray] = {}
 
@@ -211,20 +211,18 @@ def _find_canonicals(
             shingles[target] = dedup.shingle_hashes(body)
         return shingles[target]
 
-    result: list[Target | None] = []
-    holders: dict[int, list[int]] = {}  # band key shared inside the batch -> earlier articles holding it
-    for index, row in enumerate(key_rows):
-        stored = sorted({a for k in row for a in matches.get(k, ())}) if matches else []
-        shared = [k for k, flag in zip(row, repeated[index], strict=True) if flag]
+    result: list[Target | None] = [None] * len(fresh)
+    holders: dict[int, list[int]] = {}  # shared band key -> earlier articles of the batch holding it
+    # Only articles sharing a band with something can be near duplicates; the rest need no look.
+    for index in np.flatnonzero(repeated.any(axis=1) | hit_stored.any(axis=1)).tolist():
+        row = keys[index]
+        stored = sorted({a for k in row[hit_stored[index]].tolist() for a in matches[k]})
+        shared = row[repeated[index]].tolist()
         earlier = sorted({j for k in shared for j in holders.get(k, ())})
-        chosen: Target | None = None
         for candidate in [("stored", a) for a in stored] + [("batch", j) for j in earlier]:
-            if dedup.is_near_duplicate(
-                hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold
-            ):
-                chosen = _canonical_of(candidate, bodies, result)
+            if dedup.is_near_duplicate(hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold):
+                result[index] = _canonical_of(candidate, bodies, result)
                 break
-        result.append(chosen)
         for k in shared:
             holders.setdefault(k, []).append(index)
     return result
