@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib.resources import files
 
 import numpy as np
@@ -41,7 +42,8 @@ def test_batch_signature_equals_single(bodies: list[str]) -> None:
 
 def test_whitespace_and_case_do_not_change_shingles() -> None:
     body = sample("prism-003")
-    respaced = body.replace(" ", "  ").replace("\n\n", "\n").upper()
+    respaced = re.sub("[a-z]+", lambda m: m.group().upper(), body.replace(" ", "  ").replace("\n\n", "\n"))
+    assert respaced != body
     assert np.array_equal(dedup.shingle_hashes(body), dedup.shingle_hashes(respaced))
 
 

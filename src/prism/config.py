@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Seoul"
     # A news article is rarely above 20k characters; anything past this is a scrape gone wrong.
     max_body_chars: int = Field(default=200_000, ge=1_000)
-    ingest_batch_size: int = Field(default=1000, ge=1)
+    # Articles stored per transaction: a crash loses at most one batch; bigger batches commit less often.
+    ingest_batch_size: int = Field(default=2000, ge=1)
     near_duplicate_threshold: float = Field(default=0.9, gt=0.0, le=1.0)
     http_timeout: float = Field(default=15.0, gt=0)
     http_max_bytes: int = Field(default=10_000_000, ge=1_000)

@@ -37,33 +37,39 @@ def _mix(x: U64) -> U64:
     return x
 
 
-def _shingles(bodies: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]]:
+def _shingles(bodies: Sequence[str]) -> tuple[U64, npt.NDArray[np.int32]]:
     """Return (hash, body index) of every SHINGLE-long window of the bodies, whitespace removed.
 
     All bodies are handled in one pass over their concatenated UTF-16 code units. A body with fewer
     than SHINGLE characters becomes one zero-padded window, so every body has at least one shingle.
     """
-    encoded = [body.lower().encode("utf-16-le") for body in bodies]
-    units = np.frombuffer(b"".join(encoded), dtype="<u2")
-    owner = np.repeat(np.arange(len(bodies)), [len(e) // 2 for e in encoded])
+    encoded = [body.encode("utf-16-le") for body in bodies]
+    raw = np.frombuffer(b"".join(encoded), dtype="<u2")
     # Skip whitespace (and control characters): spacing differs between outlets, the words do not.
-    text = (units > 32) & (units != 0xA0) & (units != 0x3000)
-    units, owner = units[text], owner[text]
-    sizes = np.bincount(owner, minlength=len(bodies))
-    short = np.flatnonzero(sizes < SHINGLE)
-    if len(short):  # pad short bodies to one window with zero units (they never occur in text)
-        pad = np.repeat(short, SHINGLE - sizes[short])
-        order = np.argsort(np.concatenate([owner, pad]), kind="stable")
-        units = np.concatenate([units, np.zeros(len(pad), dtype=units.dtype)])[order]
-        owner = np.concatenate([owner, pad])[order]
+    keep = (raw > 32) & (raw != 0xA0) & (raw != 0x3000)
+    ends = np.cumsum([len(e) // 2 for e in encoded], dtype=np.int64)
+    kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+    offsets = kept_before[np.concatenate(([0], ends))]  # where each body starts among kept units
+    sizes = np.diff(offsets)
+    units = raw[keep]
+    units[(units >= 0x41) & (units <= 0x5A)] += 0x20  # ASCII upper to lower case; Korean has no case
+    owner = np.repeat(np.arange(len(bodies), dtype=np.int32), sizes)
+    values = np.zeros(0, dtype=np.uint64)
+    docs = np.zeros(0, dtype=np.int32)
     count = len(units) - SHINGLE + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    data = units.tobytes()
-    # A zero-copy view with one 8-byte word starting at every code unit: the windows themselves.
-    windows = np.ndarray(shape=(count,), dtype="<u8", buffer=data, strides=(2,))
-    inside = owner[:count] == owner[SHINGLE - 1 :]
-    return _mix(windows[inside].astype(np.uint64)), owner[:count][inside]
+    if count > 0:
+        data = units.tobytes()
+        # A zero-copy view with one 8-byte word starting at every code unit: the windows themselves.
+        windows = np.ndarray(shape=(count,), dtype="<u8", buffer=data, strides=(2,))
+        inside = owner[:count] == owner[SHINGLE - 1 :]
+        values, docs = _mix(windows[inside].astype(np.uint64, copy=False)), owner[:count][inside]
+    short = np.flatnonzero(sizes < SHINGLE)
+    if len(short):  # their windows all straddle a neighbour, so none were kept above
+        padded = [units[offsets[i] : offsets[i + 1]].tobytes().ljust(2 * SHINGLE, b"\x00") for i in short]
+        extra = _mix(np.frombuffer(b"".join(padded), dtype=np.uint64).copy())
+        values = np.concatenate([values, extra])
+        docs = np.concatenate([docs, short.astype(np.int32)])
+    return values, docs
 
 
 def shingle_hashes(body: str) -> U64:
@@ -78,7 +84,7 @@ def signatures(bodies: Sequence[str]) -> U64:
         return sig
     values, owner = _shingles(bodies)
     bins = (values >> np.uint64(64 - _BIN_BITS)).astype(np.int64)
-    np.minimum.at(sig.reshape(-1), owner * NUM_BINS + bins, values & _VALUE_MASK)
+    np.minimum.at(sig.reshape(-1), owner.astype(np.int64) * NUM_BINS + bins, values & _VALUE_MASK)
     _densify(sig)
     return sig
 

@@ -220,7 +220,9 @@ def _find_canonicals(
         shared = row[repeated[index]].tolist()
         earlier = sorted({j for k in shared for j in holders.get(k, ())})
         for candidate in [("stored", a) for a in stored] + [("batch", j) for j in earlier]:
-            if dedup.is_near_duplicate(hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold):
+            if dedup.is_near_duplicate(
+                hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold
+            ):
                 result[index] = _canonical_of(candidate, bodies, result)
                 break
         for k in shared:
