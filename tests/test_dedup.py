@@ -83,3 +83,32 @@ def test_resemblance_estimate_tracks_truth() -> None:
     sig = dedup.signatures([base, edited])
     estimate = float((sig[0] == sig[1]).mean())
     assert abs(estimate - truth) < 0.15
+
+
+def test_lsh_recall_on_edited_copies() -> None:
+    """Copies with the edits outlets make (dateline, byline, a few words, a paragraph more) share a band."""
+    import random
+
+    rng = random.Random(7)
+    bodies = []
+    for name in ("articles-a.jsonl", "articles-b.jsonl"):
+        text = (files("prism") / "data" / "sample" / name).read_text(encoding="utf-8")
+        bodies += [json.loads(line)["body"] for line in text.splitlines()]
+    originals, copies = [], []
+    for body in bodies:
+        for _ in range(5):
+            words = body.split(" ")
+            for _ in range(rng.randint(1, 4)):  # a few single-word edits
+                words[rng.randrange(len(words))] = rng.choice(["정부는", "당국은", "업계는", "2.5%", "크게"])
+            copy = "(서울=다른통신) 기자 = " + " ".join(words) + "\n\n다른통신 기자 someone@example.kr"
+            if rng.random() < 0.3:  # sometimes an extra closing paragraph
+                copy += "\n\n" + body.split("\n\n")[0]
+            a, b = dedup.shingle_hashes(body), dedup.shingle_hashes(copy)
+            if dedup.is_near_duplicate(a, b, threshold=0.9):
+                originals.append(body)
+                copies.append(copy)
+    assert len(originals) >= 200
+    keys = dedup.band_keys(dedup.signatures(originals + copies))
+    half = len(originals)
+    found = sum(bool((keys[i] == keys[half + i]).any()) for i in range(half))
+    assert found / half >= 0.97
