@@ -191,3 +191,35 @@ def test_unwritable_sqlite_location(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot"):
         open_engine(f"sqlite:///{blocker / 'sub' / 'prism.db'}")
+
+
+def test_sqlite_fast_insert_matches_sqlalchemy(tmp_path: Path) -> None:
+    """Ingest's raw SQLite insert stores exactly what SQLAlchemy's typed insert would."""
+    from sqlalchemy import insert as sa_insert
+    from sqlalchemy import select
+
+    from prism.store.schema import articles
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    row = new_article(
+        21, published_at=datetime(2026, 11, 21, 18, 30, 5, 123, tzinfo=timezone(timedelta(hours=9)))
+    )
+    when = datetime(2026, 11, 28, 1, 2, 3, 456789, tzinfo=UTC)
+    with write_transaction(engine) as conn:
+        queries.insert_articles(conn, rows=[row], ids=[1], canonical_of=[None], ingested_at=when)
+        conn.execute(
+            sa_insert(articles),
+            [{"id": 2, "external_id": "sa", "url": None, "title": row.title, "body": row.body,
+              "published_at": row.published_at, "content_hash": row.content_hash, "ingested_at": when,
+              "extra": dict(row.extra)}],
+        )  # fmt: skip
+    with engine.connect() as conn:
+        raw = conn.exec_driver_sql(
+            "SELECT published_at, ingested_at, extra FROM articles ORDER BY id"
+        ).fetchall()
+        typed = conn.execute(
+            select(articles.c.published_at, articles.c.extra).order_by(articles.c.id)
+        ).fetchall()
+    engine.dispose()
+    assert raw[0] == raw[1]
+    assert typed[0] == typed[1] == (datetime(2026, 11, 21, 9, 30, 5, 123, tzinfo=UTC), dict(row.extra))

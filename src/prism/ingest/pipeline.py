@@ -161,7 +161,12 @@ def _store_batch(conn: Connection, batch: Sequence[NewArticle], *, threshold: fl
     ids = queries.reserve_ids(conn, count=len(fresh))
     canonical = [None if t is None else t[1] if t[0] == "stored" else ids[t[1]] for t in targets]
     queries.insert_articles(conn, rows=fresh, ids=ids, canonical_of=canonical, ingested_at=datetime.now(UTC))
-    queries.insert_bands(conn, rows=[(k, ids[i]) for i, row in enumerate(keys.tolist()) for k in row])
+    # In key order, B-tree inserts touch each page once instead of jumping around the index.
+    owners = np.repeat(np.asarray(ids, dtype=np.int64), keys.shape[1])
+    order = np.argsort(keys.ravel(), kind="stable")
+    queries.insert_bands(
+        conn, rows=list(zip(keys.ravel()[order].tolist(), owners[order].tolist(), strict=True))
+    )
     return len(fresh), len(batch) - len(fresh), sum(c is not None for c in canonical)
 
 
