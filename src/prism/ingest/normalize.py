@@ -61,7 +61,10 @@ def clean_text(value: str) -> str:
 
 def clean_line(value: str) -> str:
     """Return `value` cleaned like `clean_text`, on one line (titles, names)."""
-    return " ".join(_canonical_chars(value).split())
+    value = _canonical_chars(value)
+    if value.isprintable() and "  " not in value:
+        return value.strip(" ")  # only ASCII spaces in printable text, and no runs of them
+    return " ".join(value.split())
 
 
 def content_hash(title: str, body: str) -> str:

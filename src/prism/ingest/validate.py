@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from datetime import tzinfo
 from typing import Any
 
@@ -43,7 +44,9 @@ def to_new_article(
 
     `warn` hears about repairs that kept a record (e.g. an article body filed under `title`).
     """
-    fields = {str(key).strip().lower(): value for key, value in record.fields.items()}
+    fields = record.fields
+    if not _keys_are_normal(tuple(fields)):
+        fields = {str(key).strip().lower(): value for key, value in fields.items()}
     raw_title = _text(fields, TITLE_FIELDS, "title")
     raw_body = _text(fields, BODY_FIELDS, "body")
     if not raw_body.strip() and len(raw_title) > _TITLE_AS_BODY_CHARS:
@@ -81,6 +84,12 @@ def to_new_article(
         extra={key: value for key, value in fields.items() if key not in _KNOWN and value is not None},
         origin=record.where,
     )
+
+
+@lru_cache(maxsize=64)
+def _keys_are_normal(keys: tuple[Any, ...]) -> bool:
+    """Return True if field names are already stripped lower-case text (rows of one file share them)."""
+    return all(isinstance(key, str) and key == key.strip().lower() for key in keys)
 
 
 def _title_from_body(text: str) -> str:
