@@ -58,7 +58,10 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_home() / "config.toml")
+        # The config file lives in the home being used: a --home flag (passed here) beats PRISM_HOME.
+        given = getattr(init_settings, "init_kwargs", {}).get("home")
+        home = Path(given).expanduser() if given else default_home()
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=home / "config.toml")
         return (init_settings, env_settings, toml)
 
     @cached_property

@@ -19,7 +19,10 @@ _PROGRESS_MIN_BYTES = 512 * 1024
 
 
 def ingest_cli(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs of feeds and pages.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH|URL...", help="Files, folders or http(s) URLs of feeds and pages."),
+    ],
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Input format; auto detects it.")
     ] = Format.AUTO,

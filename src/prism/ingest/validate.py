@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from datetime import tzinfo
+from functools import lru_cache
 from typing import Any
 
 from prism.errors import RecordError
