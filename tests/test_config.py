@@ -53,7 +53,7 @@ def test_invalid_values_name_the_variable(
 def test_broken_config_file(home: Path) -> None:
     home.mkdir(parents=True)
     (home / "config.toml").write_text("max_body_chars = [\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="config.toml is not valid TOML"):
+    with pytest.raises(ConfigError, match=r"config\.toml is not valid TOML"):
         get_settings()
 
 

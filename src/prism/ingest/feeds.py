@@ -7,15 +7,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
-
 from prism.ingest.files import Item
 from prism.ingest.normalize import clean_line
 from prism.ingest.pages import html_to_text
 from prism.records import Rejection, SourceRecord
-
-# feedparser flags these as "bozo" though the feed is perfectly usable.
-_BENIGN = (feedparser.CharacterEncodingOverride,)
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -26,12 +21,14 @@ def looks_like_feed(data: bytes) -> bool:
 
 def parse_feed(data: bytes, *, name: str) -> Iterator[Item]:
     """Yield one record per feed entry; a broken feed yields the entries it could read, then a rejection."""
+    import feedparser  # here, not at the top: it costs 0.1 s of start-up for commands that never parse feeds
+
     if not data.strip():
         yield Rejection(name, "file is empty")
         return
     parsed = feedparser.parse(data)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if isinstance(problem, _BENIGN):
+    if isinstance(problem, feedparser.CharacterEncodingOverride):  # "bozo", yet perfectly usable
         problem = None
     entries = parsed.get("entries") or []
     if not parsed.get("version") and not entries:

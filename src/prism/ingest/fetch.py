@@ -5,11 +5,13 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from prism.errors import FetchError
+
+if TYPE_CHECKING:
+    import httpx
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 
@@ -64,6 +66,9 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.allow_private = allow_private
+        import httpx  # here, not at the top: most runs read only files
+
+        self._httpx = httpx
         self._client = httpx.Client(
             headers={"User-Agent": user_agent, "Accept": "*/*"},
             timeout=httpx.Timeout(timeout),
@@ -95,9 +100,9 @@ class Fetcher:
                         raise FetchError(f"{current}: HTTP {response.status_code} {response.reason_phrase}")
                     data = self._read_capped(response, current)
                     return Fetched(str(response.url), response.headers.get("content-type", ""), data)
-            except httpx.TimeoutException:
+            except self._httpx.TimeoutException:
                 raise FetchError(f"{current}: timed out") from None
-            except httpx.HTTPError as exc:
+            except self._httpx.HTTPError as exc:
                 raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 

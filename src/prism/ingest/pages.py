@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import lxml.html
-import trafilatura
-
 from prism.ingest.files import Item
 from prism.ingest.normalize import DecodeError, decode_bytes
 from prism.records import Rejection, SourceRecord
@@ -25,6 +22,8 @@ def html_to_text(fragment: str) -> str:
     """Return the text of an HTML fragment (feed content), one paragraph per block element."""
     if "<" not in fragment:
         return fragment
+    import lxml.html  # here, not at the top: keeps start-up fast for commands that never parse HTML
+
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
@@ -40,6 +39,8 @@ def parse_page(data: bytes, *, name: str, url: str | None = None) -> Iterator[It
     if not data.strip():
         yield Rejection(name, "file is empty")
         return
+    import trafilatura  # here, not at the top: it costs 0.1 s of start-up for commands that never need it
+
     try:
         markup, _ = decode_bytes(data)
     except DecodeError as exc:
