@@ -144,8 +144,9 @@ def test_find_known_and_band_matches(engine: Engine) -> None:
         assert known.content_hashes == {f"sha256:{10:064x}": ids[1]}
         matches = queries.find_band_matches(conn, keys=[-5, 2**62, 7])
         assert matches == {-5: [ids[0]], 2**62: sorted(ids)} or sorted(matches[2**62]) == sorted(ids)
-        bodies = queries.get_bodies(conn, ids=ids)
-        assert bodies[ids[0]][0].startswith("본문 9")
+        texts = queries.get_texts(conn, ids=ids)
+        assert texts[ids[0]].body.startswith("본문 9") and texts[ids[0]].canonical_of is None
+        assert texts[ids[1]].content_hash == f"sha256:{10:064x}"
 
 
 def test_list_articles_newest_first(engine: Engine) -> None:

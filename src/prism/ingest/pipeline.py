@@ -206,41 +206,47 @@ def _find_canonicals(
     _, inverse, counts = np.unique(keys.ravel(), return_inverse=True, return_counts=True)
     repeated = (counts[inverse] > 1).reshape(keys.shape)  # band keys shared inside the batch
     hit_stored = np.isin(keys, np.fromiter(matches, dtype=np.int64, count=len(matches)))
-    bodies = queries.get_bodies(conn, ids={a for ids in matches.values() for a in ids})
+    stored = queries.get_texts(conn, ids={a for ids in matches.values() for a in ids})
     shingles: dict[Target, np.ndarray] = {}
 
-    def hashes_of(target: Target) -> np.ndarray:
-        if target not in shingles:
-            kind, value = target
-            body = bodies[value][0] if kind == "stored" else fresh[value].body
-            shingles[target] = dedup.shingle_hashes(body)
-        return shingles[target]
+    def text_of(target: Target) -> tuple[str, str]:
+        kind, value = target
+        if kind == "stored":
+            return stored[value].body, stored[value].content_hash
+        return fresh[value].body, fresh[value].content_hash
+
+    def same_story(one: Target, other: Target) -> bool:
+        (body, digest), (other_body, other_digest) = text_of(one), text_of(other)
+        if digest == other_digest:  # the very same text: no need to compare shingles
+            return True
+        for target, text in ((one, body), (other, other_body)):
+            if target not in shingles:
+                shingles[target] = dedup.shingle_hashes(text)
+        return dedup.is_near_duplicate(shingles[one], shingles[other], threshold=threshold)
 
     result: list[Target | None] = [None] * len(fresh)
     holders: dict[int, list[int]] = {}  # shared band key -> earlier articles of the batch holding it
     # Only articles sharing a band with something can be near duplicates; the rest need no look.
     for index in np.flatnonzero(repeated.any(axis=1) | hit_stored.any(axis=1)).tolist():
         row = keys[index]
-        stored = sorted({a for k in row[hit_stored[index]].tolist() for a in matches[k]})
+        in_store = sorted({a for k in row[hit_stored[index]].tolist() for a in matches[k]})
         shared = row[repeated[index]].tolist()
         earlier = sorted({j for k in shared for j in holders.get(k, ())})
-        for candidate in [("stored", a) for a in stored] + [("batch", j) for j in earlier]:
-            if dedup.is_near_duplicate(
-                hashes_of(("batch", index)), hashes_of(candidate), threshold=threshold
-            ):
-                result[index] = _canonical_of(candidate, bodies, result)
+        for candidate in [("stored", a) for a in in_store] + [("batch", j) for j in earlier]:
+            if same_story(("batch", index), candidate):
+                result[index] = _canonical(candidate, stored, result)
                 break
         for k in shared:
             holders.setdefault(k, []).append(index)
     return result
 
 
-def _canonical_of(
-    candidate: Target, bodies: dict[int, tuple[str, int | None]], result: Sequence[Target | None]
+def _canonical(
+    candidate: Target, stored: dict[int, queries.StoredText], result: Sequence[Target | None]
 ) -> Target:
     """Follow a near duplicate to the canonical article it is linked to."""
     kind, value = candidate
     if kind == "stored":
-        linked = bodies[value][1]
+        linked = stored[value].canonical_of
         return ("stored", linked) if linked is not None else candidate
     return result[value] or candidate

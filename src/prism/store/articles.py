@@ -71,13 +71,22 @@ def find_band_matches(conn: Connection, *, keys: Iterable[int]) -> dict[int, lis
     return matches
 
 
-def get_bodies(conn: Connection, *, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
-    """Return (body, canonical_of) of each of these articles."""
-    found: dict[int, tuple[str, int | None]] = {}
-    query = select(articles.c.id, articles.c.body, articles.c.canonical_of)
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    """What near-duplicate checks need of a stored article."""
+
+    body: str
+    content_hash: str
+    canonical_of: int | None
+
+
+def get_texts(conn: Connection, *, ids: Iterable[int]) -> dict[int, StoredText]:
+    """Return body, content hash and canonical link of each of these articles."""
+    found: dict[int, StoredText] = {}
+    query = select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.canonical_of)
     for chunk in _chunks(sorted(set(ids))):
-        for article_id, body, canonical_of in conn.execute(query.where(articles.c.id.in_(chunk))):
-            found[article_id] = (body, canonical_of)
+        for article_id, body, digest, canonical_of in conn.execute(query.where(articles.c.id.in_(chunk))):
+            found[article_id] = StoredText(body, digest, canonical_of)
     return found
 
 
