@@ -152,3 +152,23 @@ def test_markup_like_text_is_printed_verbatim(tmp_path: Path) -> None:
     assert listed.exit_code == 0 and "[종합] 코스피 [red]급락[/red]" in listed.stdout
     shown = prism("articles", "show", "[bold]x[/bold]")
     assert shown.exit_code == 0 and "[사진=연합뉴스] 본문 [/] 이다." in shown.stdout
+
+
+def test_progress_bar_on_long_inputs_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from prism.cli import ingest as ingest_cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(ingest_cli, "err_console", Console(file=screen, force_terminal=True, width=100))
+    big = write_jsonl(tmp_path / "big.jsonl", [korean_article(n, words=64) for n in range(1500)])
+    assert big.stat().st_size > 512 * 1024
+    assert prism("ingest", str(big)).exit_code == 0
+    assert "ingesting" in screen.getvalue()
+    screen.truncate(0)
+    assert prism("ingest", str(big), "--json").exit_code == 0  # never in --json mode
+    small = write_jsonl(tmp_path / "small.jsonl", [korean_article(1)])
+    assert prism("ingest", str(small)).exit_code == 0  # nor for short inputs
+    assert "ingesting" not in screen.getvalue()

@@ -44,13 +44,14 @@ def _mix(x: U64) -> U64:
 def _shingles(bodies: Sequence[str]) -> tuple[U64, npt.NDArray[np.int32]]:
     """Return (hash, body index) of every SHINGLE-long window of the bodies, whitespace removed.
 
-    All bodies are handled in one pass over their concatenated UTF-16 code units. A body with fewer
+    Bodies are cleaned text (`prism.ingest.normalize.clean_text`). All bodies are handled in one pass over their concatenated UTF-16 code units. A body with fewer
     than SHINGLE characters becomes one zero-padded window, so every body has at least one shingle.
     """
     encoded = [body.encode("utf-16-le") for body in bodies]
     raw = np.frombuffer(b"".join(encoded), dtype="<u2")
-    # Skip whitespace (and control characters): spacing differs between outlets, the words do not.
-    keep = (raw > 32) & (raw != 0xA0) & (raw != 0x3000)
+    # Skip spaces and newlines (cleaned text has no other whitespace): spacing differs between outlets,
+    # the words do not. Control characters go too.
+    keep = raw > 32
     ends = np.cumsum([len(e) // 2 for e in encoded], dtype=np.int64)
     kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
     offsets = kept_before[np.concatenate(([0], ends))]  # where each body starts among kept units
