@@ -44,8 +44,9 @@ def _mix(x: U64) -> U64:
 def _shingles(bodies: Sequence[str]) -> tuple[U64, npt.NDArray[np.int32]]:
     """Return (hash, body index) of every SHINGLE-long window of the bodies, whitespace removed.
 
-    Bodies are cleaned text (`prism.ingest.normalize.clean_text`). All bodies are handled in one pass over their concatenated UTF-16 code units. A body with fewer
-    than SHINGLE characters becomes one zero-padded window, so every body has at least one shingle.
+    Bodies are cleaned text (`prism.ingest.normalize.clean_text`), handled all in one pass over their
+    concatenated UTF-16 code units. A body with fewer than SHINGLE characters becomes one zero-padded
+    window, so every body has at least one shingle.
     """
     encoded = [body.encode("utf-16-le") for body in bodies]
     raw = np.frombuffer(b"".join(encoded), dtype="<u2")
