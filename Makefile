@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test test-core lint format bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "AI PRISM needs Python 3.11 or newer: make PYTHON=python3.11 …")'
@@ -35,8 +35,18 @@ format: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/python -m pytest
 
+# The core must work without optional extras: a second environment with only the core and test tools.
+CORE_VENV ?= .venv-core
+$(CORE_VENV)/.installed: pyproject.toml
+	@test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+test-core: $(CORE_VENV)/.installed
+	$(CORE_VENV)/bin/python -m pytest -q
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 
 clean:
-	rm -rf $(VENV) prism-demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CORE_VENV) prism-demo .pytest_cache .mypy_cache .ruff_cache

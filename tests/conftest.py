@@ -21,8 +21,11 @@ PG_ENV = "PRISM_TEST_DATABASE_URL"
 
 
 def pytest_report_header() -> list[str]:
-    pg = os.environ.get(PG_ENV)
-    return [f"PostgreSQL tier: {'on' if pg else f'off ({PG_ENV} not set)'}"]
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        return ["PostgreSQL tier: off (psycopg not installed)"]
+    return [f"PostgreSQL tier: {'on' if os.environ.get(PG_ENV) else f'off ({PG_ENV} not set)'}"]
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +50,10 @@ def settings(home: Path) -> Settings:
 
 
 def _pg_admin_url() -> str:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:  # the core-only run (`make test-core`) installs no database drivers
+        pytest.skip("PostgreSQL tier skipped: psycopg is not installed (ai-prism[postgres])")
     url = os.environ.get(PG_ENV)
     if not url:
         if os.environ.get("CI") == "true":
