@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
