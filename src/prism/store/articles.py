@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -126,36 +126,25 @@ def insert_articles(
     ingested_at: datetime,
 ) -> None:
     """Insert articles under ids from `reserve_ids`, each linked to its canonical article (or None)."""
-    if not rows:
-        return
-    if conn.dialect.name == "sqlite":
-        # Ingest's hot path: plain tuples to the driver take 40% less time than per-row type processing.
-        now = _sqlite_time(ingested_at)
-        values = [
-            (
-                article_id, row.external_id, row.url, row.title, row.body, _sqlite_time(row.published_at),
-                row.source, row.category, row.author, row.content_hash, now, canonical, row.origin,
-                json.dumps(dict(row.extra)) if row.extra else None,
-            )
-            for row, article_id, canonical in zip(rows, ids, canonical_of, strict=True)
-        ]  # fmt: skip
-        conn.exec_driver_sql(_SQLITE_INSERT, values)
-        return
-    params = [
-        dict(
-            zip(
-                _COLUMNS,
-                (
-                    article_id, row.external_id, row.url, row.title, row.body, row.published_at, row.source,
-                    row.category, row.author, row.content_hash, ingested_at, canonical, row.origin,
-                    dict(row.extra) or None,
-                ),
-                strict=True,
-            )
+    sqlite = conn.dialect.name == "sqlite"
+    # SQLite is ingest's hot path: plain tuples to the driver take 40% less time than SQLAlchemy's
+    # per-row type processing, so times and JSON are converted here exactly as those types would.
+    at: Callable[[datetime | None], object] = _sqlite_time if sqlite else (lambda value: value)
+    now = at(ingested_at)
+    values = [
+        (
+            article_id, row.external_id, row.url, row.title, row.body, at(row.published_at), row.source,
+            row.category, row.author, row.content_hash, now, canonical, row.origin,
+            (json.dumps(dict(row.extra)) if sqlite else dict(row.extra)) if row.extra else None,
         )
         for row, article_id, canonical in zip(rows, ids, canonical_of, strict=True)
     ]  # fmt: skip
-    conn.execute(insert(articles), params)
+    if not values:
+        return
+    if sqlite:
+        conn.exec_driver_sql(_SQLITE_INSERT, values)
+    else:
+        conn.execute(insert(articles), [dict(zip(_COLUMNS, value, strict=True)) for value in values])
 
 
 def insert_bands(conn: Connection, *, rows: Sequence[tuple[int, int]]) -> None:
