@@ -35,7 +35,6 @@ def ingest(
     source: str | None = None,
     fetch_pages: bool = False,
     allow_private: bool = False,
-    fetch: Callable[[str], Fetched] | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs into the store and return what happened to every record.
@@ -49,21 +48,20 @@ def ingest(
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"PRISM_TIMEZONE {settings.timezone!r} is not a known time zone") from None
     report = IngestReport()
-    writer = _BatchWriter(engine, settings.near_duplicate_threshold, report)
+    writer = _BatchWriter(engine, settings.near_duplicate_threshold, settings.ingest_batch_size, report)
     fetcher: Fetcher | None = None
-    if fetch is None:
 
-        def fetch(url: str) -> Fetched:
-            nonlocal fetcher
-            if fetcher is None:  # made on first use: most runs read only files
-                fetcher = Fetcher(
-                    user_agent=settings.user_agent,
-                    timeout=settings.http_timeout,
-                    max_bytes=settings.http_max_bytes,
-                    max_redirects=settings.http_max_redirects,
-                    allow_private=allow_private,
-                )
-            return fetcher.get(url)
+    def fetch(url: str) -> Fetched:
+        nonlocal fetcher
+        if fetcher is None:  # made on first use: most runs read only files
+            fetcher = Fetcher(
+                user_agent=settings.user_agent,
+                timeout=settings.http_timeout,
+                max_bytes=settings.http_max_bytes,
+                max_redirects=settings.http_max_redirects,
+                allow_private=allow_private,
+            )
+        return fetcher.get(url)
 
     try:
         for spec in inputs:
@@ -96,8 +94,6 @@ def ingest(
                 if fetch_pages and article.url:
                     article = _with_full_page(article, fetch, report)
                 writer.add(article)
-                if len(writer.pending) >= settings.ingest_batch_size:
-                    writer.flush()
         writer.flush()
     finally:
         if fetcher is not None:
@@ -131,13 +127,18 @@ def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report
 
 @dataclass
 class _BatchWriter:
+    """Collect articles and store each full batch in one write transaction."""
+
     engine: Engine
     threshold: float
+    batch_size: int
     report: IngestReport
     pending: list[NewArticle] = field(default_factory=list)
 
     def add(self, article: NewArticle) -> None:
         self.pending.append(article)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
 
     def flush(self) -> None:
         if not self.pending:
