@@ -108,14 +108,11 @@ def read_input(
     spec: str,
     *,
     fmt: Format,
-    fetch: Callable[[str], Fetched] | None,
+    fetch: Callable[[str], Fetched],
     progress: Progress | None = None,
 ) -> Iterator[Item]:
     """Yield the records of one input: a file, a folder of files, or an http(s) URL."""
     if is_url(spec):
-        if fetch is None:
-            yield Rejection(spec, "fetching URLs is disabled here")
-            return
         try:
             fetched = fetch(spec)
         except FetchError as exc:
