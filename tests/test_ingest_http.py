@@ -200,3 +200,55 @@ def test_fetch_pages_replaces_teasers(server: Server, sqlite_engine: Engine, set
 )
 def test_is_public_address(address: str, public: bool) -> None:
     assert is_public_address(address) is public
+
+
+def test_connection_is_pinned_to_the_checked_address(
+    server: Server, sqlite_engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request goes to the address that passed the check, with the original Host (no DNS rebinding)."""
+    import socket
+
+    from prism.ingest import fetch
+
+    real_getaddrinfo = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def fake_getaddrinfo(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        if host == "news.test":  # a name only our check can resolve
+            lookups.append(host)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))]
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    monkeypatch.setattr(fetch, "is_public_address", lambda address: True)  # pretend 127.0.0.1 is public
+    server.routes["/rss"] = Route(
+        (RESOURCES / "feed-rss.xml").read_bytes(), content_type="application/rss+xml"
+    )
+    url = server.url("/rss").replace("127.0.0.1", "news.test")
+    report = run_ingest(sqlite_engine, settings, url)
+    assert report.ingested == 2, report.rejected
+    assert lookups == ["news.test"]  # resolved once, by the check
+    assert server.seen[0]["host"] == url.split("/")[2]
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "expected"),
+    [
+        (
+            "https://news.example.com/a?b=1",
+            "93.184.216.34",
+            ("https://93.184.216.34/a?b=1", "news.example.com"),
+        ),
+        (
+            "http://news.example.com:8080/a",
+            "2606:2800::1",
+            ("http://[2606:2800::1]:8080/a", "news.example.com:8080"),
+        ),
+    ],
+)
+def test_pinned_urls(url: str, address: str, expected: tuple[str, str]) -> None:
+    from prism.ingest.fetch import pinned
+
+    target, headers, extensions = pinned(url, address)
+    assert (target, headers["Host"]) == expected
+    assert extensions == ({"sni_hostname": "news.example.com"} if url.startswith("https") else {})

@@ -6,7 +6,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from prism.errors import FetchError
 
@@ -33,8 +33,8 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_host(url: str) -> None:
-    """Raise FetchError unless every address `url`'s host resolves to is public."""
+def check_host(url: str) -> str:
+    """Return the address to connect to for `url`; raise FetchError unless every address is public."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url}: only http and https URLs can be fetched")
@@ -42,13 +42,27 @@ def check_host(url: str) -> None:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchError(f"{url}: cannot resolve host {parts.hostname!r} ({exc.strerror})") from None
-    for *_, sockaddr in infos:
-        address = str(sockaddr[0])
+    addresses = [str(sockaddr[0]) for *_, sockaddr in infos]
+    for address in addresses:
         if not is_public_address(address):
             raise FetchError(
                 f"{url}: refused, {parts.hostname} resolves to the non-public address {address} "
                 "(pass --allow-private to fetch from private networks)"
             )
+    return addresses[0]
+
+
+def pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """Return (URL, headers, extensions) that reach `url`'s host at the checked `address`.
+
+    Connecting to the address we checked, not to whatever a second DNS lookup answers, closes the
+    DNS-rebinding gap; the Host header and TLS server name (SNI, certificate check) stay the host's.
+    """
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    extensions = {"sni_hostname": parts.hostname or ""} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"Host": parts.netloc.rsplit("@", 1)[-1]}, extensions
 
 
 class Fetcher:
@@ -89,17 +103,20 @@ class Fetcher:
         """Fetch `url`, following at most `max_redirects` redirects; raise FetchError on any problem."""
         current = url
         for _ in range(self.max_redirects + 1):
+            target: str = current
+            headers: dict[str, str] = {}
+            extensions: dict[str, str] = {}
             if not self.allow_private:
-                check_host(current)
+                target, headers, extensions = pinned(current, check_host(current))
             try:
-                with self._client.stream("GET", current) as response:
+                with self._client.stream("GET", target, headers=headers, extensions=extensions) as response:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
                         current = urljoin(current, response.headers["location"])
                         continue
                     if response.status_code >= 400:
                         raise FetchError(f"{current}: HTTP {response.status_code} {response.reason_phrase}")
                     data = self._read_capped(response, current)
-                    return Fetched(str(response.url), response.headers.get("content-type", ""), data)
+                    return Fetched(current, response.headers.get("content-type", ""), data)
             except self._httpx.TimeoutException:
                 raise FetchError(f"{current}: timed out") from None
             except self._httpx.HTTPError as exc:
