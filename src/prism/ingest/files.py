@@ -62,9 +62,10 @@ def _json_line(raw: bytes, name: str, number: int) -> Iterator[Item]:
             yield Rejection(where, "line is neither UTF-8 nor EUC-KR/CP949 text")
             return
     try:
-        value = json.loads(text.rstrip())
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield Rejection(where, f"malformed JSON: {exc.msg} at column {exc.pos + 1}")
+        column = min(exc.pos, len(text.rstrip())) + 1  # an error at the end is after the last character
+        yield Rejection(where, f"malformed JSON: {exc.msg} at column {column}")
         return
     if not isinstance(value, dict):
         yield Rejection(where, f"expected a JSON object, got {_json_type(value)}")

@@ -68,9 +68,11 @@ def clean_line(value: str) -> str:
 
 
 def content_hash(title: str, body: str) -> str:
-    """Return the `sha256:`-prefixed hash that identifies an article by its text."""
-    digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
-    return f"sha256:{digest}"
+    """Return the `sha256:`-prefixed hash of an article's text: UTF-8 title, a newline, UTF-8 body."""
+    digest = hashlib.sha256(title.encode())
+    digest.update(b"\n")
+    digest.update(body.encode())
+    return f"sha256:{digest.hexdigest()}"
 
 
 # --- URLs -------------------------------------------------------------------------------------------
