@@ -169,6 +169,8 @@ def test_title_holding_the_body_is_repaired(
     assert article is not None
     assert article.title == "예결위는 이날 오전 8시 소소위원회를 열고 보류된 사업의 감액 심사를 했다."
     assert article.body.startswith("예결위는")
+    again = run_ingest(sqlite_engine, settings, path)
+    assert again.duplicates == 1 and again.warnings == []  # a skipped duplicate needs no warning
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:

@@ -52,6 +52,8 @@ class NewArticle:
     author: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     origin: str | None = None
+    # Repairs validation made to keep the record, reported only if the article is stored.
+    repairs: tuple[str, ...] = ()
 
     @property
     def identity(self) -> str:

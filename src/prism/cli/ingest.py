@@ -67,7 +67,7 @@ def ingest_cli(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         for warning in report.warnings:
-            err_console.print(f"warning: {warning.where}: {warning.reason}")
+            err_console.print(f"warning: {escape(warning.where)}: {escape(warning.reason)}", soft_wrap=True)
     else:
         print_report(report)
     raise typer.Exit(report.exit_code)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -79,7 +78,6 @@ def ingest(
                         tz=tz,
                         max_body_chars=settings.max_body_chars,
                         default_source=source,
-                        warn=partial(_warn, report, item.where),
                     )
                 except RecordError as exc:
                     report.rejected.append(Rejection(item.where, str(exc)))
@@ -99,10 +97,6 @@ def ingest(
         if fetcher is not None:
             fetcher.close()
     return report
-
-
-def _warn(report: IngestReport, where: str, reason: str) -> None:
-    report.warnings.append(Notice(where, reason))
 
 
 def _with_full_page(article: NewArticle, fetch: Callable[[str], Fetched], report: IngestReport) -> NewArticle:
@@ -145,18 +139,22 @@ class _BatchWriter:
             return
         batch, self.pending = self.pending, []
         with store.write_transaction(self.engine) as conn:
-            stored, duplicates, near = _store_batch(conn, batch, threshold=self.threshold)
+            stored, near = _store_batch(conn, batch, threshold=self.threshold)
         # Counted only once the transaction has committed.
-        self.report.ingested += stored
-        self.report.duplicates += duplicates
+        self.report.ingested += len(stored)
+        self.report.duplicates += len(batch) - len(stored)
         self.report.near_duplicates += near
+        for article in stored:
+            self.report.warnings += [Notice(article.origin or "-", repair) for repair in article.repairs]
 
 
-def _store_batch(conn: Connection, batch: Sequence[NewArticle], *, threshold: float) -> tuple[int, int, int]:
-    """Store one batch inside the caller's write transaction; return (stored, duplicates, near duplicates)."""
+def _store_batch(
+    conn: Connection, batch: Sequence[NewArticle], *, threshold: float
+) -> tuple[list[NewArticle], int]:
+    """Store one batch inside the caller's write transaction; return (articles stored, near duplicates)."""
     fresh = _drop_exact_duplicates(conn, batch)
     if not fresh:
-        return 0, len(batch), 0
+        return [], 0
     keys = dedup.band_keys(dedup.signatures([a.body for a in fresh]))
     targets = _find_canonicals(conn, fresh, keys, threshold=threshold)
     ids = queries.reserve_ids(conn, count=len(fresh))
@@ -168,7 +166,7 @@ def _store_batch(conn: Connection, batch: Sequence[NewArticle], *, threshold: fl
     queries.insert_bands(
         conn, rows=list(zip(keys.ravel()[order].tolist(), owners[order].tolist(), strict=True))
     )
-    return len(fresh), len(batch) - len(fresh), sum(c is not None for c in canonical)
+    return fresh, sum(c is not None for c in canonical)
 
 
 def _drop_exact_duplicates(conn: Connection, batch: Sequence[NewArticle]) -> list[NewArticle]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import tzinfo
 from functools import lru_cache
 from typing import Any
@@ -38,23 +38,22 @@ def to_new_article(
     tz: tzinfo,
     max_body_chars: int,
     default_source: str | None = None,
-    warn: Callable[[str], None] | None = None,
 ) -> NewArticle:
     """Validate and normalize one record; raise RecordError naming the problem.
 
-    `warn` hears about repairs that kept a record (e.g. an article body filed under `title`).
+    Repairs that kept a record (e.g. an article body filed under `title`) are listed in `repairs`.
     """
     fields = record.fields
     if not _keys_are_normal(tuple(fields)):
         fields = {str(key).strip().lower(): value for key, value in fields.items()}
     raw_title = _text(fields, TITLE_FIELDS, "title")
     raw_body = _text(fields, BODY_FIELDS, "body")
+    repairs: tuple[str, ...] = ()
     if not raw_body.strip() and len(raw_title) > _TITLE_AS_BODY_CHARS:
         raw_title, raw_body = _title_from_body(raw_title), raw_title
-        if warn:
-            warn(
-                "the body was empty and the title held the article text; its first sentence became the title"
-            )
+        repairs = (
+            "the body was empty and the title held the article text; its first sentence became the title",
+        )
     title = clean_line(raw_title)
     if not title:
         raise RecordError("missing title (expected a 'title' field)")
@@ -83,6 +82,7 @@ def to_new_article(
         author=_name(fields, AUTHOR_FIELDS, "author"),
         extra={key: value for key, value in fields.items() if key not in _KNOWN and value is not None},
         origin=record.where,
+        repairs=repairs,
     )
 
 
