@@ -33,6 +33,7 @@ def test_mixed_file_keeps_good_rows(tmp_path: Path, sqlite_engine: Engine, setti
         '{"id": "ok-2", "title": "또 좋은 기사", "body": "다른 본문이다."}',
         '{"id": "ok-1", "title": "같은 id", "body": "다른 내용이다."}',
         '{"id": "list-title", "title": ["a"], "body": "본문."}',
+        '{"id": "long-title", "title": "' + "제목" * 600 + '", "body": "본문."}',
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = run_ingest(sqlite_engine, settings, path)
@@ -50,6 +51,7 @@ def test_mixed_file_keeps_good_rows(tmp_path: Path, sqlite_engine: Engine, setti
         (f"{path}:8", "url 'ftp://example.com/x' is not an http(s) URL"),
         (f"{path}:10", f"id 'ok-1' appears again (first at {path}:1)"),
         (f"{path}:11", "title must be text, got list"),
+        (f"{path}:12", "title is 1,200 characters; the limit is 1,000"),
     ]
 
 

@@ -24,6 +24,7 @@ _KNOWN = frozenset(
     + AUTHOR_FIELDS
 )  # fmt: skip
 MAX_ID_CHARS = 200
+MAX_TITLE_CHARS = 1000
 MAX_NAME_CHARS = 200
 
 
@@ -57,6 +58,8 @@ def to_new_article(
     title = clean_line(raw_title)
     if not title:
         raise RecordError("missing title (expected a 'title' field)")
+    if len(title) > MAX_TITLE_CHARS:
+        raise RecordError(f"title is {len(title):,} characters; the limit is {MAX_TITLE_CHARS:,}")
     if len(raw_body) > max_body_chars:
         raise RecordError(
             f"body is {len(raw_body):,} characters; the limit is {max_body_chars:,} (PRISM_MAX_BODY_CHARS)"
