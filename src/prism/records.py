@@ -55,11 +55,6 @@ class NewArticle:
     # Repairs validation made to keep the record, reported only if the article is stored.
     repairs: tuple[str, ...] = ()
 
-    @property
-    def identity(self) -> str:
-        """Return the article's identity: its canonical URL, else its content hash."""
-        return self.url or self.content_hash
-
 
 @dataclass(frozen=True, slots=True)
 class Article:

@@ -10,7 +10,6 @@ import unicodedata
 from datetime import UTC, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 from prism.errors import RecordError
 
@@ -247,8 +246,3 @@ def _from_korean(match: re.Match[str], text: str) -> datetime:
     except ValueError:
         raise RecordError(f"unparseable published date {text!r}: no such date or time") from None
     return datetime.combine(day, clock)
-
-
-def zone(name: str) -> tzinfo:
-    """Return the time zone called `name`."""
-    return ZoneInfo(name)
