@@ -227,3 +227,22 @@ def test_sqlite_fast_insert_matches_sqlalchemy(tmp_path: Path) -> None:
     engine.dispose()
     assert raw[0] == raw[1]
     assert typed[0] == typed[1] == (datetime(2026, 11, 21, 9, 30, 5, 123, tzinfo=UTC), dict(row.extra))
+
+
+def _open_and_close(url: str) -> str:
+    try:
+        open_engine(url).dispose()
+    except StoreError as exc:
+        return str(exc)
+    return ""
+
+
+def test_two_processes_create_one_sqlite_database(tmp_path: Path) -> None:
+    """Both switch the new file to WAL and migrate it; SQLite refuses the loser at once, so we wait."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process that may have threads
+    with context.Pool(2) as pool:
+        for attempt in range(25):
+            url = f"sqlite:///{tmp_path / f'race-{attempt}.db'}"
+            assert pool.map(_open_and_close, [url, url]) == ["", ""]
