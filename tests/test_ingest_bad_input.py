@@ -193,3 +193,12 @@ def test_bad_input_never_loses_stored_articles(
     run_ingest(sqlite_engine, settings, broken)
     with sqlite_engine.connect() as conn:
         assert queries.count_articles(conn) == 5
+
+
+def test_malformed_json_array(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('[\n  {"title": "제목", "body": "본문이다."},\n  {"title": "잘린\n', encoding="utf-8")
+    report = run_ingest(sqlite_engine, settings, path)
+    assert report.exit_code == 1
+    (rejection,) = report.rejected
+    assert rejection.where == f"{path}:3" and rejection.reason.startswith("malformed JSON:")
