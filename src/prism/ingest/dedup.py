@@ -42,40 +42,34 @@ def _mix(x: U64) -> U64:
 
 
 def _shingles(bodies: Sequence[str]) -> tuple[U64, npt.NDArray[np.int32]]:
-    """Return (hash, body index) of every SHINGLE-long window of the bodies, whitespace removed.
+    """Return (hash, body index) of the SHINGLE-long windows of the bodies, whitespace removed.
 
     Bodies are cleaned text (`prism.ingest.normalize.clean_text`), handled all in one pass over their
-    concatenated UTF-16 code units. A body with fewer than SHINGLE characters becomes one zero-padded
-    window, so every body has at least one shingle.
+    concatenated UTF-16 code units. Each body is preceded by SHINGLE - 1 zero units: a window then
+    never mixes two bodies' text (the zeros between them are the same for every pair), the windows at
+    a body's edges make short bodies count too, and a body's shingles do not depend on its neighbours.
     """
     encoded = [body.encode("utf-16-le") for body in bodies]
     raw = np.frombuffer(b"".join(encoded), dtype="<u2")
     # Skip spaces and newlines (cleaned text has no other whitespace): spacing differs between outlets,
     # the words do not. Control characters go too.
     keep = raw > 32
-    ends = np.cumsum([len(e) // 2 for e in encoded], dtype=np.int64)
-    kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-    offsets = kept_before[np.concatenate(([0], ends))]  # where each body starts among kept units
-    sizes = np.diff(offsets)
+    lengths = np.fromiter((len(e) // 2 for e in encoded), dtype=np.int64, count=len(encoded))
+    starts = np.cumsum(lengths) - lengths
+    sizes = np.zeros(len(bodies), dtype=np.int64)
+    filled = lengths > 0
+    if filled.any():  # reduceat sums each body's kept units (it mishandles empty runs, so skip those)
+        sizes[filled] = np.add.reduceat(keep, starts[filled], dtype=np.int64)
     units = raw[keep]
     units[(units >= 0x41) & (units <= 0x5A)] += 0x20  # ASCII upper to lower case; Korean has no case
-    owner = np.repeat(np.arange(len(bodies), dtype=np.int32), sizes)
-    values = np.zeros(0, dtype=np.uint64)
-    docs = np.zeros(0, dtype=np.int32)
-    count = len(units) - SHINGLE + 1
-    if count > 0:
-        data = units.tobytes()
-        # A zero-copy view with one 8-byte word starting at every code unit: the windows themselves.
-        windows = np.ndarray(shape=(count,), dtype="<u8", buffer=data, strides=(2,))
-        inside = owner[:count] == owner[SHINGLE - 1 :]
-        values, docs = _mix(windows[inside].astype(np.uint64, copy=False)), owner[:count][inside]
-    short = np.flatnonzero(sizes < SHINGLE)
-    if len(short):  # their windows all straddle a neighbour, so none were kept above
-        padded = [units[offsets[i] : offsets[i + 1]].tobytes().ljust(2 * SHINGLE, b"\x00") for i in short]
-        extra = _mix(np.frombuffer(b"".join(padded), dtype=np.uint64).copy())
-        values = np.concatenate([values, extra])
-        docs = np.concatenate([docs, short.astype(np.int32)])
-    return values, docs
+    pad = SHINGLE - 1
+    body_starts = np.cumsum(sizes) - sizes
+    units = np.insert(units, np.repeat(body_starts, pad), 0)
+    units = np.concatenate([units, np.zeros(pad, dtype=units.dtype)])
+    owner = np.repeat(np.arange(len(bodies), dtype=np.int32), sizes + pad)
+    # A zero-copy view with one 8-byte word starting at every code unit: the windows themselves.
+    windows = np.ndarray(shape=(len(owner),), dtype="<u8", buffer=units, strides=(2,))
+    return _mix(windows.astype(np.uint64)), owner
 
 
 def shingle_hashes(body: str) -> U64:
@@ -89,8 +83,8 @@ def signatures(bodies: Sequence[str]) -> U64:
     if not bodies:
         return sig
     values, owner = _shingles(bodies)
-    bins = (values >> np.uint64(64 - _BIN_BITS)).astype(np.int64)
-    np.minimum.at(sig.reshape(-1), owner.astype(np.int64) * NUM_BINS + bins, values & _VALUE_MASK)
+    slots = owner * np.int32(NUM_BINS) + (values >> np.uint64(64 - _BIN_BITS)).astype(np.int32)
+    np.minimum.at(sig.reshape(-1), slots, values & _VALUE_MASK)
     _densify(sig)
     return sig
 
