@@ -1,0 +1,1 @@
+"""Quality against references, beside baselines computed in the same run."""

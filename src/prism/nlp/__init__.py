@@ -1,0 +1,1 @@
+"""Korean understanding: cleaning, one Kiwi analysis pass per article, compounds, keywords, topics."""

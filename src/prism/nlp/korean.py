@@ -1,0 +1,180 @@
+"""One Kiwi per process, and one analysis pass per article: sentences and their tokens from the same call.
+
+Compound nouns are adjacent noun-like tokens merged into one term (삼성SDI, 영업이익, 금융통화위원회); a
+user dictionary we ship (data/userdict.txt), extended by $PRISM_HOME/userdict.txt, teaches Kiwi names it
+would otherwise split (46파이 배터리, HBM3E, 카카오뱅크).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prism.errors import ConfigError
+from prism.nlp.clean import Cleaned, clean_for_analysis
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+# Bump when what an analysis contains changes: enrichment re-analyses articles analysed by older versions.
+ANALYZER_VERSION = "kiwi1"
+
+# 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
+NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
+PREDICATES = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
+SENTENCE_END = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
+
+# Nouns that say nothing about what an article is about.
+STOPWORDS = frozenset(
+    ["기자", "특파원", "앵커", "뉴스", "연합뉴스", "뉴시스", "사진", "제공", "무단", "전재", "배포", "금지", "저작권자", "기사", "관련", "관계자", "당국자", "오늘", "어제", "내일", "올해", "지난해", "작년", "내년", "이번", "지난", "최근", "현재", "당시", "이날", "전날", "다음날", "이후", "이전", "앞서", "향후", "그동안", "동안", "가운데", "이상", "이하", "미만", "정도", "경우", "때문", "대한", "대해", "통해", "위해", "따라", "관련해", "가능", "여부", "상황", "것", "수", "등", "때", "중", "말", "씨", "측", "명", "곳", "개", "건", "번", "분", "년", "월", "일", "시", "원", "점", "만", "억", "조", "전", "후", "내", "외", "간", "뒤", "앞", "위", "말씀", "우리", "저희", "이것", "그것", "여기", "거기", "자신", "모두", "일부", "대부분", "각각", "서로", "모습", "얘기", "생각", "입장", "설명", "발표", "예정", "계획"]
+)
+MIN_TERM_CHARS = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article, with offsets into the original body."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    lemmas: tuple[str, ...]
+    tags: tuple[str, ...]
+    nouns: tuple[str, ...]  # compound nouns, stop words removed
+    terms: tuple[str, ...]  # nouns and predicate lemmas (what the sentence says), in order
+
+    @property
+    def is_statement(self) -> bool:
+        """Return True for a full sentence: a sentence-final ending, or a period after a noun ending
+        (…때문., …예정.); headline-style lines and fragments have neither."""
+        return "EF" in self.tags[-4:] or (self.tags[-1:] == ("SF",) and self.text.endswith("."))
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What one pass of Kiwi says about an article."""
+
+    title_terms: tuple[str, ...]
+    title_nouns: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def terms(self) -> list[str]:
+        """Return every content term of the body, in order, repeats included."""
+        return [term for sentence in self.sentences for term in sentence.terms]
+
+
+def _userdict_paths() -> list[Path]:
+    paths = [Path(str(files("prism") / "data" / "userdict.txt"))]
+    home = Path(os.environ.get("PRISM_HOME") or Path.home() / ".prism").expanduser()
+    if (home / "userdict.txt").exists():
+        paths.append(home / "userdict.txt")
+    return paths
+
+
+@cache
+def kiwi(workers: int = 1) -> Kiwi:
+    """Return this process's Kiwi for `workers` threads, created on first use with our user dictionaries."""
+    from kiwipiepy import Kiwi  # here, not at the top: loading the model takes a second
+
+    instance = Kiwi(num_workers=workers)
+    for path in _userdict_paths():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            entry = line.split("#", 1)[0].strip()
+            if not entry:
+                continue
+            word, _, tag = entry.partition("\t")
+            try:
+                instance.add_user_word(word.strip(), (tag.strip() or "NNP"), 0.0)  # type: ignore[arg-type]
+            except (ValueError, RuntimeError) as exc:
+                raise ConfigError(f"{path}:{number}: cannot add {word!r} to the dictionary: {exc}") from None
+    return instance
+
+
+def analyze(title: str, body: str, *, workers: int = 1) -> Analysis:
+    """Analyse one article."""
+    return next(analyze_many([(title, body)], workers=workers))
+
+
+def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> Iterator[Analysis]:
+    """Analyse (title, body) pairs; all their lines go through one Kiwi call, in parallel with `workers`."""
+    batch = list(articles)
+    cleaned = [clean_for_analysis(body) for _, body in batch]
+    # Every title and every non-empty line of every body, flattened; a line break always ends a sentence.
+    lines: list[str] = []
+    plan: list[tuple[int, list[int]]] = []  # per article: (title's line, [its body lines])
+    line_offsets: list[int] = []
+    for (title, _), clean in zip(batch, cleaned, strict=True):
+        title_line = len(lines)
+        lines.append(title or "")
+        line_offsets.append(0)
+        body_lines = []
+        position = 0
+        for line in clean.text.split("\n"):
+            if line.strip():
+                body_lines.append(len(lines))
+                lines.append(line)
+                line_offsets.append(position)
+            position += len(line) + 1
+        plan.append((title_line, body_lines))
+    results: Sequence[Any] = list(kiwi(workers).split_into_sents(lines, return_tokens=True)) if lines else []
+    for (title_line, body_lines), clean in zip(plan, cleaned, strict=True):
+        title_tagged = [pair for sent in results[title_line] for pair in _terms(sent.tokens)]
+        sentences: list[Sentence] = []
+        for line_index in body_lines:
+            for sent in results[line_index]:
+                sentence = _sentence(len(sentences), sent, line_offsets[line_index], clean)
+                if sentence is not None:
+                    sentences.append(sentence)
+        yield Analysis(
+            title_terms=tuple(term for term, _ in title_tagged),
+            title_nouns=tuple(term for term, noun in title_tagged if noun),
+            sentences=tuple(sentences),
+        )
+
+
+def _sentence(index: int, sent: Any, line_offset: int, clean: Cleaned) -> Sentence | None:
+    text = sent.text.strip()
+    if not text:
+        return None
+    lead = len(sent.text) - len(sent.text.lstrip())
+    start = line_offset + sent.start + lead
+    tokens = sent.tokens
+    tagged = list(_terms(tokens))
+    return Sentence(
+        index=index,
+        text=text,
+        start=clean.original_offset(start),
+        end=clean.original_offset(start + len(text) - 1) + 1,
+        lemmas=tuple(t.form + "다" if t.tag in PREDICATES else t.form for t in tokens),
+        tags=tuple(str(t.tag) for t in tokens),
+        nouns=tuple(term for term, noun in tagged if noun),
+        terms=tuple(term for term, _ in tagged),
+    )
+
+
+def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool]]:
+    """Yield (term, is noun): runs of touching noun-like tokens as one compound, and predicate lemmas."""
+    run: list[Any] = []
+    for token in [*tokens, None]:
+        if token is not None and token.tag in NOUN_LIKE and (not run or token.start == run[-1].end):
+            run.append(token)
+            continue
+        if run:
+            if any(t.tag != "SN" for t in run):  # a number alone is not a topic
+                term = "".join(t.form for t in run)
+                if term not in STOPWORDS and len(term) >= MIN_TERM_CHARS:
+                    yield term, True
+            run = []
+        if token is None:
+            break
+        if token.tag in NOUN_LIKE:
+            run = [token]
+        elif token.tag in PREDICATES and token.form + "다" not in STOPWORDS:
+            yield token.form + "다", False
