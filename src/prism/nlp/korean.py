@@ -29,10 +29,6 @@ NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국�
 PREDICATES = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
 SENTENCE_END = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
 
-# Nouns that say nothing about what an article is about.
-STOPWORDS = frozenset(
-    ["기자", "특파원", "앵커", "뉴스", "연합뉴스", "뉴시스", "사진", "제공", "무단", "전재", "배포", "금지", "저작권자", "기사", "관련", "관계자", "당국자", "오늘", "어제", "내일", "올해", "지난해", "작년", "내년", "이번", "지난", "최근", "현재", "당시", "이날", "전날", "다음날", "이후", "이전", "앞서", "향후", "그동안", "동안", "가운데", "이상", "이하", "미만", "정도", "경우", "때문", "대한", "대해", "통해", "위해", "따라", "관련해", "가능", "여부", "상황", "것", "수", "등", "때", "중", "말", "씨", "측", "명", "곳", "개", "건", "번", "분", "년", "월", "일", "시", "원", "점", "만", "억", "조", "전", "후", "내", "외", "간", "뒤", "앞", "위", "말씀", "우리", "저희", "이것", "그것", "여기", "거기", "자신", "모두", "일부", "대부분", "각각", "서로", "모습", "얘기", "생각", "입장", "설명", "발표", "예정", "계획"]
-)
 MIN_TERM_CHARS = 1
 
 
@@ -91,7 +87,7 @@ def kiwi(workers: int = 1) -> Kiwi:
                 continue
             word, _, tag = entry.partition("\t")
             try:
-                instance.add_user_word(word.strip(), (tag.strip() or "NNP"), 0.0)  # type: ignore[arg-type]
+                instance.add_user_word(word.strip(), (tag.strip() or "NNP"), 0.0)
             except (ValueError, RuntimeError) as exc:
                 raise ConfigError(f"{path}:{number}: cannot add {word!r} to the dictionary: {exc}") from None
     return instance
@@ -159,8 +155,16 @@ def _sentence(index: int, sent: Any, line_offset: int, clean: Cleaned) -> Senten
     )
 
 
+@cache
+def stopwords() -> frozenset[str]:
+    """Return the words that say nothing about what an article is about (data/stopwords.txt)."""
+    text = (files("prism") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
+
+
 def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool]]:
     """Yield (term, is noun): runs of touching noun-like tokens as one compound, and predicate lemmas."""
+    stop = stopwords()
     run: list[Any] = []
     for token in [*tokens, None]:
         if token is not None and token.tag in NOUN_LIKE and (not run or token.start == run[-1].end):
@@ -169,12 +173,12 @@ def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool]]:
         if run:
             if any(t.tag != "SN" for t in run):  # a number alone is not a topic
                 term = "".join(t.form for t in run)
-                if term not in STOPWORDS and len(term) >= MIN_TERM_CHARS:
+                if term not in stop and len(term) >= MIN_TERM_CHARS:
                     yield term, True
             run = []
         if token is None:
             break
         if token.tag in NOUN_LIKE:
             run = [token]
-        elif token.tag in PREDICATES and token.form + "다" not in STOPWORDS:
+        elif token.tag in PREDICATES and token.form + "다" not in stop:
             yield token.form + "다", False
