@@ -8,6 +8,8 @@ import typer
 from typer.core import TyperGroup
 
 from prism.cli import articles, demo, ingest
+from prism.cli import eval as eval_cli
+from prism.cli import summarize as summarize_cli
 from prism.cli.common import err_console
 from prism.errors import PrismError, UsageError
 
@@ -34,6 +36,8 @@ app = typer.Typer(
 app.command("ingest")(ingest.ingest_cli)
 app.add_typer(articles.app, name="articles")
 app.command("demo")(demo.demo_cli)
+app.command("summarize")(summarize_cli.summarize_cli)
+app.add_typer(eval_cli.app, name="eval")
 
 
 def main() -> None:

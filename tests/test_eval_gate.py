@@ -1,0 +1,63 @@
+"""The summary quality gate: ROUGE on the shared dev set must stay at or above the pinned floors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from prism.evaluate import gate
+from prism.evaluate.summaries import evaluate, load_references
+from tests.conftest import SHARED
+
+BASELINE = Path(__file__).with_name("baselines") / "summaries.json"
+DATA = SHARED / "data" / "summaries-ko-dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    if not DATA.exists():
+        pytest.skip(f"{DATA} is absent (../shared not here): the summary gate needs the shared dev set")
+    references, rejected = load_references(DATA)
+    assert rejected == []
+    return evaluate(references, sentences=3)
+
+
+def test_baseline_pins_this_data() -> None:
+    if not DATA.exists():
+        pytest.skip(f"{DATA} is absent")
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    assert baseline["sha256"] == gate.sha256_of(DATA), (
+        "the dev data changed: re-measure with `python scripts/update_baselines.py summaries`"
+    )
+
+
+def test_summaries_stay_above_their_floors(report) -> None:  # type: ignore[no-untyped-def]
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    scores = {kind: report.scores["all"][kind]["ours"] for kind in ("extractive", "abstractive")}
+    assert gate.failures(baseline, scores) == []
+
+
+def test_issue_minimums_and_baselines(report) -> None:  # type: ignore[no-untyped-def]
+    """ROUGE-1 >= 64 (extractive) and >= 44 (abstractive); ROUGE-2 and ROUGE-L above TextRank-3 on both."""
+    assert report.get("ours", "extractive", "rouge1") >= 64
+    assert report.get("ours", "abstractive", "rouge1") >= 44
+    for kind in ("extractive", "abstractive"):
+        for metric in ("rouge2", "rougeL"):
+            assert report.get("ours", kind, metric) > report.get("textrank", kind, metric)
+
+
+def test_lowering_a_floor_needs_the_flag(tmp_path: Path) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text("{}\n", encoding="utf-8")
+    pinned = tmp_path / "baseline.json"
+    gate.update(pinned, data=data, scores={"extractive": {"rouge1": 66.4}}, allow_lower=False)
+    assert json.loads(pinned.read_text())["floors"] == {"extractive": {"rouge1": 66.0}}
+    with pytest.raises(gate.GateError, match="allow-lower"):
+        gate.update(pinned, data=data, scores={"extractive": {"rouge1": 60.2}}, allow_lower=False)
+    gate.update(
+        pinned, data=data, scores={"extractive": {"rouge1": 67.9}}, allow_lower=False
+    )  # raising is fine
+    gate.update(pinned, data=data, scores={"extractive": {"rouge1": 60.2}}, allow_lower=True)
+    assert json.loads(pinned.read_text())["floors"] == {"extractive": {"rouge1": 60.0}}
