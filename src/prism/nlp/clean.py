@@ -35,9 +35,9 @@ _DROP_INLINE = re.compile(
     "|".join(
         [
             r"[\[(]\s*(?:사진|그래픽|자료|출처)\s*=[^\])\n]{0,60}[\])]",  # [사진=…] (사진=…)
-            rf"\s*{_NAME}\s*{_ROLE}\s*{_EMAIL}\s*$",  # a byline ending the last paragraph
-            rf"\s*{_EMAIL}",
-            rf"\s*{_URL}",
+            rf"[ \t]*{_NAME}[ \t]*{_ROLE}[ \t]*{_EMAIL}[ \t]*$",  # a byline ending the last paragraph
+            rf"[ \t]*{_EMAIL}",
+            rf"[ \t]*{_URL}",
         ]
     ),
     re.MULTILINE,

@@ -1,0 +1,113 @@
+"""Korean analysis: cleaning, sentence splitting, compounds (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from prism.nlp.clean import clean_for_analysis
+from prism.nlp.korean import analyze
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # 기사 첫머리 (dateline) with a reporter: dropped
+        ("(서울=연합뉴스) 홍길동 기자 = 코스피가 올랐다.", "코스피가 올랐다."),
+        ("[서울경제] 코스피가 올랐다.", "코스피가 올랐다."),
+        ("【서울=뉴시스】김철수·박영희 기자 = 금리가 내렸다.", "금리가 내렸다."),
+        ("(주)삼성이 올랐다.", "(주)삼성이 올랐다."),  # not a dateline: no "="
+        # 바이라인 (byline) and e-mail lines: dropped
+        ("본문이다.\n홍길동 기자 hong@example.com", "본문이다.\n"),
+        ("본문이다.\n이성훈 sinawi@hanmail.net", "본문이다.\n"),
+        ("마지막 문단이다. 홍길동 기자 hong@example.com", "마지막 문단이다."),
+        ("본문이다.\n홍길동 기자", "본문이다.\n"),
+        # 사진 설명 (photo captions)
+        ("삼성이 양산한다. [사진=삼성SDI 제공] 다음 문장.", "삼성이 양산한다.  다음 문장."),
+        ("본문이다.\n서울 여의도 증권가 전경. /사진=한빛일보", "본문이다.\n"),
+        ("본문이다.\n▲ 평택캠퍼스 전경 (삼성전자 제공)", "본문이다.\n"),
+        # 관련기사 and copyright lines
+        ("본문이다.\n▶ 관련기사 삼성전자, 평택 증설", "본문이다.\n"),
+        ("본문이다.\n<저작권자 ⓒ 누리뉴스, 무단 전재 및 재배포 금지>", "본문이다.\n"),
+        ("본문이다.\nⓒ 다온비즈 무단전재 및 재배포금지", "본문이다.\n"),
+        # URLs
+        ("자세한 내용은 https://news.example.com/a?b=1 에서 본다.", "자세한 내용은 에서 본다."),
+    ],
+)
+def test_cleaning(body: str, expected: str) -> None:
+    assert clean_for_analysis(body).text == expected
+
+
+def test_cleaning_keeps_offsets() -> None:
+    body = "(서울=연합뉴스) 홍길동 기자 = 삼성SDI가 양산한다. [사진=삼성SDI] 베트남 법인이 조립한다."
+    cleaned = clean_for_analysis(body)
+    for word in ("삼성SDI가", "베트남"):
+        at = cleaned.text.index(word)
+        start = cleaned.original_offset(at)
+        assert body[start : start + len(word)] == word
+
+
+@pytest.mark.parametrize(
+    ("body", "sentences"),
+    [
+        ("코스피는 2,650.32로 마감했다. 환율은 올랐다.", ["코스피는 2,650.32로 마감했다.", "환율은 올랐다."]),
+        ("물가가 12.3% 올랐다. 정부는 대책을 냈다.", ["물가가 12.3% 올랐다.", "정부는 대책을 냈다."]),
+        (
+            "주가가 올랐다.이어 환율이 내렸다.",
+            ["주가가 올랐다.", "이어 환율이 내렸다."],
+        ),  # no space after the period
+        (
+            '그는 "금리를 내리겠다"고 말했다. 시장은 반겼다.',
+            ['그는 "금리를 내리겠다"고 말했다.', "시장은 반겼다."],
+        ),
+        (
+            "연구진은 새 소재를 찾았다\n이 소재는 저렴하다",
+            ["연구진은 새 소재를 찾았다", "이 소재는 저렴하다"],
+        ),  # no periods
+        (
+            "정부는 검토 중이다. 결론은 아직이다",
+            ["정부는 검토 중이다.", "결론은 아직이다"],
+        ),  # no final period
+    ],
+)
+def test_sentences(body: str, sentences: list[str]) -> None:
+    analysis = analyze("", body)
+    assert [s.text for s in analysis.sentences] == sentences
+    for sentence in analysis.sentences:
+        assert body[sentence.start : sentence.end] == sentence.text  # offsets point into the original
+
+
+@pytest.mark.parametrize(
+    ("text", "compound"),
+    [
+        ("삼성SDI가 양산에 들어갔다.", "삼성SDI"),  # 고유명사 + 외국어 (proper noun + Latin letters)
+        ("SK하이닉스가 투자한다.", "SK하이닉스"),
+        ("영업이익이 늘었다.", "영업이익"),  # 명사 + 명사 (noun + noun)
+        ("금융통화위원회가 결정했다.", "금융통화위원회"),
+        ("46파이 배터리 양산이 시작됐다.", "46파이 배터리"),  # from our user dictionary
+        ("HBM3E 공급이 늘었다.", "HBM3E"),
+        ("카카오뱅크가 대출을 늘렸다.", "카카오뱅크"),
+    ],
+)
+def test_compounds(text: str, compound: str) -> None:
+    assert compound in analyze("", text).sentences[0].nouns
+
+
+def test_stopwords_and_predicates() -> None:
+    sentence = analyze("", "관계자는 올해 영업이익이 크게 늘었다고 밝혔다.").sentences[0]
+    assert "관계자" not in sentence.nouns and "올해" not in sentence.nouns
+    assert "늘다" in sentence.terms and "밝히다" not in sentence.terms
+
+
+def test_user_dictionary_in_home(home: object, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from prism.nlp import korean
+
+    assert isinstance(home, Path)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "userdict.txt").write_text("프리즘코인\n", encoding="utf-8")
+    korean.kiwi.cache_clear()
+    try:
+        assert "프리즘코인" in analyze("", "프리즘코인이 상장됐다.").sentences[0].nouns
+    finally:
+        korean.kiwi.cache_clear()
