@@ -111,3 +111,18 @@ def test_user_dictionary_in_home(home: object, tmp_path: object) -> None:
         assert "프리즘코인" in analyze("", "프리즘코인이 상장됐다.").sentences[0].nouns
     finally:
         korean.kiwi.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        (
+            "앞 문장이다. 경량 AI 모델이 대안이 될 수 있다.",
+            "경량 AI 모델",
+        ),  # not the first sentence of its line
+        ("차세대 배터리 시장이 커진다.", "차세대 배터리 시장"),
+        ("B2B AI 시장의 성장세가 뚜렷하다.", "B2B AI 시장"),
+    ],
+)
+def test_noun_phrases(text: str, phrase: str) -> None:
+    assert phrase in [p for s in analyze("", text).sentences for p in s.phrases]

@@ -44,6 +44,7 @@ class Sentence:
     tags: tuple[str, ...]
     nouns: tuple[str, ...]  # compound nouns, stop words removed
     terms: tuple[str, ...]  # nouns and predicate lemmas (what the sentence says), in order
+    phrases: tuple[str, ...] = ()  # two or three nouns apart by one space: 차세대 배터리, 경량 AI 모델
 
     @property
     def is_statement(self) -> bool:
@@ -121,7 +122,7 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
         plan.append((title_line, body_lines))
     results: Sequence[Any] = list(kiwi(workers).split_into_sents(lines, return_tokens=True)) if lines else []
     for (title_line, body_lines), clean in zip(plan, cleaned, strict=True):
-        title_tagged = [pair for sent in results[title_line] for pair in _terms(sent.tokens)]
+        title_tagged = [item[:2] for sent in results[title_line] for item in _terms(sent.tokens)]
         sentences: list[Sentence] = []
         for line_index in body_lines:
             for sent in results[line_index]:
@@ -150,9 +151,26 @@ def _sentence(index: int, sent: Any, line_offset: int, clean: Cleaned) -> Senten
         end=clean.original_offset(start + len(text) - 1) + 1,
         lemmas=tuple(t.form + "다" if t.tag in PREDICATES else t.form for t in tokens),
         tags=tuple(str(t.tag) for t in tokens),
-        nouns=tuple(term for term, noun in tagged if noun),
-        terms=tuple(term for term, _ in tagged),
+        nouns=tuple(term for term, noun, _, _ in tagged if noun),
+        terms=tuple(term for term, _, _, _ in tagged),
+        phrases=tuple(_phrases(tagged, sent.text, sent.start)),
     )
+
+
+def _phrases(tagged: Sequence[tuple[str, bool, int, int]], text: str, offset: int) -> Iterator[str]:
+    """Yield runs of 2–3 nouns separated by exactly one space (no particle between them).
+
+    Token offsets count from the analysed line; `offset` is where the sentence `text` starts in it.
+    """
+    run: list[tuple[str, int, int]] = []
+    for term, noun, start, end in [*tagged, ("", False, -1, -1)]:
+        gap = text[run[-1][2] - offset : start - offset] if run else ""
+        if noun and run and start == run[-1][2] + 1 and gap == " " and len(run) < 3:
+            run.append((term, start, end))
+            continue
+        if len(run) >= 2:
+            yield " ".join(part for part, _, _ in run)
+        run = [(term, start, end)] if noun else []
 
 
 @cache
@@ -162,8 +180,9 @@ def stopwords() -> frozenset[str]:
     return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
 
 
-def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool]]:
-    """Yield (term, is noun): runs of touching noun-like tokens as one compound, and predicate lemmas."""
+def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool, int, int]]:
+    """Yield (term, is noun, start, end): runs of touching noun-like tokens as one compound, and
+    predicate lemmas; offsets are within the analysed line."""
     stop = stopwords()
     run: list[Any] = []
     for token in [*tokens, None]:
@@ -174,11 +193,11 @@ def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool]]:
             if any(t.tag != "SN" for t in run):  # a number alone is not a topic
                 term = "".join(t.form for t in run)
                 if term not in stop and len(term) >= MIN_TERM_CHARS:
-                    yield term, True
+                    yield term, True, run[0].start, run[-1].end
             run = []
         if token is None:
             break
         if token.tag in NOUN_LIKE:
             run = [token]
         elif token.tag in PREDICATES and token.form + "다" not in stop:
-            yield token.form + "다", False
+            yield token.form + "다", False, token.start, token.end

@@ -1,0 +1,145 @@
+"""Keyphrases of an article, and the keywords of a set of articles (an edition's 키워드 TOP 5).
+
+Candidates are compound nouns and noun phrases (2–3 nouns apart by one space). Weights favour what the
+title and lead say and what is specific: a longer compound or phrase beats the generic word inside it,
+and no keyword is kept inside another (46파이 배터리, not also 46파이 or 배터리).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib.resources import files
+
+from prism.nlp.korean import Analysis
+
+MIN_CHARS = 2
+REPLACE_RATIO = 0.8
+LEAD_SENTENCES = 3
+# An amount (620억, 4,120선, 6.8%, 52.17포인트) is a fact, not a keyword; 46파이 or HBM4 are names.
+_AMOUNT = re.compile(r"^[\d.,∼~-]+(?:[%가-힣]|포인트|달러|억원|만원|조원|개월|가구|GWh|MW|kg|km)?$")
+# A phrase ending in a job title is an attribution (김도윤 새봄증권 연구원), not a topic.
+_ROLES = frozenset(
+    (
+        "연구원",
+        "애널리스트",
+        "대표",
+        "위원장",
+        "장관",
+        "총재",
+        "회장",
+        "사장",
+        "교수",
+        "부장",
+        "팀장",
+        "센터장",
+        "본부장",
+        "실장",
+        "차관",
+        "의원",
+        "원장",
+        "이사",
+    )
+)
+
+
+@cache
+def background() -> tuple[int, dict[str, int]]:
+    """Return (headlines, {term: headlines containing it}) from data/background_df.tsv.
+
+    Built by scripts/build_background.py from the YNAT headlines: how common a term is in news at large.
+    """
+    lines = (files("prism") / "data" / "background_df.tsv").read_text(encoding="utf-8").splitlines()
+    documents = int(lines[0].split("\t")[1])
+    counts = {}
+    for line in lines[1:]:
+        term, _, count = line.partition("\t")
+        counts[term] = int(count)
+    return documents, counts
+
+
+def rarity(term: str) -> float:
+    """Return the background inverse document frequency of a term (a phrase: the mean of its words)."""
+    documents, counts = background()
+    if term in counts or " " not in term:
+        return math.log((documents + 1) / (counts.get(term, 0) + 1))
+    words = term.split(" ")
+    return sum(rarity(word) for word in words) / len(words)
+
+
+def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
+    """Return up to `k` (keyphrase, weight) pairs of one article, best first; weights sum to 1."""
+    counts: Counter[str] = Counter()
+    early: set[str] = set()
+    for sentence in analysis.sentences:
+        candidates = [t for t in (*sentence.nouns, *sentence.phrases) if _usable(t)]
+        counts.update(candidates)
+        if sentence.index < LEAD_SENTENCES:
+            early.update(candidates)
+    headline = set(analysis.title_nouns)
+    headline_text = " ".join(analysis.title_nouns)
+    weights = {
+        term: math.log1p(count)
+        * rarity(term)
+        * _specificity(term)
+        * (1.6 if term in headline or (" " in term and term in headline_text) else 1.0)
+        * (1.2 if term in early else 1.0)
+        for term, count in counts.items()
+    }
+    chosen = distinct(weights, k=k)
+    total = sum(weight for _, weight in chosen) or 1.0
+    return [(term, weight / total) for term, weight in chosen]
+
+
+def top_keywords(articles: Iterable[Sequence[tuple[str, float]]], *, k: int = 5) -> list[str]:
+    """Return the `k` keywords of a set of articles from their keyphrases; shared ones rank higher."""
+    summed: dict[str, float] = defaultdict(float)
+    spread: Counter[str] = Counter()
+    for phrases in articles:
+        for term, weight in phrases:
+            summed[term] += weight
+            spread[term] += 1
+    weights = {term: weight * (1.0 + 0.5 * (spread[term] - 1)) for term, weight in summed.items()}
+    return [term for term, _ in distinct(weights, k=k)]
+
+
+def distinct(weights: Mapping[str, float], *, k: int) -> list[tuple[str, float]]:
+    """Return the `k` best terms such that none contains another; a specific term replaces a generic
+    one inside it when nearly as strong (then most of the generic's weight came from inside it)."""
+    chosen: list[tuple[str, float]] = []
+    for term, weight in sorted(weights.items(), key=lambda item: (-item[1], -len(item[0]), item[0])):
+        inside = [c for c in chosen if _contains(c[0], term)]
+        if inside:
+            continue  # a more specific term that holds this one is already in
+        holds = [c for c in chosen if _contains(term, c[0])]
+        if holds:
+            if weight >= REPLACE_RATIO * max(w for _, w in holds):
+                chosen = [c for c in chosen if c not in holds]
+                chosen.append((term, max(weight, *(w for _, w in holds))))
+            continue
+        if len(chosen) < k:
+            chosen.append((term, weight))
+    chosen.sort(key=lambda item: -item[1])
+    return chosen[:k]
+
+
+def _contains(outer: str, inner: str) -> bool:
+    return outer != inner and inner in outer
+
+
+def _usable(term: str) -> bool:
+    words = term.split(" ")
+    return (
+        len(term) >= MIN_CHARS
+        and not any(_AMOUNT.match(word) for word in words)
+        and not (len(words) > 1 and words[-1] in _ROLES)
+    )
+
+
+def _specificity(term: str) -> float:
+    """Longer names and phrases say more (a phrase gains a quarter per extra word)."""
+    words = term.count(" ") + 1
+    return (1.0 + 0.05 * min(len(term.replace(" ", "")), 8)) * (1.0 + 0.25 * (words - 1))
