@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from prism.cli import articles, demo, ingest
+from prism.cli import articles, demo, enrich, ingest
 from prism.cli import eval as eval_cli
 from prism.cli import summarize as summarize_cli
 from prism.cli.common import err_console
@@ -36,6 +36,7 @@ app = typer.Typer(
 app.command("ingest")(ingest.ingest_cli)
 app.add_typer(articles.app, name="articles")
 app.command("demo")(demo.demo_cli)
+app.command("enrich")(enrich.enrich_cli)
 app.command("summarize")(summarize_cli.summarize_cli)
 app.add_typer(eval_cli.app, name="eval")
 

@@ -11,10 +11,9 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
-from importlib.resources import files
 
 from prism.nlp.korean import Analysis
+from prism.nlp.vectors import rarity
 
 MIN_CHARS = 2
 REPLACE_RATIO = 0.8
@@ -44,30 +43,6 @@ _ROLES = frozenset(
         "이사",
     )
 )
-
-
-@cache
-def background() -> tuple[int, dict[str, int]]:
-    """Return (headlines, {term: headlines containing it}) from data/background_df.tsv.
-
-    Built by scripts/build_background.py from the YNAT headlines: how common a term is in news at large.
-    """
-    lines = (files("prism") / "data" / "background_df.tsv").read_text(encoding="utf-8").splitlines()
-    documents = int(lines[0].split("\t")[1])
-    counts = {}
-    for line in lines[1:]:
-        term, _, count = line.partition("\t")
-        counts[term] = int(count)
-    return documents, counts
-
-
-def rarity(term: str) -> float:
-    """Return the background inverse document frequency of a term (a phrase: the mean of its words)."""
-    documents, counts = background()
-    if term in counts or " " not in term:
-        return math.log((documents + 1) / (counts.get(term, 0) + 1))
-    words = term.split(" ")
-    return sum(rarity(word) for word in words) / len(words)
 
 
 def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:

@@ -201,3 +201,45 @@ def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool, int, int]]:
             run = [token]
         elif token.tag in PREDICATES and token.form + "다" not in stop:
             yield token.form + "다", False, token.start, token.end
+
+
+def to_json(analysis: Analysis) -> dict[str, Any]:
+    """Return an analysis as JSON-ready columns: title terms and one compact row per sentence."""
+    return {
+        "title_terms": [list(analysis.title_terms), list(analysis.title_nouns)],
+        "sentences": [
+            [
+                s.start,
+                s.end,
+                s.text,
+                list(s.lemmas),
+                list(s.tags),
+                list(s.nouns),
+                list(s.terms),
+                list(s.phrases),
+            ]
+            for s in analysis.sentences
+        ],
+    }
+
+
+def from_json(title_terms: Sequence[Any], sentences: Sequence[Sequence[Any]]) -> Analysis:
+    """Rebuild an analysis stored by `to_json`."""
+    rebuilt = []
+    for index, (start, end, text, lemmas, tags, nouns, terms, phrases) in enumerate(sentences):
+        rebuilt.append(
+            Sentence(
+                index=index,
+                text=text,
+                start=start,
+                end=end,
+                lemmas=tuple(lemmas),
+                tags=tuple(tags),
+                nouns=tuple(nouns),
+                terms=tuple(terms),
+                phrases=tuple(phrases),
+            )
+        )
+    return Analysis(
+        title_terms=tuple(title_terms[0]), title_nouns=tuple(title_terms[1]), sentences=tuple(rebuilt)
+    )

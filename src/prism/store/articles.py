@@ -19,7 +19,8 @@ T = TypeVar("T")
 _CHUNK = 30_000 if sqlite3.sqlite_version_info >= (3, 32) else 900
 
 
-def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+def chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+    """Yield slices of `items` small enough to bind as the parameters of one statement."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -40,7 +41,7 @@ def find_known(
 
     def lookup(column: Any, values: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(values))):
+        for chunk in chunks(sorted(set(values))):
             for value, article_id in conn.execute(select(column, articles.c.id).where(column.in_(chunk))):
                 found.setdefault(value, article_id)
         return found
@@ -61,7 +62,7 @@ def find_band_matches(conn: Connection, *, keys: Iterable[int]) -> dict[int, lis
         rows.extend(conn.execute(query, {"keys": wanted}))
     else:
         # Thousands of integer keys per batch: plain placeholders skip the ORM's per-parameter work.
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})"
             rows.extend(conn.exec_driver_sql(sql, tuple(chunk)))
@@ -84,7 +85,7 @@ def get_texts(conn: Connection, *, ids: Iterable[int]) -> dict[int, StoredText]:
     """Return body, content hash and canonical link of each of these articles."""
     found: dict[int, StoredText] = {}
     query = select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.canonical_of)
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         for article_id, body, digest, canonical_of in conn.execute(query.where(articles.c.id.in_(chunk))):
             found[article_id] = StoredText(body, digest, canonical_of)
     return found

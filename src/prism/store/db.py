@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from prism.errors import StoreError
 
 # Bump together with a new file in migrations/versions (a test checks they agree).
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Key of the PostgreSQL advisory lock that serializes writers, as BEGIN IMMEDIATE does on SQLite.
 _WRITE_LOCK_KEY = 0x5052_4953_4D00  # "PRISM"

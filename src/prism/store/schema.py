@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -83,4 +84,20 @@ minhash_bands = Table(
     Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     # The primary key is the only index; on SQLite a clustered (WITHOUT ROWID) table halves the writes.
     sqlite_with_rowid=False,
+)
+
+# What Kiwi said about each distinct text: keyed by content hash (and analyzer version), so an unchanged
+# article is never analysed twice, however many copies of it are stored.
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("content_hash", String(71), primary_key=True),
+    Column("analyzer", String(40), nullable=False),
+    Column("title_terms", JSON, nullable=False),
+    Column("sentences", JSON, nullable=False),
+    Column("keyphrases", JSON, nullable=False),
+    Column("terms", JSON, nullable=False),
+    Column("topic", String(20), nullable=True),
+    Column("topic_score", Float, nullable=True),
+    Column("analyzed_at", UTCDateTime, nullable=False),
 )

@@ -1,0 +1,32 @@
+"""`prism enrich`: analyse stored articles that are not analysed yet."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
+from prism.nlp.enrich import enrich, pending_count
+
+
+def enrich_cli(
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64, help="Kiwi threads.")] = 1,
+    database: DatabaseOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Analyse pending articles: sentences, lemmas and tags, keyphrases, topic and vector."""
+    _, engine = settings_and_engine(database, home)
+    try:
+        total = pending_count(engine)
+        if total and err_console.is_terminal:
+            columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=err_console, transient=True) as bar:
+                task = bar.add_task("enrich", total=total)
+                report = enrich(engine, workers=workers, progress=lambda n: bar.advance(task, n))
+        else:
+            report = enrich(engine, workers=workers)
+    finally:
+        engine.dispose()
+    console.print(f"Analysed [bold]{report.analysed}[/] texts; {report.already} were analysed before.")

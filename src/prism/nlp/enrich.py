@@ -1,0 +1,69 @@
+"""The enrich stage: analyse every stored text not analysed yet, and store what Kiwi said about it.
+
+An analysis is keyed by content hash and analyzer version, so unchanged texts are never analysed again,
+and the same text stored under two identities is analysed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from prism.nlp.keywords import keyphrases
+from prism.nlp.korean import ANALYZER_VERSION, Analysis, analyze_many, to_json
+from prism.nlp.vectors import tfidf
+from prism.store import analyses as stored
+from prism.store import write_transaction
+
+BATCH = 256  # texts per Kiwi call and per transaction
+
+
+@dataclass(slots=True)
+class EnrichReport:
+    """How many texts were analysed now, and how many already were."""
+
+    analysed: int = 0
+    already: int = 0
+
+
+def enrichment(content_hash: str, title: str, body: str, analysis: Analysis) -> dict[str, Any]:
+    """Return the stored columns for one analysed text."""
+    return {
+        "content_hash": content_hash,
+        "analyzer": ANALYZER_VERSION,
+        **to_json(analysis),
+        "keyphrases": [[term, round(weight, 5)] for term, weight in keyphrases(analysis)],
+        "terms": tfidf(analysis),
+    }
+
+
+def enrich(
+    engine: Engine, *, workers: int = 1, progress: Callable[[int], None] | None = None
+) -> EnrichReport:
+    """Analyse every stored text that has no analysis by the current analyzer."""
+    with engine.connect() as conn:
+        todo = stored.pending(conn, analyzer=ANALYZER_VERSION)
+        report = EnrichReport(already=stored.count(conn, analyzer=ANALYZER_VERSION))
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        results = analyze_many([(title, body) for _, title, body in batch], workers=workers)
+        rows = [
+            enrichment(digest, title, body, analysis)
+            for (digest, title, body), analysis in zip(batch, results, strict=True)
+        ]
+        with write_transaction(engine) as conn:
+            stored.save(conn, rows=rows, analyzed_at=datetime.now(UTC))
+        report.analysed += len(batch)
+        if progress:
+            progress(len(batch))
+    return report
+
+
+def pending_count(engine: Engine) -> int:
+    """Return how many stored texts wait for analysis."""
+    with engine.connect() as conn:
+        return len(stored.pending(conn, analyzer=ANALYZER_VERSION))

@@ -1,0 +1,59 @@
+"""Article vectors: TF-IDF over lemmas and compound nouns, with IDF from a fixed news background.
+
+The IDF comes from how many YNAT headlines hold a term (data/background_df.tsv, built by
+scripts/build_background.py), not from whatever pool is loaded, so an article's vector depends on its
+text alone and is computed once per content hash.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+
+from prism.nlp.korean import Analysis
+
+Vector = dict[str, float]
+
+
+@cache
+def background() -> tuple[int, dict[str, int]]:
+    """Return (headlines, {term: headlines containing it}) from data/background_df.tsv.
+
+    Built by scripts/build_background.py from the YNAT headlines: how common a term is in news at large.
+    """
+    lines = (files("prism") / "data" / "background_df.tsv").read_text(encoding="utf-8").splitlines()
+    documents = int(lines[0].split("\t")[1])
+    counts = {}
+    for line in lines[1:]:
+        term, _, count = line.partition("\t")
+        counts[term] = int(count)
+    return documents, counts
+
+
+def rarity(term: str) -> float:
+    """Return the background inverse document frequency of a term (a phrase: the mean of its words)."""
+    documents, counts = background()
+    if term in counts or " " not in term:
+        return math.log((documents + 1) / (counts.get(term, 0) + 1))
+    words = term.split(" ")
+    return sum(rarity(word) for word in words) / len(words)
+
+
+def tfidf(analysis: Analysis, *, digits: int = 5) -> Vector:
+    """Return the L2-normalized TF-IDF vector of an article's terms (title terms count twice)."""
+    counts = Counter(analysis.terms)
+    counts.update(analysis.title_terms)
+    counts.update(analysis.title_terms)
+    weights = {term: (1.0 + math.log(count)) * rarity(term) for term, count in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {term: round(w / norm, digits) for term, w in sorted(weights.items())}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Return the cosine of two normalized sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())

@@ -1,0 +1,58 @@
+"""Keyword-only queries over stored analyses (one per distinct article text)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+
+from prism.store.articles import chunks
+from prism.store.schema import analyses, articles
+
+
+def pending(conn: Connection, *, analyzer: str, limit: int | None = None) -> list[tuple[str, str, str]]:
+    """Return (content hash, title, body) of stored texts with no analysis by `analyzer`, oldest first."""
+    done = select(analyses.c.content_hash).where(analyses.c.analyzer == analyzer)
+    query = (
+        select(articles.c.content_hash, articles.c.title, articles.c.body)
+        .where(articles.c.content_hash.not_in(done))
+        .order_by(articles.c.id)
+    )
+    seen: set[str] = set()
+    found = []
+    for digest, title, body in conn.execute(query):
+        if digest not in seen:  # the same text under two identities is analysed once
+            seen.add(digest)
+            found.append((digest, title, body))
+            if limit is not None and len(found) >= limit:
+                break
+    return found
+
+
+def save(conn: Connection, *, rows: Sequence[dict[str, Any]], analyzed_at: datetime) -> None:
+    """Store analyses (dicts with the table's columns), replacing older ones of the same texts."""
+    if not rows:
+        return
+    hashes = [row["content_hash"] for row in rows]
+    for chunk in chunks(hashes):
+        conn.execute(delete(analyses).where(analyses.c.content_hash.in_(chunk)))
+    conn.execute(analyses.insert(), [{**row, "analyzed_at": analyzed_at} for row in rows])
+
+
+def load(conn: Connection, *, content_hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Return stored analyses by content hash, as dicts of the table's columns."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in chunks(sorted(set(content_hashes))):
+        for row in conn.execute(select(analyses).where(analyses.c.content_hash.in_(chunk))):
+            found[row.content_hash] = dict(row._mapping)
+    return found
+
+
+def count(conn: Connection, *, analyzer: str | None = None) -> int:
+    """Return how many analyses are stored (by one analyzer version, if given)."""
+    query = select(func.count()).select_from(analyses)
+    if analyzer is not None:
+        query = query.where(analyses.c.analyzer == analyzer)
+    return int(conn.execute(query).scalar_one())
