@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from prism.nlp.korean import Analysis
 from prism.nlp.vectors import rarity
@@ -64,7 +65,9 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
         * (1.2 if term in early else 1.0)
         for term, count in counts.items()
     }
-    chosen = distinct(weights, k=k)
+    # Only the strongest few can make the list; sorting hundreds of one-off words costs time for nothing.
+    strongest = dict(sorted(weights.items(), key=lambda item: -item[1])[: k * 6])
+    chosen = distinct(strongest, k=k)
     total = sum(weight for _, weight in chosen) or 1.0
     return [(term, weight / total) for term, weight in chosen]
 
@@ -105,6 +108,7 @@ def _contains(outer: str, inner: str) -> bool:
     return outer != inner and inner in outer
 
 
+@lru_cache(maxsize=200_000)  # terms repeat across articles; bounded for long-lived servers
 def _usable(term: str) -> bool:
     words = term.split(" ")
     return (

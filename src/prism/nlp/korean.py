@@ -100,33 +100,33 @@ def analyze(title: str, body: str, *, workers: int = 1) -> Analysis:
 
 
 def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> Iterator[Analysis]:
-    """Analyse (title, body) pairs; all their lines go through one Kiwi call, in parallel with `workers`."""
+    """Analyse (title, body) pairs; all their lines go through one Kiwi call, in parallel with `workers`.
+
+    Results stream: an article is assembled as soon as its lines are back, while Kiwi's threads work
+    on the next ones.
+    """
     batch = list(articles)
     cleaned = [clean_for_analysis(body) for _, body in batch]
     # Every title and every non-empty line of every body, flattened; a line break always ends a sentence.
     lines: list[str] = []
-    plan: list[tuple[int, list[int]]] = []  # per article: (title's line, [its body lines])
-    line_offsets: list[int] = []
+    plan: list[list[int]] = []  # per article: where its body lines start in the cleaned text
     for (title, _), clean in zip(batch, cleaned, strict=True):
-        title_line = len(lines)
         lines.append(title or "")
-        line_offsets.append(0)
-        body_lines = []
+        offsets = []
         position = 0
         for line in clean.text.split("\n"):
             if line.strip():
-                body_lines.append(len(lines))
+                offsets.append(position)
                 lines.append(line)
-                line_offsets.append(position)
             position += len(line) + 1
-        plan.append((title_line, body_lines))
-    results: Sequence[Any] = list(kiwi(workers).split_into_sents(lines, return_tokens=True)) if lines else []
-    for (title_line, body_lines), clean in zip(plan, cleaned, strict=True):
-        title_tagged = [item[:2] for sent in results[title_line] for item in _terms(sent.tokens)]
+        plan.append(offsets)
+    results = iter(kiwi(workers).split_into_sents(iter(lines), return_tokens=True)) if lines else iter(())
+    for offsets, clean in zip(plan, cleaned, strict=True):
+        title_tagged = [item[:2] for sent in next(results) for item in _terms(sent.tokens)]
         sentences: list[Sentence] = []
-        for line_index in body_lines:
-            for sent in results[line_index]:
-                sentence = _sentence(len(sentences), sent, line_offsets[line_index], clean)
+        for line_offset in offsets:
+            for sent in next(results):
+                sentence = _sentence(len(sentences), sent, line_offset, clean)
                 if sentence is not None:
                     sentences.append(sentence)
         yield Analysis(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from prism.nlp.korean import Analysis
@@ -33,6 +33,7 @@ def background() -> tuple[int, dict[str, int]]:
     return documents, counts
 
 
+@lru_cache(maxsize=200_000)  # terms repeat across articles; bounded for long-lived servers
 def rarity(term: str) -> float:
     """Return the background inverse document frequency of a term (a phrase: the mean of its words)."""
     documents, counts = background()
