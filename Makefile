@@ -48,6 +48,7 @@ test-core: $(CORE_VENV)/.installed
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/enrich.py
+	$(BIN)/python bench/topics.py
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) prism-demo .pytest_cache .mypy_cache .ruff_cache

@@ -41,6 +41,7 @@ def measure(kind: str, workers: int, data: Path) -> dict[str, float]:
     else:
         from prism.config import get_settings
         from prism.ingest import ingest
+        from prism.nlp import topics
         from prism.nlp.enrich import enrich
         from prism.nlp.korean import kiwi as shared_kiwi
         from prism.store import open_engine
@@ -50,6 +51,7 @@ def measure(kind: str, workers: int, data: Path) -> dict[str, float]:
             engine = open_engine(settings.resolved_database_url)
             ingest([str(data)], engine=engine, settings=settings)
             shared_kiwi(workers).tokenize("워밍업 문장이다.")
+            topics.predict("워밍업", "")
             start = time.perf_counter()
             report = enrich(engine, workers=workers)
             seconds = time.perf_counter() - start

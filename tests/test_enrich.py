@@ -38,6 +38,8 @@ def test_enrich_is_idempotent_and_complete(engine: Engine, settings: Settings) -
         article = queries.get_article(conn, key="prism-031")
     assert article is not None
     row = rows[article.content_hash]
+    assert row["topic"] == "경제"  # the 한국은행 base-rate decision
+    assert 0 < float(row["topic_score"]) <= 1  # type: ignore[arg-type]
     keyphrases = [term for term, _ in row["keyphrases"]]  # type: ignore[attr-defined]
     assert keyphrases and all(isinstance(term, str) for term in keyphrases)
     terms = row["terms"]

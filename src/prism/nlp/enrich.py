@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from prism.nlp import topics
 from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import ANALYZER_VERSION, Analysis, analyze_many, to_json
 from prism.nlp.vectors import tfidf
@@ -32,12 +33,15 @@ class EnrichReport:
 
 def enrichment(content_hash: str, title: str, body: str, analysis: Analysis) -> dict[str, Any]:
     """Return the stored columns for one analysed text."""
+    prediction = topics.predict(title, body)
     return {
         "content_hash": content_hash,
         "analyzer": ANALYZER_VERSION,
         **to_json(analysis),
         "keyphrases": [[term, round(weight, 5)] for term, weight in keyphrases(analysis)],
         "terms": tfidf(analysis),
+        "topic": prediction.label,
+        "topic_score": round(prediction.scores[prediction.label], 5),
     }
 
 
