@@ -122,7 +122,7 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
         plan.append(offsets)
     results = iter(kiwi(workers).split_into_sents(iter(lines), return_tokens=True)) if lines else iter(())
     for offsets, clean in zip(plan, cleaned, strict=True):
-        title_tagged = [item[:2] for sent in next(results) for item in _terms(sent.tokens)]
+        title_tagged = [item[:2] for sent in next(results) for item in _terms(*_columns(sent.tokens))]
         sentences: list[Sentence] = []
         for line_offset in offsets:
             for sent in next(results):
@@ -142,15 +142,18 @@ def _sentence(index: int, sent: Any, line_offset: int, clean: Cleaned) -> Senten
         return None
     lead = len(sent.text) - len(sent.text.lstrip())
     start = line_offset + sent.start + lead
-    tokens = sent.tokens
-    tagged = list(_terms(tokens))
+    # Kiwi builds a new Python string on every attribute read: read each token once.
+    forms, tags, starts, ends = _columns(sent.tokens)
+    tagged = list(_terms(forms, tags, starts, ends))
     return Sentence(
         index=index,
         text=text,
         start=clean.original_offset(start),
         end=clean.original_offset(start + len(text) - 1) + 1,
-        lemmas=tuple(t.form + "다" if t.tag in PREDICATES else t.form for t in tokens),
-        tags=tuple(str(t.tag) for t in tokens),
+        lemmas=tuple(
+            [form + "다" if tag in PREDICATES else form for form, tag in zip(forms, tags, strict=True)]
+        ),
+        tags=tuple(tags),
         nouns=tuple(term for term, noun, _, _ in tagged if noun),
         terms=tuple(term for term, _, _, _ in tagged),
         phrases=tuple(_phrases(tagged, sent.text, sent.start)),
@@ -180,27 +183,42 @@ def stopwords() -> frozenset[str]:
     return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
 
 
-def _terms(tokens: Sequence[Any]) -> Iterator[tuple[str, bool, int, int]]:
+def _columns(tokens: Sequence[Any]) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Return the forms, tags, start and end offsets of Kiwi tokens."""
+    forms, tags, starts, ends = [], [], [], []
+    for token in tokens:
+        forms.append(token.form)
+        tags.append(token.tag)
+        start = token.start
+        starts.append(start)
+        ends.append(start + token.len)
+    return forms, tags, starts, ends
+
+
+def _terms(
+    forms: Sequence[str], tags: Sequence[str], starts: Sequence[int], ends: Sequence[int]
+) -> Iterator[tuple[str, bool, int, int]]:
     """Yield (term, is noun, start, end): runs of touching noun-like tokens as one compound, and
     predicate lemmas; offsets are within the analysed line."""
     stop = stopwords()
-    run: list[Any] = []
-    for token in [*tokens, None]:
-        if token is not None and token.tag in NOUN_LIKE and (not run or token.start == run[-1].end):
-            run.append(token)
+    run: list[int] = []  # indices of the tokens in the current noun run
+    for i in range(len(forms) + 1):
+        tag = tags[i] if i < len(forms) else ""
+        if tag in NOUN_LIKE and (not run or starts[i] == ends[run[-1]]):
+            run.append(i)
             continue
         if run:
-            if any(t.tag != "SN" for t in run):  # a number alone is not a topic
-                term = "".join(t.form for t in run)
+            if any(tags[j] != "SN" for j in run):  # a number alone is not a topic
+                term = "".join([forms[j] for j in run])
                 if term not in stop and len(term) >= MIN_TERM_CHARS:
-                    yield term, True, run[0].start, run[-1].end
+                    yield term, True, starts[run[0]], ends[run[-1]]
             run = []
-        if token is None:
+        if i == len(forms):
             break
-        if token.tag in NOUN_LIKE:
-            run = [token]
-        elif token.tag in PREDICATES and token.form + "다" not in stop:
-            yield token.form + "다", False, token.start, token.end
+        if tag in NOUN_LIKE:
+            run = [i]
+        elif tag in PREDICATES and forms[i] + "다" not in stop:
+            yield forms[i] + "다", False, starts[i], ends[i]
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:

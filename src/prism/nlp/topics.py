@@ -34,9 +34,11 @@ TOPICS: tuple[str, ...] = ("IT과학", "경제", "사회", "생활문화", "세�
 
 MODEL_NAME = "topics"
 FORMAT_VERSION = 1
-# The model learned from headlines: a body is read up to about this many characters (its lead), which
-# is where a news article states what it is about, and keeps scoring a long article fast.
-LEAD_CHARS = 1000
+# The model learned from headlines: a body is read up to about this many characters (its lead, the
+# first two or three sentences), which is where a news article states what it is about. 400 reads as
+# well as 1000 (0.710 vs 0.715 on the 1,190 shared 8-class articles, whose section labels differ from
+# YNAT's) at 2.1x the speed, and topic scoring is the largest cost of enrichment after Kiwi itself.
+LEAD_CHARS = 400
 # The held-out split that the shipped model's accuracy is measured on (see holdout_split).
 SPLIT_SEED = 7
 HOLDOUT_FRACTION = 0.1
