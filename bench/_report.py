@@ -33,3 +33,11 @@ def write_section(name: str, body: str) -> None:
         text = text.rstrip() + "\n\n" + section + "\n"
     BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
     BENCHMARKS.write_text(text, encoding="utf-8")
+
+
+def publish(name: str, lines: list[str], *, write: bool) -> None:
+    """Print a benchmark's report and, unless asked not to, write it into docs/benchmarks.md."""
+    report = "\n".join([*lines, "", f"Reproduce: `python bench/{name}.py` (part of `make bench`)."])
+    print(report)
+    if write:
+        write_section(name, report)

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _report import machine, write_section
+from _report import machine, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "news-ko-8class.jsonl"
@@ -115,13 +115,8 @@ def main() -> None:
     lines += [
         "",
         f"Two workers vs one: ours {speedup:.2f}x faster, bare Kiwi {bare_speedup:.2f}x.",
-        "",
-        "Reproduce: `python bench/enrich.py` (part of `make bench`).",
     ]
-    report = "\n".join(lines)
-    print(report)
-    if not args.no_write:
-        write_section("enrich", report)
+    publish("enrich", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

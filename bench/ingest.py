@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _report import machine, write_section
+from _report import machine, publish
 from prism.config import get_settings
 from prism.ingest import dedup, ingest
 from prism.store import open_engine
@@ -207,13 +207,8 @@ def main() -> None:
             if sketch_theirs
             else "; datasketch not installed, so no comparison."
         ),
-        "",
-        "Reproduce: `make bench` (or `python bench/ingest.py`).",
     ]
-    report = "\n".join(lines)
-    print(report)
-    if not args.no_write:
-        write_section("ingest", report)
+    publish("ingest", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

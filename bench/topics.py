@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from _report import machine, write_section
+from _report import machine, publish
 from prism.nlp import topics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,13 +61,8 @@ def main() -> None:
         "",
         f"Model load {loaded:.2f} s; {len(held) / seconds:,.0f} headlines/s in one batch (numpy only). "
         "Method and retraining: docs/topics.md.",
-        "",
-        "Reproduce: `python bench/topics.py` (part of `make bench`).",
     ]
-    report = "\n".join(lines)
-    print(report)
-    if not args.no_write:
-        write_section("topics", report)
+    publish("topics", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":
