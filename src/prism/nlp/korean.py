@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 # Bump when what an analysis contains changes: enrichment re-analyses articles analysed by older versions.
-ANALYZER_VERSION = "kiwi1"
+ANALYZER_VERSION = "kiwi2"
 
 # 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
 NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
@@ -230,8 +230,8 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
                 s.start,
                 s.end,
                 s.text,
-                list(s.lemmas),
-                list(s.tags),
+                "\t".join(s.lemmas),  # one string each: far cheaper to store and parse than lists
+                " ".join(s.tags),
                 list(s.nouns),
                 list(s.terms),
                 list(s.phrases),
@@ -251,8 +251,8 @@ def from_json(title_terms: Sequence[Any], sentences: Sequence[Sequence[Any]]) ->
                 text=text,
                 start=start,
                 end=end,
-                lemmas=tuple(lemmas),
-                tags=tuple(tags),
+                lemmas=tuple(lemmas.split("\t")) if lemmas else (),
+                tags=tuple(tags.split(" ")) if tags else (),
                 nouns=tuple(nouns),
                 terms=tuple(terms),
                 phrases=tuple(phrases),
