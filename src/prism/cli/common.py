@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,5 +30,8 @@ HomeOption = Annotated[
 
 def settings_and_engine(database: str | None, home: Path | None = None) -> tuple[Settings, Engine]:
     """Return settings (with CLI flags on top) and an engine on the migrated database."""
+    if home is not None:
+        # The rest of the process (e.g. the user dictionary in $PRISM_HOME) must see the same home.
+        os.environ["PRISM_HOME"] = str(home.expanduser())
     settings = get_settings(database_url=database, home=home)
     return settings, open_engine(settings.resolved_database_url)
