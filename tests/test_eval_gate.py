@@ -61,3 +61,36 @@ def test_lowering_a_floor_needs_the_flag(tmp_path: Path) -> None:
     )  # raising is fine
     gate.update(pinned, data=data, scores={"extractive": {"rouge1": 60.2}}, allow_lower=True)
     assert json.loads(pinned.read_text())["floors"] == {"extractive": {"rouge1": 60.0}}
+
+
+def test_eval_command_reports_bad_rows_and_scores(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from prism.cli import app
+
+    sentences = [
+        "한국은행이 기준금리를 연 2.25%로 내렸다.",
+        "시장은 추가 인하를 점친다.",
+        "은행들은 예금금리를 낮췄다.",
+    ]
+    good = {
+        "id": "g",
+        "dataset": "mini",
+        "title": "기준금리 인하",
+        "sentences": sentences,
+        "body": "\n".join(sentences),
+        "extractive": [0, 2],
+        "abstractive": "한국은행이 기준금리를 내렸고 은행은 예금금리를 낮췄다.",
+    }
+    data = tmp_path / "refs.jsonl"
+    data.write_text(
+        json.dumps(good, ensure_ascii=False) + '\n{"id": "x", "body": "참고 요약이 없다."}\n', "utf-8"
+    )
+    result = CliRunner().invoke(app, ["eval", "summaries", str(data), "--sentences", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["counts"]["all"] == {"abstractive": 1, "extractive": 1}
+    assert [r["where"] for r in report["rejected"]] == [f"{data}:2"]
+    assert 0 < report["scores"]["mini"]["extractive"]["ours"]["rouge1"] <= 100
+    missing = CliRunner().invoke(app, ["eval", "summaries", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr

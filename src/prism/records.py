@@ -28,6 +28,10 @@ class Rejection:
     where: str
     reason: str
 
+    def as_dict(self) -> dict[str, str]:
+        """Return the rejection as `{"where": …, "reason": …}`."""
+        return {"where": self.where, "reason": self.reason}
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -104,5 +108,5 @@ class IngestReport:
             "ingested": self.ingested,
             "duplicates": self.duplicates,
             "near_duplicates": self.near_duplicates,
-            "rejected": [{"where": r.where, "reason": r.reason} for r in self.rejected],
+            "rejected": [r.as_dict() for r in self.rejected],
         }

@@ -50,7 +50,7 @@ class SummaryReport:
             "sentences": self.sentences,
             "scores": self.scores,
             "counts": self.counts,
-            "rejected": [{"where": r.where, "reason": r.reason} for r in self.rejected],
+            "rejected": [r.as_dict() for r in self.rejected],
         }
 
 
