@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from prism.nlp.korean import Analysis, kiwi
+from prism.nlp.vectors import cosine
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 # Punctuation and symbols say nothing about overlap in content.
@@ -53,7 +54,7 @@ def textrank(analysis: Analysis, n: int, *, damping: float = 0.85, iterations: i
         return [s.index for s in sentences]
     vectors = [_unit(Counter(s.terms)) for s in sentences]
     size = len(sentences)
-    weights = [[_dot(vectors[i], vectors[j]) if i != j else 0.0 for j in range(size)] for i in range(size)]
+    weights = [[cosine(vectors[i], vectors[j]) if i != j else 0.0 for j in range(size)] for i in range(size)]
     out = [sum(row) or 1.0 for row in weights]
     rank = [1.0 / size] * size
     for _ in range(iterations):
@@ -68,10 +69,6 @@ def textrank(analysis: Analysis, n: int, *, damping: float = 0.85, iterations: i
 def _unit(counts: Counter[str]) -> dict[str, float]:
     norm = math.sqrt(sum(c * c for c in counts.values())) or 1.0
     return {t: c / norm for t, c in counts.items()}
-
-
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
 def mean(values: Sequence[float]) -> float:

@@ -16,7 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import Analysis, Sentence, analyze
+from prism.nlp.vectors import Vector, cosine
 
 DEFAULT_SENTENCES = 4
 # Weights of the five signals; each signal is scaled to [0, 1] within the article first. Position
@@ -66,7 +68,7 @@ def summarize(
     while remaining and len(chosen) < sentences:
         best, best_value = -1, -math.inf
         for i in remaining:
-            overlap = max((_cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
+            overlap = max((cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
             if overlap >= TOO_SIMILAR:
                 continue
             value = scores[i] - REDUNDANCY * overlap
@@ -95,9 +97,6 @@ def is_summary_worthy(sentence: Sentence) -> bool:
     )
 
 
-Vector = dict[str, float]
-
-
 def _scores(analysis: Analysis, candidates: Sequence[Sentence]) -> tuple[list[float], list[Vector]]:
     everything = analysis.sentences
     document_frequency = Counter(term for s in everything for term in set(s.terms))
@@ -118,12 +117,11 @@ def _scores(analysis: Analysis, candidates: Sequence[Sentence]) -> tuple[list[fl
     first = candidates[0].index
     deck = [term for s in everything if s.index < first for term in s.terms]
     title = vector([*analysis.title_terms, *deck])
-    keyphrases = _keyphrase_weights(analysis, idf)
-    total_key = sum(keyphrases.values()) or 1.0
-    centrality = [_cosine(v, document) for v in vectors]
-    to_title = [_cosine(v, title) for v in vectors]
+    phrases = dict(keyphrases(analysis))  # weights already sum to 1
+    centrality = [cosine(v, document) for v in vectors]
+    to_title = [cosine(v, title) for v in vectors]
     position = [1.0 / (1.0 + rank) ** POSITION_DECAY for rank in range(len(candidates))]
-    coverage = [sum(keyphrases.get(t, 0.0) for t in set(s.nouns)) / total_key for s in candidates]
+    coverage = [sum(phrases.get(t, 0.0) for t in {*s.nouns, *s.phrases}) for s in candidates]
     brevity = [min(1.0, BREVITY_CHARS / max(1, len(s.text))) for s in candidates]
     signals = [
         (_scaled(brevity), BREVITY),
@@ -136,22 +134,6 @@ def _scores(analysis: Analysis, candidates: Sequence[Sentence]) -> tuple[list[fl
     return scores, vectors
 
 
-def _keyphrase_weights(analysis: Analysis, idf: object) -> dict[str, float]:
-    """Return the article's top nouns (compounds first) with TF-IDF-style weights."""
-    counts = Counter(noun for s in analysis.sentences for noun in s.nouns)
-    title = set(analysis.title_nouns)
-    assert callable(idf)
-    weights = {noun: count * idf(noun) * (1.5 if noun in title else 1.0) for noun, count in counts.items()}
-    top = sorted(weights.items(), key=lambda item: -item[1])[:10]
-    return dict(top)
-
-
 def _scaled(values: Sequence[float]) -> list[float]:
     top = max(values, default=0.0)
     return [v / top for v in values] if top > 0 else [0.0 for _ in values]
-
-
-def _cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
