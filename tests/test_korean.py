@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+
 import pytest
 
 from prism.nlp.clean import clean_for_analysis
-from prism.nlp.korean import analyze
+from prism.nlp.korean import analyze, analyze_many
 
 
 @pytest.mark.parametrize(
@@ -126,3 +130,28 @@ def test_user_dictionary_in_home(home: object, tmp_path: object) -> None:
 )
 def test_noun_phrases(text: str, phrase: str) -> None:
     assert phrase in [p for s in analyze("", text).sentences for p in s.phrases]
+
+
+def _articles(n: int, pulled: list[int], fail_at: int | None = None) -> Iterator[tuple[str, str]]:
+    for i in range(n):
+        if i == fail_at:
+            raise ValueError(f"article {i} cannot be read")
+        pulled[0] += 1
+        yield f"제목 {i}", f"{i}번째 기사의 첫 문장이다.\n둘째 문단의 문장이다."
+
+
+def test_analyze_many_streams_and_matches_one_by_one() -> None:
+    pulled = [0]
+    results = analyze_many(_articles(5000, pulled), workers=2)
+    first = next(results)
+    assert first == analyze("제목 0", "0번째 기사의 첫 문장이다.\n둘째 문단의 문장이다.")
+    # Kiwi and the reader thread read ahead, but not the whole input: articles are cleaned as they go.
+    assert pulled[0] < 5000
+    results.close()
+    time.sleep(0.3)
+    assert not [t for t in threading.enumerate() if t.name == "prism-kiwi-reader" and t.is_alive()]
+
+
+def test_analyze_many_raises_what_the_input_raises() -> None:
+    with pytest.raises(ValueError, match="article 3 cannot be read"):
+        list(analyze_many(_articles(10, [0], fail_at=3)))

@@ -170,6 +170,71 @@ def test_predict_many_agrees_with_predict() -> None:
     assert topics.predict_many([]) == []
 
 
+# Texts for the packed-code path: characters outside the vocabulary's alphabet (emoji, Greek, a full-width
+# letter), one-character words, a word longer than any n-gram, runs of whitespace, nothing at all.
+PACKED_TEXTS = [
+    "",
+    "   \n\t ",
+    "가",
+    "a b c",
+    "😀 이모지 ΩΩΩ 섞인 제목",
+    "경제😀성장 Ａ사 3.5% 상승",
+    "초고속인터넷서비스사업자협의회 " * 3,
+    "코스피, 외국인 순매수에 2,600선 회복…원/달러 환율은 하락",
+    BODY,
+]
+
+
+@pytest.mark.parametrize("text", PACKED_TEXTS)
+def test_packed_char_grams_count_what_the_string_path_counts(text: str) -> None:
+    model = topics.load_model()
+    (b, packed), *_ = model._packed.items()
+    block = model.blocks[b]
+    normalized = topics.normalize(text)
+    expected: dict[int, int] = {}
+    for gram in topics.char_wb_ngrams(normalized, *block.ngram_range):
+        if gram in block.vocabulary:
+            expected[block.vocabulary[gram]] = expected.get(block.vocabulary[gram], 0) + 1
+    rows, columns, counts = packed.count([normalized])
+    assert set(rows.tolist()) <= {0}
+    assert dict(zip(columns.tolist(), counts.tolist(), strict=True)) == expected
+
+
+def test_packed_char_grams_keep_texts_apart() -> None:
+    model = topics.load_model()
+    (_, packed), *_ = model._packed.items()
+    texts = [topics.normalize(text) for text in PACKED_TEXTS]
+    rows, columns, counts = packed.count(texts)
+    for row, text in enumerate(texts):
+        alone = packed.count([text])
+        mine = rows == row
+        assert columns[mine].tolist() == alone[1].tolist()
+        assert counts[mine].tolist() == alone[2].tolist()
+
+
+def test_packed_scores_equal_string_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = topics.load_model()
+    fast = model.decision_function(PACKED_TEXTS)
+    monkeypatch.setattr(model, "_packed", {})
+    slow = model.decision_function(PACKED_TEXTS)
+    assert np.allclose(fast, slow, rtol=0, atol=1e-12)
+
+
+def test_tiny_model_blocks_are_packed_or_not_as_they_allow(tmp_path: Path) -> None:
+    model = tiny_model(tmp_path)
+    assert list(model._packed) == [0]  # the char_wb block; the eojeol block counts strings
+
+
+def test_predict_articles_agrees_with_predict() -> None:
+    articles = [(title, "") for title, _ in HEADLINES[:3]] + [
+        ("코스피 1% 상승 마감", BODY),
+        ("", BODY),
+        ("", ""),
+    ]
+    assert topics.predict_articles(articles) == [topics.predict(title, body) for title, body in articles]
+    assert topics.predict_articles([]) == []
+
+
 def test_long_body_is_classified() -> None:
     assert len(BODY) > topics.LEAD_CHARS
     title = "코스피 1% 상승 마감…외국인·기관 동반 순매수"

@@ -6,6 +6,7 @@ and the same text stored under two identities is analysed once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from prism.nlp.vectors import tfidf
 from prism.store import analyses as stored
 from prism.store import write_transaction
 
-BATCH = 256  # texts per Kiwi call and per transaction
+BATCH = 256  # texts per transaction (and per topic-scoring pass)
 
 
 @dataclass(slots=True)
@@ -31,9 +32,8 @@ class EnrichReport:
     already: int = 0
 
 
-def enrichment(content_hash: str, title: str, body: str, analysis: Analysis) -> dict[str, Any]:
-    """Return the stored columns for one analysed text."""
-    prediction = topics.predict(title, body)
+def enrichment(content_hash: str, analysis: Analysis, prediction: topics.TopicPrediction) -> dict[str, Any]:
+    """Return the stored columns for one analysed text and its predicted topic."""
     return {
         "content_hash": content_hash,
         "analyzer": ANALYZER_VERSION,
@@ -52,12 +52,16 @@ def enrich(
     with engine.connect() as conn:
         todo = stored.pending(conn, analyzer=ANALYZER_VERSION)
         report = EnrichReport(already=stored.count(conn, analyzer=ANALYZER_VERSION))
+    # One stream through Kiwi for everything pending, so its threads never wait at a batch boundary;
+    # each batch of results gets its topics (one numpy pass) and is committed in one transaction.
+    analyses = analyze_many(((title, body) for _, title, body in todo), workers=workers)
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
-        results = analyze_many([(title, body) for _, title, body in batch], workers=workers)
+        done = list(itertools.islice(analyses, len(batch)))
+        predictions = topics.predict_articles([(title, body) for _, title, body in batch])
         rows = [
-            enrichment(digest, title, body, analysis)
-            for (digest, title, body), analysis in zip(batch, results, strict=True)
+            enrichment(digest, analysis, prediction)
+            for (digest, _, _), analysis, prediction in zip(batch, done, predictions, strict=True)
         ]
         with write_transaction(engine) as conn:
             stored.save(conn, rows=rows, analyzed_at=datetime.now(UTC))

@@ -21,6 +21,7 @@ REPLACE_RATIO = 0.8
 LEAD_SENTENCES = 3
 # An amount (620억, 4,120선, 6.8%, 52.17포인트) is a fact, not a keyword; 46파이 or HBM4 are names.
 _AMOUNT = re.compile(r"^[\d.,∼~-]+(?:[%가-힣]|포인트|달러|억원|만원|조원|개월|가구|GWh|MW|kg|km)?$")
+_AMOUNT_START = frozenset(".,∼~-")  # with digits, what an amount can start with: most words are not tried
 # A phrase ending in a job title is an attribution (김도윤 새봄증권 연구원), not a topic.
 _ROLES = frozenset(
     (
@@ -51,20 +52,25 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
     counts: Counter[str] = Counter()
     early: set[str] = set()
     for sentence in analysis.sentences:
-        candidates = [t for t in (*sentence.nouns, *sentence.phrases) if _usable(t)]
-        counts.update(candidates)
+        counts.update(sentence.nouns)
+        counts.update(sentence.phrases)
         if sentence.index < LEAD_SENTENCES:
-            early.update(candidates)
+            early.update(sentence.nouns)
+            early.update(sentence.phrases)
     headline = set(analysis.title_nouns)
     headline_text = " ".join(analysis.title_nouns)
-    weights = {
-        term: math.log1p(count)
-        * rarity(term)
-        * _specificity(term)
-        * (1.6 if term in headline or (" " in term and term in headline_text) else 1.0)
-        * (1.2 if term in early else 1.0)
-        for term, count in counts.items()
-    }
+    weights = {}
+    for term, count in counts.items():
+        prior = _prior(term)
+        if prior is None:
+            continue
+        weights[term] = (
+            math.log1p(count)
+            * prior[0]
+            * prior[1]
+            * (1.6 if term in headline or (" " in term and term in headline_text) else 1.0)
+            * (1.2 if term in early else 1.0)
+        )
     # Only the strongest few can make the list; sorting hundreds of one-off words costs time for nothing.
     strongest = dict(sorted(weights.items(), key=lambda item: -item[1])[: k * 6])
     chosen = distinct(strongest, k=k)
@@ -88,37 +94,37 @@ def distinct(weights: Mapping[str, float], *, k: int) -> list[tuple[str, float]]
     """Return the `k` best terms such that none contains another; a specific term replaces a generic
     one inside it when nearly as strong (then most of the generic's weight came from inside it)."""
     chosen: list[tuple[str, float]] = []
+    joined = ""  # the chosen terms, one per line: one substring search tells if any may hold a term
     for term, weight in sorted(weights.items(), key=lambda item: (-item[1], -len(item[0]), item[0])):
-        inside = [c for c in chosen if _contains(c[0], term)]
-        if inside:
+        if term in joined and any(term in held and term != held for held, _ in chosen):
             continue  # a more specific term that holds this one is already in
-        holds = [c for c in chosen if _contains(term, c[0])]
+        holds = [c for c in chosen if c[0] in term and c[0] != term]
         if holds:
             if weight >= REPLACE_RATIO * max(w for _, w in holds):
                 chosen = [c for c in chosen if c not in holds]
                 chosen.append((term, max(weight, *(w for _, w in holds))))
-            continue
-        if len(chosen) < k:
+            else:
+                continue
+        elif len(chosen) < k:
             chosen.append((term, weight))
+        else:
+            continue
+        joined = "\n".join(held for held, _ in chosen)
     chosen.sort(key=lambda item: -item[1])
     return chosen[:k]
 
 
-def _contains(outer: str, inner: str) -> bool:
-    return outer != inner and inner in outer
-
-
 @lru_cache(maxsize=200_000)  # terms repeat across articles; bounded for long-lived servers
-def _usable(term: str) -> bool:
+def _prior(term: str) -> tuple[float, float] | None:
+    """Return (rarity, specificity) of a keyphrase candidate, or None when it cannot be a keyphrase: too
+    short, an amount, or an attribution ending in a job title."""
     words = term.split(" ")
-    return (
-        len(term) >= MIN_CHARS
-        and not any(_AMOUNT.match(word) for word in words)
-        and not (len(words) > 1 and words[-1] in _ROLES)
-    )
-
-
-def _specificity(term: str) -> float:
-    """Longer names and phrases say more (a phrase gains a quarter per extra word)."""
-    words = term.count(" ") + 1
-    return (1.0 + 0.05 * min(len(term.replace(" ", "")), 8)) * (1.0 + 0.25 * (words - 1))
+    if (
+        len(term) < MIN_CHARS
+        or any(_AMOUNT.match(word) for word in words if word[:1].isdigit() or word[:1] in _AMOUNT_START)
+        or (len(words) > 1 and words[-1] in _ROLES)
+    ):
+        return None
+    # Longer names and phrases say more (a phrase gains a quarter per extra word).
+    specificity = (1.0 + 0.05 * min(len(term) - len(words) + 1, 8)) * (1.0 + 0.25 * (len(words) - 1))
+    return rarity(term), specificity

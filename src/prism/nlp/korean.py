@@ -7,12 +7,16 @@ would otherwise split (46파이 배터리, HBM3E, 카카오뱅크).
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from queue import Full, Queue
 from typing import TYPE_CHECKING, Any
 
 from prism.errors import ConfigError
@@ -28,8 +32,6 @@ ANALYZER_VERSION = "kiwi2"
 NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
 PREDICATES = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
 SENTENCE_END = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
-
-MIN_TERM_CHARS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,31 +104,38 @@ def analyze(title: str, body: str, *, workers: int = 1) -> Analysis:
 def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> Iterator[Analysis]:
     """Analyse (title, body) pairs; all their lines go through one Kiwi call, in parallel with `workers`.
 
-    Results stream: an article is assembled as soon as its lines are back, while Kiwi's threads work
-    on the next ones.
+    Both ends stream: Kiwi pulls lines (each article cleaned when its turn comes) while its threads
+    work, and an article is assembled as soon as its lines are back, so Kiwi never waits between
+    articles and memory holds only what is in flight.
     """
-    batch = list(articles)
-    cleaned = [clean_for_analysis(body) for _, body in batch]
-    # Every title and every non-empty line of every body, flattened; a line break always ends a sentence.
-    lines: list[str] = []
-    plan: list[list[int]] = []  # per article: where its body lines start in the cleaned text
-    for (title, _), clean in zip(batch, cleaned, strict=True):
-        lines.append(title or "")
-        offsets = []
-        position = 0
-        for line in clean.text.split("\n"):
-            if line.strip():
-                offsets.append(position)
-                lines.append(line)
-            position += len(line) + 1
-        plan.append(offsets)
-    results = iter(kiwi(workers).split_into_sents(iter(lines), return_tokens=True)) if lines else iter(())
-    for offsets, clean in zip(plan, cleaned, strict=True):
-        title_tagged = [item[:2] for sent in next(results) for item in _terms(*_columns(sent.tokens))]
+    plan: deque[tuple[Cleaned, list[tuple[int, str]]]] = deque()  # articles fed to Kiwi, not yet assembled
+
+    def lines() -> Iterator[str]:
+        # Every title and every non-empty line of every body; a line break always ends a sentence.
+        for title, body in articles:
+            clean = clean_for_analysis(body)
+            body_lines = []
+            position = 0
+            for line in clean.text.split("\n"):
+                if line.strip():
+                    body_lines.append((position, line))
+                position += len(line) + 1
+            plan.append((clean, body_lines))
+            yield title or ""
+            for _, line in body_lines:
+                yield line
+
+    # One Kiwi call for sentences and tokens together: `tokenize` marks each token with its sentence
+    # (sent_position), which is all `split_into_sents(..., return_tokens=True)` adds, minus the cost of
+    # building its Python objects per sentence.
+    results = _prefetched(kiwi(workers).tokenize(lines()))
+    for title in results:
+        clean, body_lines = plan.popleft()
+        title_tagged = [term[:2] for columns in _split(title) for term in _terms(*columns)]
         sentences: list[Sentence] = []
-        for line_offset in offsets:
-            for sent in next(results):
-                sentence = _sentence(len(sentences), sent, line_offset, clean)
+        for line_offset, line in body_lines:
+            for columns in _split(next(results)):
+                sentence = _sentence(len(sentences), columns, line, line_offset, clean)
                 if sentence is not None:
                     sentences.append(sentence)
         yield Analysis(
@@ -136,15 +145,77 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
         )
 
 
-def _sentence(index: int, sent: Any, line_offset: int, clean: Cleaned) -> Sentence | None:
-    text = sent.text.strip()
+# Kiwi reads ahead only 16 lines per thread, a few milliseconds of work: while this thread assembles
+# articles, Kiwi's threads would soon stand idle. A reader thread keeps taking Kiwi's results (and feeding
+# it lines) into a deeper queue.
+PREFETCH = 4096
+
+
+def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
+    """Yield `results`, read ahead by a thread that stops when this generator is closed."""
+    queue: Queue[tuple[str, Any]] = Queue(maxsize=PREFETCH)
+    closed = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not closed.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def pump() -> None:
+        try:
+            for result in results:
+                if not put(("item", result)):
+                    return
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(("error", exc))
+            return
+        put(("end", None))
+
+    reader = threading.Thread(target=pump, name="prism-kiwi-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        closed.set()
+
+
+Columns = tuple[list[str], list[str], list[int], list[int]]  # forms, tags, starts, ends of tokens
+
+
+def _split(tokens: Sequence[Any]) -> list[Columns]:
+    """Return the columns of each sentence of one analysed line.
+
+    Kiwi builds a new Python object on every attribute read: each is read once, in one pass per column.
+    """
+    forms = [token.form for token in tokens]
+    tags = [token.tag for token in tokens]
+    starts = [token.start for token in tokens]
+    ends = [token.end for token in tokens]
+    positions = [token.sent_position for token in tokens]
+    bounds = [0, *(i for i in range(1, len(positions)) if positions[i] != positions[i - 1]), len(positions)]
+    if len(bounds) == 2:
+        return [(forms, tags, starts, ends)] if forms else []
+    return [(forms[a:b], tags[a:b], starts[a:b], ends[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def _sentence(index: int, columns: Columns, line: str, line_offset: int, clean: Cleaned) -> Sentence | None:
+    forms, tags, starts, ends = columns
+    raw = line[starts[0] : ends[-1]]
+    text = raw.strip()
     if not text:
         return None
-    lead = len(sent.text) - len(sent.text.lstrip())
-    start = line_offset + sent.start + lead
-    # Kiwi builds a new Python string on every attribute read: read each token once.
-    forms, tags, starts, ends = _columns(sent.tokens)
-    tagged = list(_terms(forms, tags, starts, ends))
+    start = line_offset + starts[0] + len(raw) - len(raw.lstrip())
+    tagged = _terms(forms, tags, starts, ends)
     return Sentence(
         index=index,
         text=text,
@@ -154,26 +225,36 @@ def _sentence(index: int, sent: Any, line_offset: int, clean: Cleaned) -> Senten
             [form + "다" if tag in PREDICATES else form for form, tag in zip(forms, tags, strict=True)]
         ),
         tags=tuple(tags),
-        nouns=tuple(term for term, noun, _, _ in tagged if noun),
-        terms=tuple(term for term, _, _, _ in tagged),
-        phrases=tuple(_phrases(tagged, sent.text, sent.start)),
+        nouns=tuple([term for term, noun, _, _ in tagged if noun]),
+        terms=tuple([term for term, _, _, _ in tagged]),
+        phrases=_phrases(tagged, raw, starts[0]),
     )
 
 
-def _phrases(tagged: Sequence[tuple[str, bool, int, int]], text: str, offset: int) -> Iterator[str]:
-    """Yield runs of 2–3 nouns separated by exactly one space (no particle between them).
+def _phrases(tagged: Sequence[tuple[str, bool, int, int]], text: str, offset: int) -> tuple[str, ...]:
+    """Return runs of 2–3 nouns separated by exactly one space (no particle between them).
 
     Token offsets count from the analysed line; `offset` is where the sentence `text` starts in it.
     """
-    run: list[tuple[str, int, int]] = []
-    for term, noun, start, end in [*tagged, ("", False, -1, -1)]:
-        gap = text[run[-1][2] - offset : start - offset] if run else ""
-        if noun and run and start == run[-1][2] + 1 and gap == " " and len(run) < 3:
-            run.append((term, start, end))
+    phrases: list[str] = []
+    run: list[str] = []
+    end = -2  # where the last noun of the run ends
+    for term, noun, start, stop in tagged:
+        if not noun:
+            if len(run) >= 2:
+                phrases.append(" ".join(run))
+            run = []
             continue
-        if len(run) >= 2:
-            yield " ".join(part for part, _, _ in run)
-        run = [(term, start, end)] if noun else []
+        if run and len(run) < 3 and start == end + 1 and text[end - offset : start - offset] == " ":
+            run.append(term)
+        else:
+            if len(run) >= 2:
+                phrases.append(" ".join(run))
+            run = [term]
+        end = stop
+    if len(run) >= 2:
+        phrases.append(" ".join(run))
+    return tuple(phrases)
 
 
 @cache
@@ -183,42 +264,38 @@ def stopwords() -> frozenset[str]:
     return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
 
 
-def _columns(tokens: Sequence[Any]) -> tuple[list[str], list[str], list[int], list[int]]:
-    """Return the forms, tags, start and end offsets of Kiwi tokens."""
-    forms, tags, starts, ends = [], [], [], []
-    for token in tokens:
-        forms.append(token.form)
-        tags.append(token.tag)
-        start = token.start
-        starts.append(start)
-        ends.append(start + token.len)
-    return forms, tags, starts, ends
-
-
 def _terms(
     forms: Sequence[str], tags: Sequence[str], starts: Sequence[int], ends: Sequence[int]
-) -> Iterator[tuple[str, bool, int, int]]:
-    """Yield (term, is noun, start, end): runs of touching noun-like tokens as one compound, and
-    predicate lemmas; offsets are within the analysed line."""
+) -> list[tuple[str, bool, int, int]]:
+    """Return (term, is noun, start, end) in order: runs of touching noun-like tokens as one compound,
+    and predicate lemmas; offsets are within the analysed line. This runs once per token of every
+    article, so it walks indices rather than building intermediate objects."""
     stop = stopwords()
-    run: list[int] = []  # indices of the tokens in the current noun run
-    for i in range(len(forms) + 1):
-        tag = tags[i] if i < len(forms) else ""
-        if tag in NOUN_LIKE and (not run or starts[i] == ends[run[-1]]):
-            run.append(i)
-            continue
-        if run:
-            if any(tags[j] != "SN" for j in run):  # a number alone is not a topic
-                term = "".join([forms[j] for j in run])
-                if term not in stop and len(term) >= MIN_TERM_CHARS:
-                    yield term, True, starts[run[0]], ends[run[-1]]
-            run = []
-        if i == len(forms):
-            break
+    found: list[tuple[str, bool, int, int]] = []
+    n = len(forms)
+    i = 0
+    while i < n:
+        tag = tags[i]
         if tag in NOUN_LIKE:
-            run = [i]
-        elif tag in PREDICATES and forms[i] + "다" not in stop:
-            yield forms[i] + "다", False, starts[i], ends[i]
+            j = i + 1
+            while j < n and tags[j] in NOUN_LIKE and starts[j] == ends[j - 1]:
+                j += 1
+            # A number alone is not a topic; a run with anything else in it is.
+            if j - i == 1:
+                if tag != "SN" and forms[i] not in stop:
+                    found.append((forms[i], True, starts[i], ends[i]))
+            elif any(tags[k] != "SN" for k in range(i, j)):
+                term = "".join(forms[i:j])
+                if term not in stop:
+                    found.append((term, True, starts[i], ends[j - 1]))
+            i = j
+            continue
+        if tag in PREDICATES:
+            lemma = forms[i] + "다"
+            if lemma not in stop:
+                found.append((lemma, False, starts[i], ends[i]))
+        i += 1
+    return found
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:

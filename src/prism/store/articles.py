@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Row, func, insert, select, text
 
 from prism.records import Article, NewArticle
-from prism.store.schema import articles
+from prism.store.schema import articles, dump_json
 
 T = TypeVar("T")
 # Bound parameters per statement: SQLite before 3.32 allowed 999, later versions 32,766.
@@ -136,7 +135,7 @@ def insert_articles(
         (
             article_id, row.external_id, row.url, row.title, row.body, at(row.published_at), row.source,
             row.category, row.author, row.content_hash, now, canonical, row.origin,
-            (json.dumps(dict(row.extra)) if sqlite else dict(row.extra)) if row.extra else None,
+            (dump_json(dict(row.extra)) if sqlite else dict(row.extra)) if row.extra else None,
         )
         for row, article_id, canonical in zip(rows, ids, canonical_of, strict=True)
     ]  # fmt: skip
