@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -110,3 +110,22 @@ class IngestReport:
             "near_duplicates": self.near_duplicates,
             "rejected": [r.as_dict() for r in self.rejected],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PoolRow:
+    """One article of the pool with its analysis columns, as the store returns them."""
+
+    id: int
+    external_id: str | None
+    title: str
+    url: str | None
+    source: str | None
+    time: datetime
+    canonical_of: int | None
+    content_hash: str
+    topic: str | None
+    keyphrases: Sequence[Sequence[Any]]
+    title_terms: Sequence[Sequence[str]]
+    counts: Mapping[str, int]
+    terms: Mapping[str, float]

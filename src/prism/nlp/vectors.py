@@ -53,6 +53,15 @@ def tfidf(analysis: Analysis, *, digits: int = 5) -> Vector:
     return {term: round(w / norm, digits) for term, w in sorted(weights.items())}
 
 
+def term_counts(analysis: Analysis) -> dict[str, int]:
+    """Return how often each body term and noun phrase occurs (what BM25 matches interests against)."""
+    counts: Counter[str] = Counter()
+    for sentence in analysis.sentences:
+        counts.update(sentence.terms)
+        counts.update(sentence.phrases)
+    return dict(counts)
+
+
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Return the cosine of two normalized sparse vectors."""
     if len(a) > len(b):

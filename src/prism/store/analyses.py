@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
 
+from prism.records import PoolRow
 from prism.store.articles import chunks
 from prism.store.schema import analyses, articles
 
@@ -56,3 +57,51 @@ def count(conn: Connection, *, analyzer: str | None = None) -> int:
     if analyzer is not None:
         query = query.where(analyses.c.analyzer == analyzer)
     return int(conn.execute(query).scalar_one())
+
+
+def pool_rows(
+    conn: Connection, *, analyzer: str, start: datetime | None = None, end: datetime | None = None
+) -> Iterator[PoolRow]:
+    """Yield every analysed article whose time (published, or else ingested) is in [start, end)."""
+    when = func.coalesce(articles.c.published_at, articles.c.ingested_at).label("at")
+    query = (
+        select(
+            articles.c.id,
+            articles.c.external_id,
+            articles.c.title,
+            articles.c.url,
+            articles.c.source,
+            articles.c.published_at,
+            articles.c.ingested_at,
+            articles.c.canonical_of,
+            articles.c.content_hash,
+            analyses.c.topic,
+            analyses.c.keyphrases,
+            analyses.c.title_terms,
+            analyses.c.counts,
+            analyses.c.terms,
+        )
+        .join(analyses, analyses.c.content_hash == articles.c.content_hash)
+        .where(analyses.c.analyzer == analyzer)
+        .order_by(articles.c.id)
+    )
+    if start is not None:
+        query = query.where(when >= start)
+    if end is not None:
+        query = query.where(when < end)
+    for row in conn.execute(query):
+        yield PoolRow(
+            id=row.id,
+            external_id=row.external_id,
+            title=row.title,
+            url=row.url,
+            source=row.source,
+            time=row.published_at or row.ingested_at,
+            canonical_of=row.canonical_of,
+            content_hash=row.content_hash,
+            topic=row.topic,
+            keyphrases=row.keyphrases,
+            title_terms=row.title_terms,
+            counts=row.counts or {},
+            terms=row.terms,
+        )

@@ -101,6 +101,23 @@ analyses = Table(
     Column("topic", String(20), nullable=True),
     Column("topic_score", Float, nullable=True),
     Column("analyzed_at", UTCDateTime, nullable=False),
+    # Body terms and noun phrases with their counts: what BM25 scores an article by.
+    Column("counts", JSON, nullable=True),
+)
+
+# Briefings as built: the rendered record and its inputs, so an edition can be re-rendered and audited.
+editions = Table(
+    "editions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("persona", String(64), nullable=False),
+    Column("edition_date", String(10), nullable=False),  # YYYY-MM-DD in the configured time zone
+    Column("status", String(20), nullable=False),  # draft | published
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("settings_digest", String(71), nullable=False),
+    Column("article_ids", JSON, nullable=False),
+    Column("briefing", JSON, nullable=False),
+    Index("ix_editions_persona_date", "persona", "edition_date"),
 )
 
 

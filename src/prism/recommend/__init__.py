@@ -1,0 +1,1 @@
+"""Personas, stories and the recommender that picks an edition's 6 stories."""
