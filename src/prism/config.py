@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     http_max_bytes: int = Field(default=10_000_000, ge=1_000)
     http_max_redirects: int = Field(default=5, ge=0)
     user_agent: str = DEFAULT_USER_AGENT
+    # How editions present themselves: set these to your publication's (none is built in).
+    brand: str = "AI 프리즘"
+    publisher: str = "AI PRISM"
+    editor_note: str = (
+        "‘AI PRISM’(Personalized Report & Insight Summarizing Media)은 인공지능(AI) 기반 맞춤형 뉴스 추천 및 "
+        "요약 서비스입니다. 독자 유형별 맞춤 뉴스 6개를 선별해 핵심만 요약해 드립니다."
+    )
+    copyright: str = "< 저작권자 ⓒ {publisher}, 무단 전재 및 재배포 금지 >"
+    summary_sentences: int = Field(default=4, ge=1, le=8)
 
     @field_validator("home", mode="after")
     @classmethod

@@ -7,11 +7,11 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from prism.cli import articles, demo, enrich, ingest
+from prism.cli import articles, brief, demo, enrich, ingest, personas
 from prism.cli import eval as eval_cli
 from prism.cli import summarize as summarize_cli
 from prism.cli.common import err_console
-from prism.errors import PrismError, UsageError
+from prism.errors import NotFoundError, PrismError, UsageError
 
 
 class _Group(TyperGroup):
@@ -22,7 +22,7 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except PrismError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
+            raise typer.Exit(2 if isinstance(exc, UsageError | NotFoundError) else 1) from None
 
 
 app = typer.Typer(
@@ -38,6 +38,8 @@ app.add_typer(articles.app, name="articles")
 app.command("demo")(demo.demo_cli)
 app.command("enrich")(enrich.enrich_cli)
 app.command("summarize")(summarize_cli.summarize_cli)
+app.add_typer(personas.app, name="personas")
+app.command("brief")(brief.brief_cli)
 app.add_typer(eval_cli.app, name="eval")
 
 

@@ -30,7 +30,11 @@ FloatArray = npt.NDArray[np.float64]
 K1 = 1.2
 B = 0.75
 TITLE_BONUS = 1.0  # a title term counts as this many extra saturated occurrences
-PARTIAL = 0.5  # an interest inside a longer compound (금리 in 기준금리) counts this much
+# An interest inside a longer term counts less: as its head (Korean compounds are head-final: 기준금리 is
+# a kind of 금리) PARTIAL, elsewhere (금리인상, 금리 정책) PARTIAL_INNER.
+PARTIAL = 0.5
+PARTIAL_INNER = 0.5
+TOPIC_POWER = 0.5  # how strongly topic priors weigh in
 NEGATIVE = 0.5  # how much negative-term BM25 takes off relevance
 EXPAND_TOP = 5  # similar morphemes per interest term
 EXPAND_WEIGHT = 0.35  # their weight, relative to the term's, times Kiwi's similarity
@@ -118,7 +122,12 @@ class Recommender:
                 exact = found == term or found.replace(" ", "") == joined
                 if not exact and len(joined) < 2:
                     continue
-                value = weight * (1.0 if exact else PARTIAL)
+                if exact:
+                    value = weight
+                elif found.replace(" ", "").endswith(joined):
+                    value = weight * PARTIAL
+                else:
+                    value = weight * PARTIAL_INNER
                 if value > matched.get(column, 0.0):
                     matched[column] = value
         return matched
@@ -150,7 +159,7 @@ class Recommender:
         if persona.negative:
             penalty = self._bm25(self._matches(persona.negative))
             relevance_text = np.maximum(relevance_text - NEGATIVE * penalty, 0.0)
-        topic_prior = np.asarray([persona.topic_weight(topic or "") for topic in pool.topics])
+        topic_prior = np.asarray([persona.topic_weight(topic or "") for topic in pool.topics]) ** TOPIC_POWER
         relevance = relevance_text[pool.text_of]
         score = (
             relevance

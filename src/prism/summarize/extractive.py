@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from prism.nlp.keywords import keyphrases
@@ -54,11 +54,16 @@ def summarize_text(
 
 
 def summarize(
-    analysis: Analysis, *, sentences: int = DEFAULT_SENTENCES, max_chars: int | None = None
+    analysis: Analysis,
+    *,
+    sentences: int = DEFAULT_SENTENCES,
+    max_chars: int | None = None,
+    exclude: Collection[int] = (),
 ) -> Summary:
-    """Return up to `sentences` of the article's sentences, at most `max_chars` characters in all."""
+    """Return up to `sentences` of the article's sentences, at most `max_chars` characters in all;
+    sentences whose index is in `exclude` (used elsewhere in an edition) are never chosen."""
     budget = max_chars if max_chars is not None else 150 * sentences
-    candidates = [s for s in analysis.sentences if is_summary_worthy(s)]
+    candidates = [s for s in analysis.sentences if is_summary_worthy(s) and s.index not in exclude]
     if not candidates:
         return Summary((), ())
     scores, vectors = _scores(analysis, candidates)

@@ -1,0 +1,162 @@
+"""Compose a Briefing from the recommender's picks: lead, ■ sections, 핵심 요약 and 키워드 TOP 5.
+
+Extractive throughout: every sentence is one of its article's own, recorded with its index, and no
+sentence appears twice in an edition. Sentences are given out in reading order: the lead takes the
+most central sentences of the 관심 stories, each pick's 핵심 요약 the best of the rest, and each ■
+section the best of what remains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from prism.brief.records import Briefing, BriefPick, Quote, Section
+from prism.config import Settings
+from prism.nlp.keywords import top_keywords
+from prism.nlp.korean import Analysis
+from prism.recommend.personas import Persona
+from prism.recommend.pool import Pool
+from prism.recommend.recommender import Pick
+from prism.summarize.extractive import Summary, is_summary_worthy, summarize
+
+HEADING_CHARS = 20
+SECTION_SENTENCES = 3  # 2–4 when the article has them
+LEAD_FIRST = 2  # sentences of the first 관심 story in the lead's first paragraph
+
+
+class _Allocator:
+    """Hands out sentences so none is used twice in an edition (by index, and by text across articles)."""
+
+    def __init__(self) -> None:
+        self.used: dict[int, set[int]] = {}
+        self.texts: set[str] = set()
+
+    def excluded(self, article_id: int, analysis: Analysis) -> set[int]:
+        taken = set(self.used.get(article_id, set()))
+        taken.update(s.index for s in analysis.sentences if s.text in self.texts)
+        return taken
+
+    def take(
+        self, article_id: int, analysis: Analysis, sentences: int, max_chars: int | None = None
+    ) -> Summary:
+        summary = summarize(
+            analysis, sentences=sentences, max_chars=max_chars, exclude=self.excluded(article_id, analysis)
+        )
+        self.used.setdefault(article_id, set()).update(summary.source_indices)
+        self.texts.update(summary.sentences)
+        return summary
+
+    def available(self, article_id: int, analysis: Analysis) -> int:
+        taken = self.excluded(article_id, analysis)
+        return sum(1 for s in analysis.sentences if s.index not in taken and is_summary_worthy(s))
+
+
+def _quotes(summary: Summary, article_id: int) -> tuple[Quote, ...]:
+    return tuple(
+        Quote(text=text, article_id=article_id, index=index)
+        for text, index in zip(summary.sentences, summary.source_indices, strict=True)
+    )
+
+
+def heading(keyphrases: Sequence[tuple[str, float]], fallback: str) -> str:
+    """Return a heading of at most 20 characters from an article's keyphrases (two when both fit)."""
+    fitting = [term for term, _ in keyphrases if len(term) <= HEADING_CHARS]
+    if not fitting:
+        return fallback[: HEADING_CHARS - 1].rstrip() + "…" if len(fallback) > HEADING_CHARS else fallback
+    first = fitting[0]
+    for second in fitting[1:3]:
+        joined = f"{first} · {second}"
+        if len(joined) <= HEADING_CHARS and second not in first and first not in second:
+            return joined
+    return first
+
+
+def compose(
+    *,
+    persona: Persona,
+    date: str,
+    window: str,
+    picks: Sequence[Pick],
+    pool: Pool,
+    analyses: Mapping[str, Analysis],
+    settings: Settings,
+    notices: Sequence[str] = (),
+) -> Briefing:
+    """Build the edition of `picks` (관심 first, then 참고) for a persona and date."""
+    allocator = _Allocator()
+
+    def analysis_of(pick: Pick) -> Analysis:
+        return analyses[pool.hashes[int(pool.text_of[pick.index])]]
+
+    interest = [p for p in picks if p.kind == "interest"]
+    lead: list[tuple[Quote, ...]] = []
+    if interest:
+        first = interest[0]
+        lead.append(
+            _quotes(allocator.take(first.article_id, analysis_of(first), LEAD_FIRST), first.article_id)
+        )
+        second: list[Quote] = []
+        for pick in interest[1:]:
+            second.extend(_quotes(allocator.take(pick.article_id, analysis_of(pick), 1), pick.article_id))
+        if second:
+            lead.append(tuple(second))
+    lead = [paragraph for paragraph in lead if paragraph]
+
+    summaries: dict[int, tuple[Quote, ...]] = {}
+    for pick in picks:
+        analysis = analysis_of(pick)
+        available = allocator.available(pick.article_id, analysis)
+        # A 관심 story keeps two sentences for its section when the article is short.
+        keep = 2 if pick.kind == "interest" else 0
+        wanted = min(settings.summary_sentences, max(1, available - keep))
+        summaries[pick.article_id] = _quotes(
+            allocator.take(pick.article_id, analysis, wanted), pick.article_id
+        )
+
+    sections = []
+    for pick in interest:
+        analysis = analysis_of(pick)
+        text = int(pool.text_of[pick.index])
+        body = _quotes(allocator.take(pick.article_id, analysis, SECTION_SENTENCES), pick.article_id)
+        if body:
+            sections.append(
+                Section(
+                    heading=heading(pool.keyphrases[text], pool.titles[pick.index]),
+                    sentences=body,
+                    article_id=pick.article_id,
+                )
+            )
+
+    shown = [
+        BriefPick(
+            id=pool.external_ids[pick.index] or str(pick.article_id),
+            article_id=pick.article_id,
+            kind=pick.kind,
+            title=pool.titles[pick.index],
+            url=pool.urls[pick.index],
+            source=pool.sources[pick.index],
+            summary=summaries[pick.article_id],
+            reasons=pick.reasons,
+            score=round(pick.score, 4),
+            topic=pick.topic,
+            story_size=pick.story_size,
+        )
+        for pick in picks
+    ]
+    keywords = top_keywords([pool.keyphrases[int(pool.text_of[p.index])] for p in picks], k=5)
+    return Briefing(
+        persona=persona.key,
+        persona_name=persona.name,
+        date=date,
+        window=window,
+        brand=settings.brand,
+        title=f"{settings.brand} 맞춤형 경제 브리핑",
+        editor_note=settings.editor_note,
+        publisher=settings.publisher,
+        copyright=settings.copyright.format(publisher=settings.publisher),
+        lead=tuple(lead),
+        sections=tuple(sections),
+        picks=tuple(shown),
+        keywords=tuple(keywords),
+        notices=tuple(notices),
+    )

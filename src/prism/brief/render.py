@@ -1,0 +1,176 @@
+"""Render a Briefing: `text` (the seed edition's layout), `md`, `html` (one standalone page), `json`."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from prism.brief.records import Briefing, BriefPick
+
+FORMATS = ("text", "md", "html", "json")
+SCHEMA_VERSION = 1
+
+
+def render(briefing: Briefing, fmt: str) -> str:
+    """Render in one of FORMATS."""
+    if fmt == "text":
+        return text(briefing)
+    if fmt == "md":
+        return markdown(briefing)
+    if fmt == "html":
+        return html(briefing)
+    if fmt == "json":
+        return json.dumps(as_json(briefing), ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _date(briefing: Briefing) -> str:
+    year, month, day = briefing.date.split("-")
+    return f"{int(year)}년 {int(month)}월 {int(day)}일"
+
+
+def text(briefing: Briefing) -> str:
+    """The layout of the seed edition: lead, ■ sections, [관심 뉴스] 1–3, [참고 뉴스] 4–6, [키워드 TOP 5]."""
+    name = briefing.persona_name
+    lines = [
+        f"▲ {briefing.title}",
+        f"{name} · {_date(briefing)}",
+        f"* 편집자 주 : {briefing.editor_note}",
+    ]
+    lines += [" ".join(q.text for q in paragraph) for paragraph in briefing.lead]
+    for section in briefing.sections:
+        lines += [f"■ {section.heading}", section.text]
+    lines.append(f"[{name} 관심 뉴스]")
+    for number, pick in enumerate(briefing.interest, start=1):
+        lines += _text_pick(number, pick)
+    lines.append(f"[{name} 참고 뉴스]")
+    for number, pick in enumerate(briefing.reference, start=len(briefing.interest) + 1):
+        lines += _text_pick(number, pick)
+    lines += ["[키워드 TOP 5]", ", ".join(briefing.keywords)]
+    lines += [f"※ {notice}" for notice in briefing.notices]
+    lines.append(briefing.copyright)
+    return "\n".join(lines) + "\n"
+
+
+def _text_pick(number: int, pick: BriefPick) -> list[str]:
+    lines = [f"{number}. {pick.title}", f"- 핵심 요약: {pick.summary_text}"]
+    if pick.url:
+        lines.append(f"- 원문: {pick.url}")
+    return lines
+
+
+def _md_escape(value: str) -> str:
+    for char in "\\`*_[]<>#|":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def markdown(briefing: Briefing) -> str:
+    """The edition as Markdown; article text is escaped so it cannot add markup or links."""
+    name = _md_escape(briefing.persona_name)
+    out = [
+        f"# {_md_escape(briefing.title)}",
+        "",
+        f"**{name}** · {_date(briefing)}",
+        "",
+        f"> 편집자 주: {_md_escape(briefing.editor_note)}",
+        "",
+    ]
+    for paragraph in briefing.lead:
+        out += [_md_escape(" ".join(q.text for q in paragraph)), ""]
+    for section in briefing.sections:
+        out += [f"## ■ {_md_escape(section.heading)}", "", _md_escape(section.text), ""]
+    for label, picks, first in (
+        ("관심 뉴스", briefing.interest, 1),
+        ("참고 뉴스", briefing.reference, len(briefing.interest) + 1),
+    ):
+        out += [f"## {name} {label}", ""]
+        for number, pick in enumerate(picks, start=first):
+            title = _md_escape(pick.title)
+            heading = (
+                f"[{title}](<{pick.url}>)"
+                if pick.url and pick.url.startswith(("http://", "https://"))
+                else title
+            )
+            out += [f"{number}. {heading}", f"   - 핵심 요약: {_md_escape(pick.summary_text)}"]
+            if pick.reasons:
+                out.append(f"   - 추천 이유: {_md_escape(' · '.join(pick.reasons))}")
+        out.append("")
+    out += ["## 키워드 TOP 5", "", ", ".join(_md_escape(k) for k in briefing.keywords), ""]
+    out += [f"> ※ {_md_escape(n)}" for n in briefing.notices]
+    out += ["", _md_escape(briefing.copyright), ""]
+    return "\n".join(out)
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("prism.brief", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _safe_url(url: str | None) -> str | None:
+    return url if url and url.startswith(("http://", "https://")) else None
+
+
+def html(briefing: Briefing) -> str:
+    """One standalone, responsive, accessible page; every article string is escaped."""
+    return (
+        _environment()
+        .get_template("briefing.html")
+        .render(b=briefing, date_label=_date(briefing), safe_url=_safe_url)
+    )
+
+
+def as_json(briefing: Briefing) -> dict[str, Any]:
+    """The documented JSON form (docs/formats.md); picks carry the external id given at ingest."""
+    ids = {pick.article_id: pick.id for pick in briefing.picks}
+
+    def pick(p: BriefPick) -> dict[str, Any]:
+        return {
+            "id": p.id,
+            "title": p.title,
+            "url": p.url,
+            "source": p.source,
+            "summary": p.summary_text,
+            "sentences": [q.text for q in p.summary],
+            "source_indices": [q.index for q in p.summary],
+            "reasons": list(p.reasons),
+            "topic": p.topic,
+            "score": p.score,
+        }
+
+    return {
+        "schema": SCHEMA_VERSION,
+        "persona": briefing.persona,
+        "persona_name": briefing.persona_name,
+        "date": briefing.date,
+        "window": briefing.window,
+        "title": briefing.title,
+        "editor_note": briefing.editor_note,
+        "lead": [" ".join(q.text for q in paragraph) for paragraph in briefing.lead],
+        "lead_sources": [
+            [{"article_id": ids.get(q.article_id, str(q.article_id)), "index": q.index} for q in paragraph]
+            for paragraph in briefing.lead
+        ],
+        "sections": [
+            {
+                "heading": s.heading,
+                "text": s.text,
+                "article_id": ids.get(s.article_id, str(s.article_id)),
+                "source_indices": [q.index for q in s.sentences],
+            }
+            for s in briefing.sections
+        ],
+        "interest": [pick(p) for p in briefing.interest],
+        "reference": [pick(p) for p in briefing.reference],
+        "keywords": list(briefing.keywords),
+        "notices": list(briefing.notices),
+        "copyright": briefing.copyright,
+    }

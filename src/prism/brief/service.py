@@ -1,0 +1,140 @@
+"""Build editions: enrich what is pending, load the window's pool, recommend, compose and store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from prism import __version__
+from prism.brief.compose import compose
+from prism.brief.records import Briefing
+from prism.config import Settings
+from prism.errors import UsageError
+from prism.nlp.enrich import enrich
+from prism.nlp.korean import ANALYZER_VERSION, Analysis, from_json
+from prism.recommend.personas import Persona
+from prism.recommend.pool import Pool, load_pool
+from prism.recommend.recommender import PICKS, Recommender
+from prism.store import analyses as stored_analyses
+from prism.store import editions as stored_editions
+from prism.store import write_transaction
+
+# Edition windows, widest last: with fewer than 6 candidates a window widens to the next one.
+WINDOWS: dict[str, timedelta | None] = {
+    "24h": timedelta(hours=24),
+    "3d": timedelta(days=3),
+    "7d": timedelta(days=7),
+    "all": None,
+}
+_LABELS = {"24h": "24시간", "3d": "3일", "7d": "7일", "all": "전체 기간"}
+
+
+def parse_date(text: str | None, settings: Settings) -> date:
+    """Return the edition date: YYYY-MM-DD, or today in the configured time zone."""
+    if text is None:
+        return datetime.now(ZoneInfo(settings.timezone)).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"date {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def window_bounds(day: date, window: str, settings: Settings) -> tuple[datetime | None, datetime | None]:
+    """Return [start, end) of an edition window: the `window` before the end of `day` (local time)."""
+    if window not in WINDOWS:
+        raise UsageError(f"window {window!r} is not one of {', '.join(WINDOWS)}")
+    span = WINDOWS[window]
+    if span is None:
+        return None, None
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=ZoneInfo(settings.timezone)).astimezone(
+        UTC
+    )
+    return end - span, end
+
+
+def candidate_pool(engine: Engine, day: date, window: str, settings: Settings) -> tuple[Pool, str, list[str]]:
+    """Load the window's pool, widening the window while it holds fewer than 6 articles."""
+    names = list(WINDOWS)
+    notices: list[str] = []
+    for name in names[names.index(window) if window in WINDOWS else 0 :]:
+        start, end = window_bounds(day, name, settings)
+        pool = load_pool(engine, start=start, end=end)
+        if len(pool) >= PICKS or name == "all":
+            if name != window:
+                widened = f"범위를 {_LABELS[name]}(으)로 넓혔습니다"
+                notices.append(f"{_LABELS[window]} 안의 기사가 {PICKS}건보다 적어 {widened}.")
+            return pool, name, notices
+        if name == names[-1]:
+            break
+    raise AssertionError("unreachable: the last window is 'all'")
+
+
+def settings_digest(settings: Settings, persona: Persona) -> str:
+    """Return a digest of everything that shapes an edition besides its articles."""
+    shaping = {
+        "version": __version__,
+        "analyzer": ANALYZER_VERSION,
+        "persona": persona.model_dump(),
+        "settings": settings.model_dump(
+            include={"brand", "publisher", "editor_note", "copyright", "summary_sentences", "timezone"}
+        ),
+    }
+    encoded = json.dumps(shaping, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    return "sha256:" + hashlib.sha256(encoded).hexdigest()
+
+
+def build_editions(
+    engine: Engine,
+    settings: Settings,
+    personas: Sequence[Persona],
+    *,
+    day: date,
+    window: str = "24h",
+    store: bool = True,
+    on_enrich: Callable[[int], None] | None = None,
+) -> list[Briefing]:
+    """Build (and store) one edition per persona for `day` from the articles of `window`."""
+    window_bounds(day, window, settings)  # a bad window is a usage error before any work
+    enrich(engine, progress=on_enrich)
+    pool, used, notices = candidate_pool(engine, day, window, settings)
+    if not len(pool):
+        raise UsageError("no analysed articles to brief from: ingest some first (prism ingest …)")
+    _, end = window_bounds(day, used, settings)
+    recommender = Recommender().fit(pool, now=end.timestamp() if end else None)
+    briefings = []
+    for persona in personas:
+        picks = recommender.recommend(persona)
+        hashes = {pool.hashes[int(pool.text_of[p.index])] for p in picks}
+        with engine.connect() as conn:
+            rows = stored_analyses.load(conn, content_hashes=hashes)
+        analyses: dict[str, Analysis] = {
+            digest: from_json(row["title_terms"], row["sentences"]) for digest, row in rows.items()
+        }
+        briefing = compose(
+            persona=persona,
+            date=day.isoformat(),
+            window=used,
+            picks=picks,
+            pool=pool,
+            analyses=analyses,
+            settings=settings,
+            notices=notices,
+        )
+        if store:
+            with write_transaction(engine) as conn:
+                stored_editions.save_edition(
+                    conn,
+                    persona=persona.key,
+                    edition_date=briefing.date,
+                    briefing=briefing.as_dict(),
+                    article_ids=[p.article_id for p in picks],
+                    settings_digest=settings_digest(settings, persona),
+                    created_at=datetime.now(UTC),
+                )
+        briefings.append(briefing)
+    return briefings

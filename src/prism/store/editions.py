@@ -1,0 +1,49 @@
+"""Stored editions: the briefing as composed, with its inputs (articles, persona, date, settings digest)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, desc, select
+
+from prism.store.schema import editions
+
+
+def save_edition(
+    conn: Connection,
+    *,
+    persona: str,
+    edition_date: str,
+    briefing: dict[str, Any],
+    article_ids: list[int],
+    settings_digest: str,
+    created_at: datetime,
+    status: str = "draft",
+) -> int:
+    """Store an edition and return its id; earlier editions of the same persona and date are kept."""
+    result = conn.execute(
+        editions.insert().values(
+            persona=persona,
+            edition_date=edition_date,
+            status=status,
+            created_at=created_at,
+            settings_digest=settings_digest,
+            article_ids=article_ids,
+            briefing=briefing,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def latest_edition(conn: Connection, *, persona: str, edition_date: str) -> dict[str, Any] | None:
+    """Return the newest stored edition of a persona and date, as a dict of the table's columns."""
+    row = conn.execute(
+        select(editions)
+        .where(editions.c.persona == persona, editions.c.edition_date == edition_date)
+        .order_by(desc(editions.c.id))
+        .limit(1)
+    ).first()
+    return dict(row._mapping) if row else None
