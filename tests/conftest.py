@@ -99,3 +99,16 @@ def sqlite_engine(settings: Settings) -> Iterator[Engine]:
     engine = open_engine(settings.resolved_database_url)
     yield engine
     engine.dispose()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files under tests/golden with what the code renders now",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

@@ -85,7 +85,7 @@ def test_articles_list_and_show(tmp_path: Path) -> None:
 
 def test_unknown_article_is_one_line(tmp_path: Path) -> None:
     result = prism("articles", "show", "no-such-id")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # asked for something that is not there: a usage error
     assert result.stderr.strip() == "error: no article with id 'no-such-id'"
 
 
@@ -113,11 +113,24 @@ def test_database_option_and_home(tmp_path: Path) -> None:
 
 def test_demo(tmp_path: Path) -> None:
     home = tmp_path / "demo-home"
-    result = prism("demo", "--home", str(home))
+    out = tmp_path / "pages"
+    result = prism("demo", "--home", str(home), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Stored 60 articles (2 near duplicates linked)" in result.stdout
     assert "near duplicate of prism-007" in result.stdout
-    again = prism("demo", "--home", str(home))  # a demo home is emptied and refilled
+    # The 스타트업 창업자 edition, printed in the seed's layout.
+    for line in (
+        "▲ AI 프리즘 맞춤형 경제 브리핑",
+        "[스타트업 창업자 관심 뉴스]",
+        "[스타트업 창업자 참고 뉴스]",
+    ):
+        assert line in result.stdout
+    assert result.stdout.count("- 핵심 요약: ") == 6 and "[키워드 TOP 5]" in result.stdout
+    pages = sorted(p.name for p in out.glob("*.html"))
+    assert len(pages) == 9 and "index.html" in pages
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(name in index for name in pages if name != "index.html")
+    again = prism("demo", "--home", str(home), "--out", str(out))  # a demo home is emptied and refilled
     assert "Stored 60 articles" in again.stdout
 
 

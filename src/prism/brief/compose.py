@@ -21,7 +21,7 @@ from prism.summarize.extractive import Summary, is_summary_worthy, summarize
 
 HEADING_CHARS = 20
 SECTION_SENTENCES = 3  # 2–4 when the article has them
-LEAD_FIRST = 2  # sentences of the first 관심 story in the lead's first paragraph
+LEAD_FIRST = 1  # sentences of the first 관심 story in the lead's first paragraph
 
 
 class _Allocator:
@@ -59,12 +59,18 @@ def _quotes(summary: Summary, article_id: int) -> tuple[Quote, ...]:
 
 
 def heading(keyphrases: Sequence[tuple[str, float]], fallback: str) -> str:
-    """Return a heading of at most 20 characters from an article's keyphrases (two when both fit)."""
-    fitting = [term for term, _ in keyphrases if len(term) <= HEADING_CHARS]
+    """Return a heading of at most 20 characters from an article's strongest keyphrases.
+
+    Specific ones first (a noun phrase, or a name of 3+ characters, over a generic word like 초기), two
+    joined by " · " when both fit; the title, shortened, when no keyphrase fits.
+    """
+    fitting = [term for term, _ in keyphrases[:6] if len(term) <= HEADING_CHARS]
     if not fitting:
         return fallback[: HEADING_CHARS - 1].rstrip() + "…" if len(fallback) > HEADING_CHARS else fallback
-    first = fitting[0]
-    for second in fitting[1:3]:
+    specific = [term for term in fitting if " " in term or len(term) >= 3]
+    ordered = specific + [term for term in fitting if term not in specific]
+    first = ordered[0]
+    for second in ordered[1:]:
         joined = f"{first} · {second}"
         if len(joined) <= HEADING_CHARS and second not in first and first not in second:
             return joined
@@ -139,6 +145,7 @@ def compose(
             reasons=pick.reasons,
             score=round(pick.score, 4),
             topic=pick.topic,
+            story=pick.story,
             story_size=pick.story_size,
         )
         for pick in picks

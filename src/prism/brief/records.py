@@ -42,6 +42,7 @@ class BriefPick:
     reasons: tuple[str, ...]
     score: float
     topic: str | None
+    story: int  # the story (event) this pick stands for, within the edition's pool
     story_size: int
 
     @property

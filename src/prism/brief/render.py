@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -57,7 +58,7 @@ def text(briefing: Briefing) -> str:
 
 def _text_pick(number: int, pick: BriefPick) -> list[str]:
     lines = [f"{number}. {pick.title}", f"- 핵심 요약: {pick.summary_text}"]
-    if pick.url:
+    if _safe_url(pick.url):
         lines.append(f"- 원문: {pick.url}")
     return lines
 
@@ -125,6 +126,21 @@ def html(briefing: Briefing) -> str:
         _environment()
         .get_template("briefing.html")
         .render(b=briefing, date_label=_date(briefing), safe_url=_safe_url)
+    )
+
+
+def index_html(editions: Sequence[tuple[Briefing, str]]) -> str:
+    """A page linking editions (briefing, relative link), one card per reader type."""
+    first = editions[0][0]
+    return (
+        _environment()
+        .get_template("index.html")
+        .render(
+            brand=first.brand,
+            date=first.date,
+            date_label=_date(first),
+            editions=[{"briefing": b, "href": href} for b, href in editions],
+        )
     )
 
 

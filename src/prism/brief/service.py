@@ -109,6 +109,11 @@ def build_editions(
     briefings = []
     for persona in personas:
         picks = recommender.recommend(persona)
+        short = (
+            [f"이야기가 {len(picks)}개뿐이라 추천 기사가 {PICKS}개보다 적습니다."]
+            if len(picks) < PICKS
+            else []
+        )
         hashes = {pool.hashes[int(pool.text_of[p.index])] for p in picks}
         with engine.connect() as conn:
             rows = stored_analyses.load(conn, content_hashes=hashes)
@@ -123,7 +128,7 @@ def build_editions(
             pool=pool,
             analyses=analyses,
             settings=settings,
-            notices=notices,
+            notices=[*notices, *short],
         )
         if store:
             with write_transaction(engine) as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections import Counter
@@ -12,13 +13,16 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
+from prism.brief.render import index_html, render
+from prism.brief.service import build_editions
 from prism.cli.common import console
 from prism.cli.ingest import print_report
 from prism.config import get_settings
 from prism.errors import UsageError
 from prism.ingest import ingest
+from prism.recommend.personas import load_personas
+from prism.records import Article
 from prism.store import articles as queries
 from prism.store import open_engine
 
@@ -45,31 +49,55 @@ def demo_cli(
     home: Annotated[Path, typer.Option("--home", help="Home folder for the demo (emptied first).")] = Path(
         "prism-demo/home"
     ),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML editions.")] = Path("prism-demo"),
 ) -> None:
-    """Run the demo: ingest the sample corpus into a fresh home and show what was stored."""
+    """Run the demo: the sample corpus into a fresh home, an edition for every reader type, HTML pages."""
     home = fresh_home(home.expanduser().resolve())
+    os.environ["PRISM_HOME"] = str(home)  # the user dictionary and personas of this home
     settings = get_settings(home=home, database_url=f"sqlite:///{home / 'prism.db'}")
     engine = open_engine(settings.resolved_database_url)
     corpus = sample_corpus()
     console.rule("[bold]AI PRISM demo")
     console.print(f"home: {home}\nsample corpus: {corpus} (fictional articles written for this project)\n")
-    report = ingest([str(path) for path in sorted(corpus.glob("*.jsonl"))], engine=engine, settings=settings)
-    print_report(report)
-    with engine.connect() as conn:
-        stored = queries.list_articles(conn, limit=1000)
-    engine.dispose()
-    kst = ZoneInfo("Asia/Seoul")
+    try:
+        report = ingest(
+            [str(path) for path in sorted(corpus.glob("*.jsonl"))], engine=engine, settings=settings
+        )
+        print_report(report)
+        with engine.connect() as conn:
+            stored = queries.list_articles(conn, limit=1000)
+        _describe(stored)
+        kst = ZoneInfo(settings.timezone)
+        latest = max(a.published_at for a in stored if a.published_at).astimezone(kst).date()
+        console.print(f"\nAnalysing {len(stored)} articles and building editions for {latest} (last 7 days)…")
+        personas = list(load_personas(home).values())
+        briefings = build_editions(engine, settings, personas, day=latest, window="7d")
+    finally:
+        engine.dispose()
+    founder = next((b for b in briefings if b.persona == "startup-founder"), briefings[0])
+    console.rule(f"[bold]{escape(founder.persona_name)}")
+    typer.echo(render(founder, "text"), nl=False)
+    console.rule()
+    out = out.expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for briefing in briefings:
+        name = f"{briefing.date}-{briefing.persona}.html"
+        (out / name).write_text(render(briefing, "html"), encoding="utf-8")
+        pages.append((briefing, name))
+    (out / "index.html").write_text(index_html(pages), encoding="utf-8")
+    console.print(f"HTML editions for {len(pages)} reader types: [bold]{out / 'index.html'}[/]")
+    command = _command_name()
+    console.print(
+        f"Next: [bold]{command} brief --persona retail-investor --date {latest} --window 7d --home {home}[/]"
+        f"  ·  [bold]{command} personas list[/]"
+    )
+
+
+def _describe(stored: list[Article]) -> None:
+    """Print what the sample corpus holds: days, sources, near duplicates."""
     by_id = {article.id: article for article in stored}
-    table = Table(title="Stored articles, newest first", title_justify="left")
-    for column in ("id", "published (KST)", "source", "title"):
-        table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
-    for article in stored:
-        when = article.published_at.astimezone(kst).strftime("%m-%d %H:%M") if article.published_at else "-"
-        title = escape(article.title)
-        if article.canonical_of:
-            title += f" [yellow](near duplicate of {by_id[article.canonical_of].display_id})[/]"
-        table.add_row(escape(article.display_id), when, escape(article.source or "-"), title)
-    console.print(table)
+    kst = ZoneInfo("Asia/Seoul")
     days = Counter(a.published_at.astimezone(kst).strftime("%m-%d") for a in stored if a.published_at)
     sources = Counter(a.source or "-" for a in stored)
     console.print("By day:    " + " · ".join(f"{day} {n}" for day, n in sorted(days.items())))
@@ -79,14 +107,10 @@ def demo_cli(
             original = by_id[article.canonical_of]
             console.print(
                 f"Near duplicate: [bold]{article.display_id}[/] ({escape(article.source or '-')}) repeats "
-                f"[bold]{original.display_id}[/] ({escape(original.source or '-')}); "
-                "later stages use only the first."
+                f"[bold]{original.display_id}[/] ({escape(original.source or '-')}): "
+                f"near duplicate of {original.display_id}, kept in one story.",
+                soft_wrap=True,
             )
-    command = _command_name()
-    console.print(
-        f"\nNext: [bold]{command} articles show prism-031 --home {home}[/]  ·  "
-        f"[bold]{command} articles list --json --home {home}[/]"
-    )
 
 
 def _command_name() -> str:

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from prism.cli.common import console, err_console
+from prism.evaluate.personas import SYSTEMS, evaluate_personas, load_judgments
 from prism.evaluate.summaries import evaluate, load_references, table_rows
 
 app = typer.Typer(help="Measure quality against human references.", no_args_is_help=True)
@@ -42,4 +43,38 @@ def summaries_cli(
     for dataset, kind, system, count, values in table_rows(report):
         style = "bold" if system == "ours" else None
         table.add_row(dataset, kind, system, str(count), *(f"{v:.1f}" for v in values), style=style)
+    console.print(table)
+
+
+@app.command("personas")
+def personas_cli(
+    judgments: Annotated[
+        Path, typer.Argument(metavar="JUDGMENTS.jsonl", help="Rows {id, <persona>: 0|1|2, …}.")
+    ],
+    pool: Annotated[
+        Path, typer.Argument(metavar="POOL.jsonl", help="The judged articles, as ingest reads them.")
+    ],
+    drop_category: Annotated[
+        bool, typer.Option("--drop-category", help="Ingest the pool without its category field.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """nDCG@6 and precision@6 of every judged persona's picks, beside BM25 queries and random picks."""
+    judged, rejected = load_judgments(judgments)
+    for rejection in rejected:
+        err_console.print(f"rejected: {rejection.where}: {rejection.reason}", soft_wrap=True, markup=False)
+    report = evaluate_personas(judged, pool, drop_category=drop_category)
+    report.rejected = rejected + report.rejected
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    table = Table(
+        title=f"Persona picks, pool of {report.pool} articles (nDCG@6 / precision@6)", title_justify="left"
+    )
+    table.add_column("persona")
+    for system in SYSTEMS:
+        table.add_column(system, justify="right")
+    for key in [*judged, "mean"]:
+        cells = [f"{report.get(s, 'ndcg', key):.3f} / {report.get(s, 'precision', key):.2f}" for s in SYSTEMS]
+        table.add_row(key, *cells, style="bold" if key == "mean" else None)
     console.print(table)

@@ -26,7 +26,8 @@ def sha256_of(path: Path) -> str:
 def floors_from(scores: dict[str, dict[str, float]], *, step: float = 0.5) -> dict[str, dict[str, float]]:
     """Round measured scores down to `step`, so noise-free reruns pass and real losses fail."""
     return {
-        kind: {m: math.floor(v / step) * step for m, v in metrics.items()} for kind, metrics in scores.items()
+        kind: {m: round(math.floor(v / step + 1e-9) * step, 6) for m, v in metrics.items()}
+        for kind, metrics in scores.items()
     }
 
 
@@ -42,10 +43,19 @@ def failures(baseline: dict[str, Any], scores: dict[str, dict[str, float]]) -> l
 
 
 def update(
-    path: Path, *, data: Path, scores: dict[str, dict[str, float]], allow_lower: bool, **extra: Any
+    path: Path,
+    *,
+    data: Path,
+    scores: dict[str, dict[str, float]],
+    allow_lower: bool,
+    step: float = 0.5,
+    **extra: Any,
 ) -> None:
-    """Write new floors for `data` to the baseline at `path`; refuse to lower any without `allow_lower`."""
-    new = floors_from(scores)
+    """Write new floors for `data` to the baseline at `path`; refuse to lower any without `allow_lower`.
+
+    Floors are the scores rounded down to `step` (0.5 for ROUGE x100, 0.01 for nDCG).
+    """
+    new = floors_from(scores, step=step)
     if path.exists() and not allow_lower:
         old = json.loads(path.read_text(encoding="utf-8"))["floors"]
         lowered = [

@@ -81,6 +81,16 @@ def load_judgments(path: Path) -> tuple[dict[str, dict[str, int]], list[Rejectio
     return judged, rejected
 
 
+def judged_pool(news: Path, judgments: Mapping[str, Mapping[str, int]], out: Path) -> Path:
+    """Write the judged articles of a news file (JSON Lines) to `out`: the pool the judgments grade."""
+    judged = {article for grades in judgments.values() for article in grades}
+    with out.open("w", encoding="utf-8") as handle:
+        for line in news.read_text(encoding="utf-8").split("\n"):
+            if line.strip() and json.loads(line).get("id") in judged:
+                handle.write(line + "\n")
+    return out
+
+
 def ndcg(grades: Sequence[int], ideal: Sequence[int], depth: int = DEPTH) -> float:
     """Return nDCG@depth with gains 2^grade − 1."""
 
