@@ -12,7 +12,6 @@ The 3 most relevant picks are 관심 뉴스, the other 3 참고 뉴스.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,7 +60,7 @@ class Pick:
     reasons: tuple[str, ...] = field(default=())
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8192)  # every persona's terms stay warm
 def _similar(term: str) -> tuple[tuple[str, float], ...]:
     """Return Kiwi's most similar morphemes of a one-word term (empty for phrases or unknown words)."""
     if " " in term:
@@ -97,6 +96,7 @@ class Recommender:
     def fit(self, pool: Pool, *, now: float | None = None) -> Recommender:
         """Cluster the pool into stories and index its terms; `now` (POSIX s) dates freshness."""
         self.pool_ = pool
+        self.matches_: dict[frozenset[tuple[str, float]], dict[int, float]] = {}
         self.stories_: Stories = cluster(pool)
         columns = len(pool.vocabulary.terms)
         self.by_term_ = pool.counts.transpose(columns)
@@ -109,7 +109,17 @@ class Recommender:
         return self
 
     def _matches(self, terms: Mapping[str, float]) -> dict[int, float]:
-        """Return {vocabulary column: weight} of the terms, exact or inside a longer compound."""
+        """Return {vocabulary column: weight} of the terms, exact or inside a longer compound.
+
+        Cached per set of weighted terms for the fitted pool: a persona is matched once, then warm.
+        """
+        key = frozenset(terms.items())
+        cached = self.matches_.get(key)
+        if cached is None:
+            cached = self.matches_[key] = self._match(terms)
+        return cached
+
+    def _match(self, terms: Mapping[str, float]) -> dict[int, float]:
         vocabulary = self.pool_.vocabulary
         matched: dict[int, float] = {}
         for term, weight in terms.items():
@@ -178,24 +188,19 @@ class Recommender:
         score, relevance = self.score(persona)
         order = np.argsort(-score, kind="stable")[:CANDIDATES]
         top = float(score[order[0]]) or 1.0
+        stories = self.stories_.of[order]
+        value = self.mmr_lambda * score[order] / top
+        closest = np.zeros(len(order))  # each candidate's similarity to the closest pick so far
         chosen: list[int] = []
-        stories_taken: set[int] = set()
-        texts_taken: list[int] = []
-        while len(chosen) < n:
-            best, best_value = -1, -math.inf
-            for i in order.tolist():
-                story = int(self.stories_.of[i])
-                if story in stories_taken:
-                    continue
-                similarity = max((self._cosine(int(pool.text_of[i]), t) for t in texts_taken), default=0.0)
-                value = self.mmr_lambda * float(score[i]) / top - (1.0 - self.mmr_lambda) * similarity
-                if value > best_value:
-                    best, best_value = i, value
-            if best < 0:
-                break
-            chosen.append(best)
-            stories_taken.add(int(self.stories_.of[best]))
-            texts_taken.append(int(pool.text_of[best]))
+        open_stories = np.ones(len(order), dtype=bool)
+        while len(chosen) < n and open_stories.any():
+            mmr = np.where(open_stories, value - (1.0 - self.mmr_lambda) * closest, -np.inf)
+            best = int(np.argmax(mmr))
+            chosen.append(int(order[best]))
+            open_stories &= stories != stories[best]
+            closest = np.maximum(
+                closest, self._similarity(pool.text_of[order], int(pool.text_of[order[best]]))
+            )
         # The most relevant picks are 관심 뉴스, in score order; the rest 참고 뉴스.
         by_relevance = sorted(chosen, key=lambda i: (-float(score[i]), i))
         interest = set(by_relevance[:INTEREST_PICKS])
@@ -208,13 +213,20 @@ class Recommender:
             for i in ordered
         ]
 
-    def _cosine(self, a: int, b: int) -> float:
-        if a == b:
-            return 1.0
-        ca, wa = self.pool_.vectors.row(a)
-        cb, wb = self.pool_.vectors.row(b)
-        _, ia, ib = np.intersect1d(ca, cb, assume_unique=True, return_indices=True)
-        return float(np.dot(wa[ia], wb[ib]))
+    def _similarity(self, texts: npt.NDArray[np.int64], to: int) -> FloatArray:
+        """Return the cosine of each of `texts` to one text (vectors are L2-normalized)."""
+        vectors = self.pool_.vectors
+        dense = np.zeros(len(self.pool_.vocabulary.terms))
+        columns, weights = vectors.row(to)
+        dense[columns] = weights
+        starts, stops = vectors.indptr[texts], vectors.indptr[texts + 1]
+        lengths = stops - starts
+        positions = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(
+            int(lengths.sum())
+        )
+        products = dense[vectors.indices[positions]] * vectors.data[positions]
+        owners = np.repeat(np.arange(len(texts)), lengths)
+        return np.bincount(owners, weights=products, minlength=len(texts))
 
     def _pick(self, i: int, score: float, relevance: float, kind: str, matched: Mapping[int, float]) -> Pick:
         pool = self.pool_
