@@ -241,3 +241,17 @@ def test_renderers_match_the_golden_files(update_golden: bool) -> None:
             path.write_text(rendered, encoding="utf-8")
         assert rendered == path.read_text(encoding="utf-8"), f"{path} differs: rerun with --update-golden"
     assert as_json(made)["interest"][0]["id"] == "ext-1"
+
+
+def test_editions_are_built_and_stored_on_both_databases(engine: Engine, settings: Settings) -> None:
+    ingest([str(p) for p in sorted(sample_corpus().glob("*.jsonl"))], engine=engine, settings=settings)
+    personas = load_personas()
+    made = build_editions(
+        engine, settings, [personas["small-business"], personas["executive"]], day=DAY, window="7d"
+    )
+    texts = bodies(engine)
+    for briefing in made:
+        assert_edition(briefing, texts)
+        with engine.connect() as conn:
+            row = stored_editions.latest_edition(conn, persona=briefing.persona, edition_date="2026-11-27")
+        assert row is not None and Briefing.from_dict(row["briefing"]) == briefing
