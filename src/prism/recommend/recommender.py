@@ -226,7 +226,7 @@ class Recommender:
         )
         products = dense[vectors.indices[positions]] * vectors.data[positions]
         owners = np.repeat(np.arange(len(texts)), lengths)
-        return np.bincount(owners, weights=products, minlength=len(texts))
+        return np.bincount(owners, weights=products, minlength=len(texts)).astype(np.float64)
 
     def _pick(self, i: int, score: float, relevance: float, kind: str, matched: Mapping[int, float]) -> Pick:
         pool = self.pool_
