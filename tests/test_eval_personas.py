@@ -94,3 +94,10 @@ def test_eval_command_reports_bad_rows_and_unknown_personas(tmp_path: Path) -> N
     unknown.write_text('{"id": "a", "astronaut": 1}\n', encoding="utf-8")
     bad = CliRunner().invoke(app, ["eval", "personas", str(unknown), str(pool)])
     assert bad.exit_code == 2 and "astronaut" in bad.stderr
+
+
+def test_issue_minimums(report) -> None:  # type: ignore[no-untyped-def]
+    """Mean nDCG@6 >= 0.85 and every persona >= 0.6, with and without the category field."""
+    assert report.get("ours", "ndcg") >= 0.85
+    for key, metrics in report.scores["ours"].items():
+        assert metrics["ndcg"] >= 0.6, key

@@ -110,6 +110,7 @@ class Pool:
     topics: list[str | None]
     keyphrases: list[list[tuple[str, float]]]
     counts: Sparse  # body terms and noun phrases → count
+    keyphrase_weights: Sparse  # the text's keyphrases → weight (what it is about; weights sum to 1)
     title_terms: Sparse  # title terms → 1
     vectors: Sparse  # TF-IDF, L2-normalized
     lengths: FloatArray  # body terms per text (BM25 document length)
@@ -133,7 +134,7 @@ def build_pool(rows: Iterable[PoolRow]) -> Pool:
     topics: list[str | None] = []
     keyphrases: list[list[tuple[str, float]]] = []
     parts: dict[str, tuple[list[int], list[int], list[float]]] = {
-        name: ([0], [], []) for name in ("counts", "title", "vectors")
+        name: ([0], [], []) for name in ("counts", "title", "vectors", "keyphrases")
     }
     lengths: list[float] = []
 
@@ -152,6 +153,7 @@ def build_pool(rows: Iterable[PoolRow]) -> Pool:
             topics.append(row.topic)
             keyphrases.append([(str(term), float(weight)) for term, weight in row.keyphrases])
             append("counts", row.counts.items())
+            append("keyphrases", keyphrases[-1])
             append("title", ((term, 1.0) for term in dict.fromkeys(row.title_terms[0])))
             append("vectors", row.terms.items())
             lengths.append(float(sum(row.counts.values())))
@@ -186,6 +188,7 @@ def build_pool(rows: Iterable[PoolRow]) -> Pool:
         topics=topics,
         keyphrases=keyphrases,
         counts=sparse("counts"),
+        keyphrase_weights=sparse("keyphrases"),
         title_terms=sparse("title"),
         vectors=sparse("vectors"),
         lengths=np.asarray(lengths, dtype=np.float64),

@@ -29,6 +29,11 @@ FloatArray = npt.NDArray[np.float64]
 K1 = 1.2
 B = 0.75
 TITLE_BONUS = 1.0  # a title term counts as this many extra saturated occurrences
+# Aboutness: an interest among the article's keyphrases (what it is about, weights summing to 1) adds
+# ABOUT × weight × IDF. A keyphrase of weight 0.1 then counts like several saturated mentions: the
+# difference between an article on 최저임금 and one that mentions it in passing. Measured on the dev
+# judgments, 60–100 all land within 0.01 nDCG@6 of each other; 0 loses 0.03.
+ABOUT = 80.0
 # An interest inside a longer term counts less: as its head (Korean compounds are head-final: 기준금리 is
 # a kind of 금리) PARTIAL, elsewhere (금리인상, 금리 정책) PARTIAL_INNER.
 PARTIAL = 0.5
@@ -101,6 +106,7 @@ class Recommender:
         columns = len(pool.vocabulary.terms)
         self.by_term_ = pool.counts.transpose(columns)
         self.title_by_term_ = pool.title_terms.transpose(columns)
+        self.about_by_term_ = pool.keyphrase_weights.transpose(columns)
         average = float(pool.lengths.mean()) if pool.texts else 1.0
         self.norm_ = K1 * (1.0 - B + B * pool.lengths / max(average, 1e-9))
         latest = float(pool.times.max()) if len(pool) else 0.0
@@ -150,14 +156,20 @@ class Recommender:
             return scores
         columns = np.fromiter(matched.keys(), dtype=np.int64, count=len(matched))
         weights = np.fromiter(matched.values(), dtype=np.float64, count=len(matched)) * pool.idf[columns]
-        for index, bonus in ((self.by_term_, None), (self.title_by_term_, TITLE_BONUS)):
+        for index, kind in (
+            (self.by_term_, "body"),
+            (self.title_by_term_, "title"),
+            (self.about_by_term_, "about"),
+        ):
             texts, values, owners = _postings(index, columns)
             if not len(texts):
                 continue
-            if bonus is None:
+            if kind == "body":
                 gain = values * (K1 + 1.0) / (values + self.norm_[texts])
+            elif kind == "title":
+                gain = np.full(len(texts), TITLE_BONUS)
             else:
-                gain = np.full(len(texts), bonus)
+                gain = ABOUT * values
             scores += np.bincount(texts, weights=weights[owners] * gain, minlength=pool.texts)
         return scores
 
