@@ -246,3 +246,29 @@ def test_two_processes_create_one_sqlite_database(tmp_path: Path) -> None:
         for attempt in range(25):
             url = f"sqlite:///{tmp_path / f'race-{attempt}.db'}"
             assert pool.map(_open_and_close, [url, url]) == ["", ""]
+
+
+def test_analyses_round_trip_on_both_databases(engine: Engine) -> None:
+    from prism.store import analyses
+
+    row = {
+        "content_hash": "sha256:" + "ab" * 32,
+        "analyzer": "test",
+        "title_terms": [["금리", "인하"], ["금리"]],
+        "sentences": [
+            [0, 12, "금리를 내렸다.", "금리\t를\t내리다", "NNG JKO VV", ["금리"], ["금리", "내리다"], []]
+        ],
+        "keyphrases": [["금리", 1.0]],
+        "terms": {"금리": 0.9, "내리다": 0.43589},
+        "counts": {"금리": 1, "내리다": 1},
+        "topic": "경제",
+        "topic_score": 0.91,
+    }
+    at = datetime(2026, 11, 27, 9, 30, 15, 123456, tzinfo=UTC)
+    with write_transaction(engine) as conn:
+        analyses.save(conn, rows=[row], analyzed_at=at)
+        analyses.save(conn, rows=[{**row, "topic": "사회"}], analyzed_at=at)  # replaces, never duplicates
+    with engine.connect() as conn:
+        loaded = analyses.load(conn, content_hashes=[row["content_hash"]])
+        assert analyses.count(conn) == 1
+    assert loaded[row["content_hash"]] == {**row, "topic": "사회", "analyzed_at": at}

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from prism.nlp import topics
 from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import ANALYZER_VERSION, Analysis, analyze_many, to_json
-from prism.nlp.vectors import term_counts, tfidf
+from prism.nlp.vectors import body_counts, tfidf
 from prism.store import analyses as stored
 from prism.store import write_transaction
 
@@ -34,13 +34,14 @@ class EnrichReport:
 
 def enrichment(content_hash: str, analysis: Analysis, prediction: topics.TopicPrediction) -> dict[str, Any]:
     """Return the stored columns for one analysed text and its predicted topic."""
+    terms, counts = body_counts(analysis)
     return {
         "content_hash": content_hash,
         "analyzer": ANALYZER_VERSION,
         **to_json(analysis),
         "keyphrases": [[term, round(weight, 5)] for term, weight in keyphrases(analysis)],
-        "terms": tfidf(analysis),
-        "counts": term_counts(analysis),
+        "terms": tfidf(analysis, body=terms),
+        "counts": counts,
         "topic": prediction.label,
         "topic_score": round(prediction.scores[prediction.label], 5),
     }

@@ -148,7 +148,8 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
 # Kiwi reads ahead only 16 lines per thread, a few milliseconds of work: while this thread assembles
 # articles, Kiwi's threads would soon stand idle. A reader thread keeps taking Kiwi's results (and feeding
 # it lines) into a deeper queue.
-PREFETCH = 4096
+PREFETCH = 256  # chunks in the queue
+CHUNK = 16  # results per queue entry: one lock round-trip per chunk, not per line
 
 
 def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
@@ -166,13 +167,19 @@ def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
         return False
 
     def pump() -> None:
+        chunk: list[Any] = []
         try:
             for result in results:
-                if not put(("item", result)):
-                    return
+                chunk.append(result)
+                if len(chunk) == CHUNK:
+                    if not put(("items", chunk)):
+                        return
+                    chunk = []
         except BaseException as exc:  # handed to the consumer, which raises it
+            put(("items", chunk))
             put(("error", exc))
             return
+        put(("items", chunk))
         put(("end", None))
 
     reader = threading.Thread(target=pump, name="prism-kiwi-reader", daemon=True)
@@ -184,7 +191,7 @@ def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
                 return
             if kind == "error":
                 raise value
-            yield value
+            yield from value
     finally:
         closed.set()
 

@@ -43,9 +43,12 @@ def rarity(term: str) -> float:
     return sum(rarity(word) for word in words) / len(words)
 
 
-def tfidf(analysis: Analysis, *, digits: int = 5) -> Vector:
-    """Return the L2-normalized TF-IDF vector of an article's terms (title terms count twice)."""
-    counts = Counter(analysis.terms)
+def tfidf(analysis: Analysis, *, digits: int = 5, body: Counter[str] | None = None) -> Vector:
+    """Return the L2-normalized TF-IDF vector of an article's terms (title terms count twice).
+
+    `body`, the counts of the body's terms, may be given when already counted.
+    """
+    counts = Counter(body) if body is not None else Counter(analysis.terms)
     counts.update(analysis.title_terms)
     counts.update(analysis.title_terms)
     weights = {term: (1.0 + math.log(count)) * rarity(term) for term, count in counts.items()}
@@ -53,13 +56,22 @@ def tfidf(analysis: Analysis, *, digits: int = 5) -> Vector:
     return {term: round(w / norm, digits) for term, w in sorted(weights.items())}
 
 
+def body_counts(analysis: Analysis) -> tuple[Counter[str], dict[str, int]]:
+    """Return (counts of the body's terms, counts of its terms and noun phrases) in one pass."""
+    terms: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    for sentence in analysis.sentences:
+        terms.update(sentence.terms)
+        phrases.update(sentence.phrases)
+    both = dict(terms)
+    for phrase, count in phrases.items():
+        both[phrase] = both.get(phrase, 0) + count
+    return terms, both
+
+
 def term_counts(analysis: Analysis) -> dict[str, int]:
     """Return how often each body term and noun phrase occurs (what BM25 matches interests against)."""
-    counts: Counter[str] = Counter()
-    for sentence in analysis.sentences:
-        counts.update(sentence.terms)
-        counts.update(sentence.phrases)
-    return dict(counts)
+    return body_counts(analysis)[1]
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import JSON, Connection, delete, func, select
 
 from prism.records import PoolRow
-from prism.store.articles import chunks
-from prism.store.schema import analyses, articles
+from prism.store.articles import chunks, sqlite_time
+from prism.store.schema import analyses, articles, dump_json
 
 
 def pending(conn: Connection, *, analyzer: str, limit: int | None = None) -> list[tuple[str, str, str]]:
@@ -39,7 +39,27 @@ def save(conn: Connection, *, rows: Sequence[dict[str, Any]], analyzed_at: datet
     hashes = [row["content_hash"] for row in rows]
     for chunk in chunks(hashes):
         conn.execute(delete(analyses).where(analyses.c.content_hash.in_(chunk)))
-    conn.execute(analyses.insert(), [{**row, "analyzed_at": analyzed_at} for row in rows])
+    if conn.dialect.name != "sqlite":
+        conn.execute(analyses.insert(), [{**row, "analyzed_at": analyzed_at} for row in rows])
+        return
+    # SQLite is enrichment's hot path: JSON and times converted here exactly as the column types would,
+    # and plain tuples handed to the driver, skip SQLAlchemy's per-row, per-column processing.
+    names = [column.name for column in analyses.columns]
+    at = sqlite_time(analyzed_at)
+    values = [
+        tuple(
+            at
+            if name == "analyzed_at"
+            else dump_json(row[name])
+            if isinstance(analyses.c[name].type, JSON) and row.get(name) is not None
+            else row.get(name)
+            for name in names
+        )
+        for row in rows
+    ]
+    conn.exec_driver_sql(
+        f"INSERT INTO analyses ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values
+    )
 
 
 def load(conn: Connection, *, content_hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
