@@ -58,23 +58,39 @@ def _quotes(summary: Summary, article_id: int) -> tuple[Quote, ...]:
     )
 
 
-def heading(keyphrases: Sequence[tuple[str, float]], fallback: str) -> str:
+def heading(keyphrases: Sequence[tuple[str, float]], title: str) -> str:
     """Return a heading of at most 20 characters from an article's strongest keyphrases.
 
-    Specific ones first (a noun phrase, or a name of 3+ characters, over a generic word like 초기), two
-    joined by " · " when both fit; the title, shortened, when no keyphrase fits.
+    What the title names comes first, then specific terms (a noun phrase, or a name of 3+ characters,
+    over a generic word); a second keyphrase sharing no word with the first joins with " · " when both fit.
+    Without a fitting keyphrase, the title, shortened.
     """
     fitting = [term for term, _ in keyphrases[:6] if len(term) <= HEADING_CHARS]
     if not fitting:
-        return fallback[: HEADING_CHARS - 1].rstrip() + "…" if len(fallback) > HEADING_CHARS else fallback
-    specific = [term for term in fitting if " " in term or len(term) >= 3]
-    ordered = specific + [term for term in fitting if term not in specific]
+        return title[: HEADING_CHARS - 1].rstrip() + "…" if len(title) > HEADING_CHARS else title
+    squeezed = title.replace(" ", "")
+
+    def rank(term: str) -> tuple[int, int]:
+        return (0 if term.replace(" ", "") in squeezed else 1, 0 if " " in term or len(term) >= 3 else 1)
+
+    ordered = sorted(fitting, key=rank)  # stable: keyphrase order within each rank
     first = ordered[0]
+    words = set(first.split())
     for second in ordered[1:]:
         joined = f"{first} · {second}"
-        if len(joined) <= HEADING_CHARS and second not in first and first not in second:
+        overlap = words & set(second.split()) or second in first or first in second
+        if len(joined) <= HEADING_CHARS and not overlap:
             return joined
     return first
+
+
+def _title_weighted(keyphrases: Sequence[tuple[str, float]], title: str) -> list[tuple[str, float]]:
+    """Keyphrases with those the title names counting double: an edition's keywords should be what its
+    stories are about, not words they share in passing."""
+    squeezed = title.replace(" ", "")
+    return [
+        (term, weight * (2.0 if term.replace(" ", "") in squeezed else 1.0)) for term, weight in keyphrases
+    ]
 
 
 def compose(
@@ -150,7 +166,10 @@ def compose(
         )
         for pick in picks
     ]
-    keywords = top_keywords([pool.keyphrases[int(pool.text_of[p.index])] for p in picks], k=5)
+    keywords = top_keywords(
+        [_title_weighted(pool.keyphrases[int(pool.text_of[p.index])], pool.titles[p.index]) for p in picks],
+        k=5,
+    )
     return Briefing(
         persona=persona.key,
         persona_name=persona.name,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 # Bump when what an analysis contains changes: enrichment re-analyses articles analysed by older versions.
-ANALYZER_VERSION = "kiwi3"
+ANALYZER_VERSION = "kiwi4"
 
 # 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
 NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
