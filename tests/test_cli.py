@@ -130,6 +130,7 @@ def test_demo(tmp_path: Path) -> None:
     assert len(pages) == 9 and "index.html" in pages
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(name in index for name in pages if name != "index.html")
+    assert "serve --home" in result.stdout  # how to open the web app on the demo data
     again = prism("demo", "--home", str(home), "--out", str(out))  # a demo home is emptied and refilled
     assert "Stored 60 articles" in again.stdout
 

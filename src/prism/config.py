@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     )
     copyright: str = "< 저작권자 ⓒ {publisher}, 무단 전재 및 재배포 금지 >"
     summary_sentences: int = Field(default=4, ge=1, le=8)
+    # Publish editions as they are built; otherwise they wait as drafts for an editor.
+    auto_publish: bool = False
 
     @field_validator("home", mode="after")
     @classmethod

@@ -28,9 +28,14 @@ def render(briefing: Briefing, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def date_label(day: str) -> str:
+    """Return YYYY-MM-DD as Korean readers write it: 2026년 11월 27일."""
+    year, month, date = day.split("-")
+    return f"{int(year)}년 {int(month)}월 {int(date)}일"
+
+
 def _date(briefing: Briefing) -> str:
-    year, month, day = briefing.date.split("-")
-    return f"{int(year)}년 {int(month)}월 {int(day)}일"
+    return date_label(briefing.date)
 
 
 def text(briefing: Briefing) -> str:
@@ -58,7 +63,7 @@ def text(briefing: Briefing) -> str:
 
 def _text_pick(number: int, pick: BriefPick) -> list[str]:
     lines = [f"{number}. {pick.title}", f"- 핵심 요약: {pick.summary_text}"]
-    if _safe_url(pick.url):
+    if safe_url(pick.url):
         lines.append(f"- 원문: {pick.url}")
     return lines
 
@@ -116,7 +121,8 @@ def _environment() -> Environment:
     )
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
+    """Return the URL when it is http(s), else None (never a javascript: or data: link)."""
     return url if url and url.startswith(("http://", "https://")) else None
 
 
@@ -125,7 +131,7 @@ def html(briefing: Briefing) -> str:
     return (
         _environment()
         .get_template("briefing.html")
-        .render(b=briefing, date_label=_date(briefing), safe_url=_safe_url)
+        .render(b=briefing, date_label=_date(briefing), safe_url=safe_url)
     )
 
 

@@ -140,6 +140,7 @@ def build_editions(
                     article_ids=[p.article_id for p in picks],
                     settings_digest=settings_digest(settings, persona),
                     created_at=datetime.now(UTC),
+                    status="published" if settings.auto_publish else "draft",
                 )
         briefings.append(briefing)
     return briefings

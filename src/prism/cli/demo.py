@@ -54,7 +54,8 @@ def demo_cli(
     """Run the demo: the sample corpus into a fresh home, an edition for every reader type, HTML pages."""
     home = fresh_home(home.expanduser().resolve())
     os.environ["PRISM_HOME"] = str(home)  # the user dictionary and personas of this home
-    settings = get_settings(home=home, database_url=f"sqlite:///{home / 'prism.db'}")
+    # The demo's editions are published at once, so `prism serve` shows them without an editor.
+    settings = get_settings(home=home, database_url=f"sqlite:///{home / 'prism.db'}", auto_publish=True)
     engine = open_engine(settings.resolved_database_url)
     corpus = sample_corpus()
     console.rule("[bold]AI PRISM demo")
@@ -89,8 +90,13 @@ def demo_cli(
     console.print(f"HTML editions for {len(pages)} reader types: [bold]{out / 'index.html'}[/]")
     command = _command_name()
     console.print(
+        f"Web app on the demo data: [bold]{command} serve --home {home}[/] then open http://127.0.0.1:8000/",
+        soft_wrap=True,
+    )
+    console.print(
         f"Next: [bold]{command} brief --persona retail-investor --date {latest} --window 7d --home {home}[/]"
-        f"  ·  [bold]{command} personas list[/]"
+        f"  ·  [bold]{command} personas list[/]",
+        soft_wrap=True,
     )
 
 

@@ -47,3 +47,52 @@ def latest_edition(conn: Connection, *, persona: str, edition_date: str) -> dict
         .limit(1)
     ).first()
     return dict(row._mapping) if row else None
+
+
+def published(conn: Connection, *, edition_date: str | None = None) -> list[dict[str, Any]]:
+    """Return the newest published edition of each persona for a date (default: the latest date that has
+    any), as dicts of the table's columns, in persona order."""
+    if edition_date is None:
+        edition_date = conn.execute(
+            select(editions.c.edition_date)
+            .where(editions.c.status == "published")
+            .order_by(desc(editions.c.edition_date))
+            .limit(1)
+        ).scalar()
+        if edition_date is None:
+            return []
+    rows = conn.execute(
+        select(editions)
+        .where(editions.c.status == "published", editions.c.edition_date == edition_date)
+        .order_by(editions.c.persona, desc(editions.c.id))
+    )
+    newest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        newest.setdefault(row.persona, dict(row._mapping))
+    return list(newest.values())
+
+
+def published_edition(conn: Connection, *, persona: str, edition_date: str) -> dict[str, Any] | None:
+    """Return the newest published edition of a persona and date."""
+    row = conn.execute(
+        select(editions)
+        .where(
+            editions.c.persona == persona,
+            editions.c.edition_date == edition_date,
+            editions.c.status == "published",
+        )
+        .order_by(desc(editions.c.id))
+        .limit(1)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def published_dates(conn: Connection, *, persona: str) -> list[str]:
+    """Return the dates with a published edition of a persona, newest first."""
+    rows = conn.execute(
+        select(editions.c.edition_date)
+        .where(editions.c.persona == persona, editions.c.status == "published")
+        .distinct()
+        .order_by(desc(editions.c.edition_date))
+    )
+    return [row[0] for row in rows]

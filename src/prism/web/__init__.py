@@ -1,0 +1,1 @@
+"""The web app: editions, archives and articles as server-rendered Korean pages (FastAPI + Jinja2)."""

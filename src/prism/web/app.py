@@ -1,0 +1,44 @@
+"""Build the FastAPI app: one router per resource, settings and the store on `app.state`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from prism import __version__
+from prism.config import Settings
+from prism.web.routes import articles, briefings
+
+
+def templates() -> Environment:
+    """Web templates first, then the edition templates they share with `prism brief --format html`."""
+    return Environment(
+        loader=ChoiceLoader(
+            [PackageLoader("prism.web", "templates"), PackageLoader("prism.brief", "templates")]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def create_app(settings: Settings, engine: Engine) -> FastAPI:
+    """Return the app serving the store behind `engine`."""
+    app = FastAPI(title="AI PRISM", version=__version__, docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = templates()
+    app.include_router(briefings.router)
+    app.include_router(articles.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        page = app.state.templates.get_template("error.html").render(
+            brand=settings.brand, status=exc.status_code, message=str(exc.detail)
+        )
+        return HTMLResponse(page, status_code=exc.status_code)
+
+    return app

@@ -1,0 +1,76 @@
+"""Article pages: the body with its 핵심 요약 sentences highlighted (provenance made visible)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse
+
+from prism.brief.render import safe_url
+from prism.nlp.korean import Analysis, from_json
+from prism.store import analyses
+from prism.store import articles as stored
+from prism.summarize.extractive import summarize
+from prism.web.deps import ConnectionDep, SettingsDep, TemplatesDep
+
+router = APIRouter(tags=["articles"])
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of the body: plain, or one of the summary's sentences."""
+
+    text: str
+    marked: bool
+
+
+def highlighted(body: str, spans: Sequence[tuple[int, int]]) -> list[list[Run]]:
+    """Split the body into paragraphs of runs, the spans marked (offsets into the body)."""
+    runs: list[Run] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start < cursor or end > len(body):
+            continue
+        if start > cursor:
+            runs.append(Run(body[cursor:start], False))
+        runs.append(Run(body[start:end], True))
+        cursor = end
+    runs.append(Run(body[cursor:], False))
+    paragraphs: list[list[Run]] = [[]]
+    for run in runs:
+        pieces = run.text.split("\n")
+        for number, piece in enumerate(pieces):
+            if number:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append(Run(piece, run.marked))
+    return [p for p in paragraphs if any(r.text.strip() for r in p)]
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article(article_id: str, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
+    """An article with its 핵심 요약 highlighted in the body, and a link to the original."""
+    found = stored.get_article(conn, key=f"#{article_id}") if article_id.isdigit() else None
+    if found is None:
+        raise HTTPException(404, f"기사 {article_id}을(를) 찾을 수 없습니다.")
+    rows = analyses.load(conn, content_hashes=[found.content_hash])
+    analysis: Analysis | None = None
+    if found.content_hash in rows:
+        row = rows[found.content_hash]
+        analysis = from_json(row["title_terms"], row["sentences"])
+    spans: list[tuple[int, int]] = []
+    summary: list[str] = []
+    if analysis is not None:
+        picked = summarize(analysis, sentences=settings.summary_sentences)
+        chosen = set(picked.source_indices)
+        spans = [(s.start, s.end) for s in analysis.sentences if s.index in chosen]
+        summary = list(picked.sentences)
+    return templates.get_template("article.html").render(
+        brand=settings.brand,
+        article=found,
+        url=safe_url(found.url),
+        paragraphs=highlighted(found.body, spans),
+        summary=summary,
+    )

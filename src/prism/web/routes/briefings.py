@@ -1,0 +1,64 @@
+"""Edition pages: today's editions, one edition, a reader type's archive."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse
+
+from prism.brief.records import Briefing, BriefPick
+from prism.brief.render import date_label, safe_url
+from prism.recommend.personas import load_personas
+from prism.store import editions
+from prism.web.deps import ConnectionDep, SettingsDep, TemplatesDep
+
+router = APIRouter(tags=["briefings"])
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
+    """The latest published editions, one card per reader type."""
+    rows = editions.published(conn)
+    briefings = [Briefing.from_dict(row["briefing"]) for row in rows]
+    order = list(load_personas(settings.home))
+    briefings.sort(key=lambda b: order.index(b.persona) if b.persona in order else len(order))
+    return templates.get_template("home.html").render(
+        brand=settings.brand,
+        briefings=briefings,
+        date_label=date_label(briefings[0].date) if briefings else None,
+    )
+
+
+@router.get("/briefings/{persona}", response_class=HTMLResponse)
+def archive(persona: str, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
+    """Every published edition of one reader type, newest first."""
+    personas = load_personas(settings.home)
+    if persona not in personas:
+        raise HTTPException(404, f"독자 유형 '{persona}'을(를) 찾을 수 없습니다.")
+    dates = editions.published_dates(conn, persona=persona)
+    return templates.get_template("archive.html").render(
+        brand=settings.brand,
+        persona=personas[persona],
+        dates=[(day, date_label(day)) for day in dates],
+    )
+
+
+@router.get("/briefings/{persona}/{day}", response_class=HTMLResponse)
+def edition(
+    persona: str, day: str, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep
+) -> str:
+    """One published edition, with links to each pick's article page."""
+    row = editions.published_edition(conn, persona=persona, edition_date=day)
+    if row is None:
+        raise HTTPException(404, f"{day} {persona} 브리핑이 없습니다.")
+    briefing = Briefing.from_dict(row["briefing"])
+
+    def article_href(pick: BriefPick) -> str:
+        return f"/articles/{pick.article_id}"
+
+    return templates.get_template("edition.html").render(
+        b=briefing,
+        brand=settings.brand,
+        date_label=date_label(briefing.date),
+        safe_url=safe_url,
+        article_href=article_href,
+    )

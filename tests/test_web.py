@@ -1,0 +1,115 @@
+"""The web app's pages over a real store: published editions only, highlights, errors, escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from html import unescape
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from prism.brief.service import build_editions
+from prism.cli.demo import sample_corpus
+from prism.config import Settings, get_settings
+from prism.ingest import ingest
+from prism.recommend.personas import load_personas
+from prism.store import articles as stored
+from prism.web.app import create_app
+from tests.helpers import serving, write_jsonl
+
+DAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def site(engine: Engine, settings: Settings) -> Iterator[httpx.Client]:
+    """The sample corpus; retiree and startup-founder editions published, small-business a draft."""
+    ingest([str(p) for p in sorted(sample_corpus().glob("*.jsonl"))], engine=engine, settings=settings)
+    personas = load_personas()
+    publishing = get_settings(home=settings.home, database_url=settings.database_url, auto_publish=True)
+    build_editions(
+        engine, publishing, [personas["retiree"], personas["startup-founder"]], day=DAY, window="7d"
+    )
+    build_editions(engine, settings, [personas["small-business"]], day=DAY, window="7d")
+    with serving(create_app(settings, engine)) as client:
+        yield client
+
+
+def text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_home_shows_published_editions_only(site: httpx.Client) -> None:
+    page = site.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="ko">' in page.text
+    assert "은퇴 준비자·시니어" in page.text and "스타트업 창업자" in page.text
+    assert "자영업자·소상공인" not in page.text  # a draft
+    assert "2026년 11월 27일" in page.text
+
+
+def test_edition_page_and_archive(site: httpx.Client) -> None:
+    page = site.get("/briefings/retiree/2026-11-27")
+    assert page.status_code == 200
+    body = text(page.text)
+    for heading in ("은퇴 준비자·시니어 관심 뉴스", "은퇴 준비자·시니어 참고 뉴스", "키워드 TOP 5"):
+        assert heading in body
+    assert body.count("핵심 요약:") == 6
+    assert len(re.findall(r'href="/articles/\d+"', page.text)) == 6
+    archive = site.get("/briefings/retiree")
+    assert archive.status_code == 200 and 'href="/briefings/retiree/2026-11-27"' in archive.text
+    assert site.get("/briefings/small-business/2026-11-27").status_code == 404  # drafts stay unseen
+
+
+def test_article_page_highlights_its_summary(site: httpx.Client, engine: Engine) -> None:
+    edition = site.get("/briefings/startup-founder/2026-11-27").text
+    article_id = int(re.findall(r'href="/articles/(\d+)"', edition)[0])
+    page = site.get(f"/articles/{article_id}")
+    assert page.status_code == 200
+    marked = [unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", page.text)]
+    assert 1 <= len(marked) - 1 <= 4  # the legend's own <mark> plus the summary's sentences
+    with engine.connect() as conn:
+        article = stored.get_article(conn, key=f"#{article_id}")
+    assert article is not None
+    summary = text(page.text.split('id="summary">핵심 요약</h2>')[1].split("</p>")[0])
+    for sentence in marked[1:]:
+        assert sentence in article.body and sentence in summary
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/briefings/astronaut", "독자 유형 'astronaut'"),
+        ("/briefings/retiree/2020-01-01", "2020-01-01 retiree 브리핑이 없습니다"),
+        ("/articles/999999", "기사 999999"),
+        ("/articles/not-a-number", "기사 not-a-number"),
+    ],
+)
+def test_missing_pages_are_korean_404s(site: httpx.Client, path: str, message: str) -> None:
+    page = site.get(path)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert message in text(page.text)
+
+
+def test_hostile_article_text_is_escaped(engine: Engine, settings: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    hostile = {
+        "id": "x-1",
+        "title": "<script>alert(1)</script> 국민연금 개편 <img src=x onerror=alert(2)>",
+        "body": "국민연금 보험료율이 오른다고 정부가 밝혔다 <script>alert(3)</script>.\n\n"
+        "연금 수령 나이도 늦춰진다고 설명했다.\n\n노후 준비에 변화가 생길 것으로 보인다고 전했다.",
+        "published": "2026-11-27 09:00",
+    }
+    ingest([str(write_jsonl(tmp_path / "x.jsonl", [hostile]))], engine=engine, settings=settings)
+    with engine.connect() as conn:
+        article = stored.get_article(conn, key="x-1")
+    assert article is not None
+    from prism.nlp.enrich import enrich
+
+    enrich(engine)
+    with serving(create_app(settings, engine)) as client:
+        page = client.get(f"/articles/{article.id}").text
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
