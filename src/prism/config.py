@@ -6,7 +6,7 @@ import os
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -24,6 +24,9 @@ DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; AI-PRISM/0.1; personalized news b
 def default_home() -> Path:
     """Return $PRISM_HOME, else ~/.prism."""
     return Path(os.environ.get("PRISM_HOME") or Path.home() / ".prism").expanduser()
+
+
+DEV_SECRET = "dev-only-insecure-secret"
 
 
 class Settings(BaseSettings):
@@ -54,6 +57,14 @@ class Settings(BaseSettings):
     summary_sentences: int = Field(default=4, ge=1, le=8)
     # Publish editions as they are built; otherwise they wait as drafts for an editor.
     auto_publish: bool = False
+    # The web app: outside development a real secret is required (the app refuses the placeholder).
+    environment: Literal["development", "production"] = "development"
+    secret_key: str = DEV_SECRET
+    session_days: int = Field(default=30, ge=1)
+    max_failed_logins: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    # Send cookies with Secure; also on whenever a request arrives over HTTPS.
+    cookie_secure: bool = False
 
     @field_validator("home", mode="after")
     @classmethod

@@ -121,6 +121,32 @@ editions = Table(
 )
 
 
+# Reader accounts: a reader type and their own interests (profile), never a plain password.
+readers = Table(
+    "readers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),  # argon2id
+    Column("role", String(20), nullable=False),  # reader | editor
+    Column("persona", String(64), nullable=True),
+    Column("profile", JSON, nullable=False),  # {"interests": [...], "muted": [...]}
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+)
+
+# Log-in sessions: only a hash of the cookie's token is stored, so a leaked table opens no session.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column: Korean as UTF-8, not \\uXXXX escapes (half the bytes, faster to write)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

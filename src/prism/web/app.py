@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prism import __version__
-from prism.config import Settings
-from prism.web.routes import articles, briefings
+from prism.config import DEV_SECRET, Settings
+from prism.errors import ConfigError
+from prism.web.routes import articles, briefings, readers
 
 
 def templates() -> Environment:
@@ -26,16 +27,27 @@ def templates() -> Environment:
 
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
-    """Return the app serving the store behind `engine`."""
+    """Return the app serving the store behind `engine`; outside development, a real secret is required."""
+    if settings.environment != "development" and (
+        settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32
+    ):
+        raise ConfigError(
+            "PRISM_SECRET_KEY must be set to a random value of 32+ characters when PRISM_ENVIRONMENT is "
+            f"{settings.environment!r}"
+        )
     app = FastAPI(title="AI PRISM", version=__version__, docs_url="/api/docs", redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = templates()
     app.include_router(briefings.router)
     app.include_router(articles.router)
+    app.include_router(readers.router)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+    async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> Response:
+        location = (exc.headers or {}).get("Location")
+        if 300 <= exc.status_code < 400 and location:
+            return RedirectResponse(location, exc.status_code)
         page = app.state.templates.get_template("error.html").render(
             brand=settings.brand, status=exc.status_code, message=str(exc.detail)
         )

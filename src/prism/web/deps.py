@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
 from jinja2 import Environment
 from sqlalchemy import Connection, Engine
 
+from prism.accounts import Reader, session_reader
 from prism.config import Settings
 
 
@@ -32,7 +34,37 @@ def get_templates(request: Request) -> Environment:
     return templates
 
 
+SESSION_COOKIE = "prism_session"
+CSRF_COOKIE = "prism_csrf"
+
+
+def current_reader(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Reader | None:
+    """The signed-in reader, or None."""
+    return session_reader(engine, request.cookies.get(SESSION_COOKIE))
+
+
+def require_reader(reader: Annotated[Reader | None, Depends(current_reader)]) -> Reader:
+    """The signed-in reader; others are sent to the log-in page."""
+    if reader is None:
+        raise HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": "/login"})
+    return reader
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse a form post whose csrf field does not match the visitor's CSRF cookie (403)."""
+    form = await request.form()
+    sent = form.get("csrf")
+    expected = request.cookies.get(CSRF_COOKIE)
+    if not isinstance(sent, str) or not expected or not secrets.compare_digest(sent, expected):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "보안 토큰이 맞지 않습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
+        )
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
 TemplatesDep = Annotated[Environment, Depends(get_templates)]
+CurrentReader = Annotated[Reader | None, Depends(current_reader)]
+RequireReader = Annotated[Reader, Depends(require_reader)]
+CsrfChecked = Depends(verify_csrf)

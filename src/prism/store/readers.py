@@ -1,0 +1,77 @@
+"""Keyword-only queries over reader accounts and their sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+
+from prism.store.schema import readers, sessions
+
+
+def insert_reader(
+    conn: Connection, *, email: str, password_hash: str, role: str, persona: str | None, created_at: datetime
+) -> int:
+    """Store a new reader and return their id (the email must be new)."""
+    result = conn.execute(
+        readers.insert().values(
+            email=email,
+            password_hash=password_hash,
+            role=role,
+            persona=persona,
+            profile={"interests": [], "muted": []},
+            created_at=created_at,
+            failed_logins=0,
+            locked_until=None,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def reader_by_email(conn: Connection, *, email: str) -> dict[str, Any] | None:
+    row = conn.execute(select(readers).where(readers.c.email == email)).first()
+    return dict(row._mapping) if row else None
+
+
+def reader_by_id(conn: Connection, *, reader_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(readers).where(readers.c.id == reader_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def set_login_state(
+    conn: Connection, *, reader_id: int, failed_logins: int, locked_until: datetime | None
+) -> None:
+    conn.execute(
+        update(readers)
+        .where(readers.c.id == reader_id)
+        .values(failed_logins=failed_logins, locked_until=locked_until)
+    )
+
+
+def update_reader(conn: Connection, *, reader_id: int, persona: str | None, profile: dict[str, Any]) -> None:
+    conn.execute(update(readers).where(readers.c.id == reader_id).values(persona=persona, profile=profile))
+
+
+def insert_session(
+    conn: Connection, *, token_hash: str, reader_id: int, created_at: datetime, expires_at: datetime
+) -> None:
+    conn.execute(
+        sessions.insert().values(
+            token_hash=token_hash, reader_id=reader_id, created_at=created_at, expires_at=expires_at
+        )
+    )
+
+
+def session_reader_id(conn: Connection, *, token_hash: str, now: datetime) -> int | None:
+    """Return the reader of a live session, or None."""
+    row = conn.execute(
+        select(sessions.c.reader_id).where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)
+    ).first()
+    return int(row[0]) if row else None
+
+
+def delete_session(conn: Connection, *, token_hash: str) -> None:
+    conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))

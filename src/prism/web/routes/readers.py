@@ -1,0 +1,181 @@
+"""Reader accounts: sign-up, log-in, log-out and the reader's own profile. Every form carries a CSRF token."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from prism.accounts import AccountError, Reader, log_in, log_out, sign_up, update_profile
+from prism.config import Settings
+from prism.recommend.personas import load_personas
+from prism.web.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    CsrfChecked,
+    CurrentReader,
+    EngineDep,
+    RequireReader,
+    SettingsDep,
+    TemplatesDep,
+)
+
+router = APIRouter(tags=["readers"])
+
+
+def csrf_token(request: Request, response: Response, settings: Settings) -> str:
+    """Return the visitor's CSRF token, setting the cookie the first time."""
+    token = request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        response.set_cookie(
+            CSRF_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request, settings), path="/"
+        )
+    return token
+
+
+def _secure(request: Request, settings: Settings) -> bool:
+    return settings.cookie_secure or request.url.scheme == "https"
+
+
+def _page(
+    templates: TemplatesDep,
+    name: str,
+    request: Request,
+    settings: Settings,
+    status_code: int = 200,
+    **values: object,
+) -> HTMLResponse:
+    response = HTMLResponse(status_code=status_code)
+    token = csrf_token(request, response, settings)
+    response.body = response.render(
+        templates.get_template(name).render(brand=settings.brand, csrf=token, **values)
+    )
+    response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(
+    request: Request, settings: SettingsDep, templates: TemplatesDep, reader: CurrentReader
+) -> Response:
+    if reader is not None:
+        return RedirectResponse("/me", status.HTTP_303_SEE_OTHER)
+    return _page(templates, "signup.html", request, settings, personas=load_personas(settings.home).values())
+
+
+@router.post("/signup", dependencies=[CsrfChecked])
+def signup(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    persona: Annotated[str, Form()] = "",
+) -> Response:
+    personas = load_personas(settings.home)
+    try:
+        sign_up(engine, email=email, password=password, persona=persona if persona in personas else None)
+        _, token = log_in(engine, settings, email=email, password=password)
+    except AccountError as exc:
+        return _page(
+            templates,
+            "signup.html",
+            request,
+            settings,
+            400,
+            personas=personas.values(),
+            error=str(exc),
+            email=email,
+        )
+    return _signed_in(request, settings, token)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, settings: SettingsDep, templates: TemplatesDep) -> Response:
+    return _page(templates, "login.html", request, settings)
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def login(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
+    try:
+        _, token = log_in(engine, settings, email=email, password=password)
+    except AccountError as exc:
+        code = status.HTTP_429_TOO_MANY_REQUESTS if exc.locked else status.HTTP_400_BAD_REQUEST
+        return _page(templates, "login.html", request, settings, code, error=str(exc), email=email)
+    return _signed_in(request, settings, token)
+
+
+def _signed_in(request: Request, settings: Settings, token: str) -> Response:
+    response = RedirectResponse("/me", status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request, settings),
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def logout(request: Request, engine: EngineDep) -> Response:
+    log_out(engine, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_class=HTMLResponse)
+def profile(
+    request: Request, reader: RequireReader, settings: SettingsDep, templates: TemplatesDep
+) -> Response:
+    return _profile_page(request, reader, settings, templates)
+
+
+def _profile_page(
+    request: Request, reader: Reader, settings: Settings, templates: TemplatesDep, saved: bool = False
+) -> Response:
+    return _page(
+        templates,
+        "me.html",
+        request,
+        settings,
+        reader=reader,
+        personas=load_personas(settings.home).values(),
+        saved=saved,
+    )
+
+
+@router.post("/me", dependencies=[CsrfChecked])
+def save_profile(
+    request: Request,
+    reader: RequireReader,
+    engine: EngineDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    persona: Annotated[str, Form()] = "",
+    interests: Annotated[str, Form()] = "",
+    muted: Annotated[str, Form()] = "",
+) -> Response:
+    personas = load_personas(settings.home)
+    updated = update_profile(
+        engine,
+        reader,
+        persona=persona if persona in personas else None,
+        interests=interests.replace("\n", ",").split(","),
+        muted=muted.replace("\n", ",").split(","),
+    )
+    return _profile_page(request, updated, settings, templates, saved=True)
