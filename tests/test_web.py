@@ -113,3 +113,20 @@ def test_hostile_article_text_is_escaped(engine: Engine, settings: Settings, tmp
         page = client.get(f"/articles/{article.id}").text
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_atom_feed_per_reader_type(site: httpx.Client) -> None:
+    import feedparser
+
+    response = site.get("/feeds/retiree.xml")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.title.endswith("은퇴 준비자·시니어")
+    [entry] = parsed.entries
+    assert entry.link.endswith("/briefings/retiree/2026-11-27")
+    assert "[은퇴 준비자·시니어 관심 뉴스]" in entry.content[0].value
+    drafts = feedparser.parse(site.get("/feeds/small-business.xml").content)
+    assert not drafts.bozo and drafts.entries == []  # drafts never reach a feed
+    assert site.get("/feeds/astronaut.xml").status_code == 404
