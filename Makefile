@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/enrich.py
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/brief.py
+	$(BIN)/python bench/readers.py
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) prism-demo .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,7 @@ The 3 most relevant picks are 관심 뉴스, the other 3 참고 뉴스.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -43,6 +43,11 @@ NEGATIVE = 0.5  # how much negative-term BM25 takes off relevance
 EXPAND_TOP = 5  # similar morphemes per interest term
 EXPAND_WEIGHT = 0.35  # their weight, relative to the term's, times Kiwi's similarity
 FRESHNESS_HALF_LIFE_H = 24.0
+# A reader's feedback vector (see prism.recommend.profile) reweights relevance: ×exp(FEEDBACK_TILT × cos)
+# for what they liked or disliked, plus FEEDBACK_PULL × the pool's best relevance × cos for articles
+# like their 👍 that their reader type alone would not surface.
+FEEDBACK_TILT = 2.0
+FEEDBACK_PULL = 1.0
 MMR_LAMBDA = 0.8  # 1 = pure score; lower trades score for dissimilarity to earlier picks
 CANDIDATES = 200  # articles considered by MMR (the best by score)
 PICKS = 6
@@ -173,14 +178,23 @@ class Recommender:
             scores += np.bincount(texts, weights=weights[owners] * gain, minlength=pool.texts)
         return scores
 
-    def score(self, persona: Persona) -> tuple[FloatArray, FloatArray]:
-        """Return (score, relevance) of every article of the pool for a persona."""
+    def score(
+        self, persona: Persona, feedback: Mapping[str, float] | None = None
+    ) -> tuple[FloatArray, FloatArray]:
+        """Return (score, relevance) of every article of the pool for a persona, and for a reader's
+        feedback vector when given."""
         pool = self.pool_
         interests = expanded_interests(persona)
         relevance_text = self._bm25(self._matches(interests))
         if persona.negative:
             penalty = self._bm25(self._matches(persona.negative))
             relevance_text = np.maximum(relevance_text - NEGATIVE * penalty, 0.0)
+        if feedback:
+            similarity = self._feedback_similarity(feedback)
+            top = float(relevance_text.max()) if pool.texts else 0.0
+            relevance_text = relevance_text * np.exp(
+                FEEDBACK_TILT * similarity
+            ) + FEEDBACK_PULL * top * np.maximum(similarity, 0.0)
         topic_prior = np.asarray([persona.topic_weight(topic or "") for topic in pool.topics]) ** TOPIC_POWER
         relevance = relevance_text[pool.text_of]
         score = (
@@ -191,14 +205,43 @@ class Recommender:
         )
         return score, relevance
 
-    def recommend(self, persona: Persona, n: int | None = None) -> list[Pick]:
-        """Return up to n picks (default 6) from n different stories: 관심 first, then 참고."""
+    def _feedback_similarity(self, feedback: Mapping[str, float]) -> FloatArray:
+        """Return the cosine of every text's vector with a feedback vector (term → weight)."""
+        pool = self.pool_
+        index = pool.vocabulary.index
+        dense = np.zeros(len(pool.vocabulary.terms))
+        for term, weight in feedback.items():
+            column = index.get(term)
+            if column is not None:
+                dense[column] = weight
+        vectors = pool.vectors
+        return np.bincount(
+            vectors.row_ids(), weights=dense[vectors.indices] * vectors.data, minlength=pool.texts
+        ).astype(np.float64)
+
+    def recommend(
+        self,
+        persona: Persona,
+        n: int | None = None,
+        *,
+        feedback: Mapping[str, float] | None = None,
+        exclude: Collection[int] = (),
+    ) -> list[Pick]:
+        """Return up to n picks (default 6) from n different stories: 관심 first, then 참고.
+
+        `feedback` is a reader's feedback vector; articles whose id is in `exclude` are never picked.
+        """
         n = n or self.picks
         pool = self.pool_
         if not len(pool):
             raise UsageError("the pool is empty: no analysed article in the edition's window")
-        score, relevance = self.score(persona)
+        score, relevance = self.score(persona, feedback)
+        if exclude:
+            score = np.where(np.isin(pool.ids, np.fromiter(exclude, dtype=np.int64)), -np.inf, score)
         order = np.argsort(-score, kind="stable")[:CANDIDATES]
+        order = order[np.isfinite(score[order])]
+        if not len(order):
+            return []
         top = float(score[order[0]]) or 1.0
         stories = self.stories_.of[order]
         value = self.mmr_lambda * score[order] / top

@@ -147,6 +147,18 @@ sessions = Table(
 )
 
 
+# What readers told us: "up" (👍), "down" (👎) or "click" (opened the article), per pick and time.
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column: Korean as UTF-8, not \\uXXXX escapes (half the bytes, faster to write)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

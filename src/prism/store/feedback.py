@@ -1,0 +1,33 @@
+"""Keyword-only queries over readers' feedback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from prism.store.schema import analyses, articles, feedback
+
+KINDS = ("up", "down", "click")
+
+
+def record(conn: Connection, *, reader_id: int, article_id: int, kind: str, at: datetime) -> None:
+    """Store one piece of feedback (kind: up, down or click)."""
+    if kind not in KINDS:
+        raise ValueError(f"feedback kind {kind!r} is not one of {', '.join(KINDS)}")
+    conn.execute(
+        feedback.insert().values(reader_id=reader_id, article_id=article_id, kind=kind, created_at=at)
+    )
+
+
+def with_vectors(conn: Connection, *, reader_id: int) -> list[dict[str, Any]]:
+    """Return a reader's feedback, oldest first, each with its article's TF-IDF vector (`terms`)."""
+    rows = conn.execute(
+        select(feedback.c.article_id, feedback.c.kind, feedback.c.created_at, analyses.c.terms)
+        .join(articles, articles.c.id == feedback.c.article_id)
+        .join(analyses, analyses.c.content_hash == articles.c.content_hash)
+        .where(feedback.c.reader_id == reader_id)
+        .order_by(feedback.c.id)
+    )
+    return [dict(row._mapping) for row in rows]
