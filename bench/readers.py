@@ -135,8 +135,8 @@ def main() -> None:
     lines += [
         "",
         f"Mean over the {ROUNDS} editions: {mean_own:.3f} vs {plain:.3f} ({change:+.0f}%). The own edition "
-        "is built from the whole pool, so articles the reader already liked count; the last column keeps only "
-        "articles not shown yet and scores both editions against the liked articles still unseen.",
+        "is built from the whole pool, so articles the reader already liked count; the last column keeps "
+        "only articles not shown yet and scores both editions against the liked articles still unseen.",
     ]
     publish("readers", lines, write=not args.no_write)
     print(json.dumps({"plain": plain, "own": [float(np.mean(s)) for s in own_scores]}))
