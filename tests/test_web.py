@@ -57,7 +57,7 @@ def test_edition_page_and_archive(site: httpx.Client) -> None:
     for heading in ("은퇴 준비자·시니어 관심 뉴스", "은퇴 준비자·시니어 참고 뉴스", "키워드 TOP 5"):
         assert heading in body
     assert body.count("핵심 요약:") == 6
-    assert len(re.findall(r'href="/articles/\d+"', page.text)) == 6
+    assert len(re.findall(r'href="/articles/\d+\?ref=edition"', page.text)) == 6
     archive = site.get("/briefings/retiree")
     assert archive.status_code == 200 and 'href="/briefings/retiree/2026-11-27"' in archive.text
     assert site.get("/briefings/small-business/2026-11-27").status_code == 404  # drafts stay unseen
@@ -65,7 +65,7 @@ def test_edition_page_and_archive(site: httpx.Client) -> None:
 
 def test_article_page_highlights_its_summary(site: httpx.Client, engine: Engine) -> None:
     edition = site.get("/briefings/startup-founder/2026-11-27").text
-    article_id = int(re.findall(r'href="/articles/(\d+)"', edition)[0])
+    article_id = int(re.findall(r'href="/articles/(\d+)\?ref=edition"', edition)[0])
     page = site.get(f"/articles/{article_id}")
     assert page.status_code == 200
     marked = [unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", page.text)]
@@ -130,3 +130,64 @@ def test_atom_feed_per_reader_type(site: httpx.Client) -> None:
     drafts = feedparser.parse(site.get("/feeds/small-business.xml").content)
     assert not drafts.bozo and drafts.entries == []  # drafts never reach a feed
     assert site.get("/feeds/astronaut.xml").status_code == 404
+
+
+def _signed_in(client: httpx.Client, persona: str = "retiree") -> None:
+    page = client.get("/signup")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    done = client.post(
+        "/signup",
+        data={
+            "csrf": token.group(1),
+            "email": "me@example.com",
+            "password": "correct horse battery",
+            "persona": persona,
+        },
+    )
+    assert done.status_code == 303
+
+
+def _pick_ids(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'name="article_id" value="(\d+)"', page)]
+
+
+def test_own_edition_starts_as_the_reader_type_and_follows_feedback(site: httpx.Client) -> None:
+    _signed_in(site, "retiree")
+    first = site.get("/me/briefing")
+    assert first.status_code == 200 and "내 맞춤 브리핑" in first.text
+    picks = _pick_ids(first.text)
+    assert len(picks) == 6
+    csrf = site.cookies["prism_csrf"]
+    # Dislike everything shown: the next edition must change.
+    for article_id in picks:
+        voted = site.post("/feedback", data={"csrf": csrf, "article_id": article_id, "kind": "down"})
+        assert voted.status_code == 303 and voted.headers["location"] == "/me/briefing"
+    again = _pick_ids(site.get("/me/briefing").text)
+    assert again != picks
+
+
+def test_feedback_needs_a_reader_and_a_token(site: httpx.Client) -> None:
+    anonymous = site.post("/feedback", data={"article_id": 1, "kind": "up"})
+    assert anonymous.status_code in (303, 403)
+    _signed_in(site)
+    forged = site.post("/feedback", data={"csrf": "forged", "article_id": 1, "kind": "up"})
+    assert forged.status_code == 403
+    odd = site.post("/feedback", data={"csrf": site.cookies["prism_csrf"], "article_id": 1, "kind": "love"})
+    assert odd.status_code == 400
+
+
+def test_published_edition_offers_feedback_and_counts_clicks(site: httpx.Client, engine: Engine) -> None:
+    from sqlalchemy import select
+
+    from prism.store.schema import feedback
+
+    assert 'action="/feedback"' not in site.get("/briefings/retiree/2026-11-27").text  # signed out: none
+    _signed_in(site)
+    page = site.get("/briefings/retiree/2026-11-27").text
+    assert page.count('action="/feedback"') == 6
+    article_id = _pick_ids(page)[0]
+    assert site.get(f"/articles/{article_id}?ref=edition").status_code == 200
+    with engine.connect() as conn:
+        kinds = conn.execute(select(feedback.c.kind, feedback.c.article_id)).all()
+    assert [(k, a) for k, a in kinds] == [("click", article_id)]

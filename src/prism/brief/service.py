@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from prism.nlp.enrich import enrich
 from prism.nlp.korean import ANALYZER_VERSION, Analysis, from_json
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool, load_pool
-from prism.recommend.recommender import PICKS, Recommender
+from prism.recommend.recommender import PICKS, Pick, Recommender
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import write_transaction
@@ -88,6 +89,64 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
     return "sha256:" + hashlib.sha256(encoded).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A window's pool with the recommender fitted on it: shared by every edition of that window."""
+
+    day: date
+    window: str
+    pool: Pool
+    recommender: Recommender
+    notices: tuple[str, ...]
+
+
+def fit_window(engine: Engine, settings: Settings, *, day: date, window: str = "24h") -> Fitted:
+    """Enrich what is pending, load the window's pool (widened under 6 articles) and fit the recommender."""
+    window_bounds(day, window, settings)  # a bad window is a usage error before any work
+    enrich(engine)
+    pool, used, notices = candidate_pool(engine, day, window, settings)
+    if not len(pool):
+        raise UsageError("no analysed articles to brief from: ingest some first (prism ingest …)")
+    _, end = window_bounds(day, used, settings)
+    recommender = Recommender().fit(pool, now=end.timestamp() if end else None)
+    return Fitted(day=day, window=used, pool=pool, recommender=recommender, notices=tuple(notices))
+
+
+def edition(
+    engine: Engine,
+    settings: Settings,
+    fitted: Fitted,
+    persona: Persona,
+    *,
+    feedback: Mapping[str, float] | None = None,
+    exclude: Collection[int] = (),
+) -> tuple[Briefing, list[Pick]]:
+    """Recommend and compose one edition (for a reader type, or a reader with their feedback vector);
+    articles in `exclude` (say, those the reader gave 👎) are left out."""
+    pool = fitted.pool
+    picks = fitted.recommender.recommend(persona, feedback=feedback, exclude=exclude)
+    short = (
+        [f"이야기가 {len(picks)}개뿐이라 추천 기사가 {PICKS}개보다 적습니다."] if len(picks) < PICKS else []
+    )
+    hashes = {pool.hashes[int(pool.text_of[p.index])] for p in picks}
+    with engine.connect() as conn:
+        rows = stored_analyses.load(conn, content_hashes=hashes)
+    analyses: dict[str, Analysis] = {
+        digest: from_json(row["title_terms"], row["sentences"]) for digest, row in rows.items()
+    }
+    briefing = compose(
+        persona=persona,
+        date=fitted.day.isoformat(),
+        window=fitted.window,
+        picks=picks,
+        pool=pool,
+        analyses=analyses,
+        settings=settings,
+        notices=[*fitted.notices, *short],
+    )
+    return briefing, picks
+
+
 def build_editions(
     engine: Engine,
     settings: Settings,
@@ -96,40 +155,12 @@ def build_editions(
     day: date,
     window: str = "24h",
     store: bool = True,
-    on_enrich: Callable[[int], None] | None = None,
 ) -> list[Briefing]:
     """Build (and store) one edition per persona for `day` from the articles of `window`."""
-    window_bounds(day, window, settings)  # a bad window is a usage error before any work
-    enrich(engine, progress=on_enrich)
-    pool, used, notices = candidate_pool(engine, day, window, settings)
-    if not len(pool):
-        raise UsageError("no analysed articles to brief from: ingest some first (prism ingest …)")
-    _, end = window_bounds(day, used, settings)
-    recommender = Recommender().fit(pool, now=end.timestamp() if end else None)
+    fitted = fit_window(engine, settings, day=day, window=window)
     briefings = []
     for persona in personas:
-        picks = recommender.recommend(persona)
-        short = (
-            [f"이야기가 {len(picks)}개뿐이라 추천 기사가 {PICKS}개보다 적습니다."]
-            if len(picks) < PICKS
-            else []
-        )
-        hashes = {pool.hashes[int(pool.text_of[p.index])] for p in picks}
-        with engine.connect() as conn:
-            rows = stored_analyses.load(conn, content_hashes=hashes)
-        analyses: dict[str, Analysis] = {
-            digest: from_json(row["title_terms"], row["sentences"]) for digest, row in rows.items()
-        }
-        briefing = compose(
-            persona=persona,
-            date=day.isoformat(),
-            window=used,
-            picks=picks,
-            pool=pool,
-            analyses=analyses,
-            settings=settings,
-            notices=[*notices, *short],
-        )
+        briefing, picks = edition(engine, settings, fitted, persona)
         if store:
             with write_transaction(engine) as conn:
                 stored_editions.save_edition(

@@ -48,6 +48,7 @@ FRESHNESS_HALF_LIFE_H = 24.0
 # like their 👍 that their reader type alone would not surface.
 FEEDBACK_TILT = 2.0
 FEEDBACK_PULL = 1.0
+LIKED_REASON = 0.15  # a pick this close to the reader's feedback vector says so in its reasons
 MMR_LAMBDA = 0.8  # 1 = pure score; lower trades score for dissimilarity to earlier picks
 CANDIDATES = 200  # articles considered by MMR (the best by score)
 PICKS = 6
@@ -261,9 +262,15 @@ class Recommender:
         interest = set(by_relevance[:INTEREST_PICKS])
         ordered = [i for i in by_relevance if i in interest] + [i for i in by_relevance if i not in interest]
         matched = self._matches(expanded_interests(persona))
+        liked = self._feedback_similarity(feedback) if feedback else None
         return [
             self._pick(
-                i, float(score[i]), float(relevance[i]), "interest" if i in interest else "reference", matched
+                i,
+                float(score[i]),
+                float(relevance[i]),
+                "interest" if i in interest else "reference",
+                matched,
+                liked=float(liked[int(pool.text_of[i])]) if liked is not None else 0.0,
             )
             for i in ordered
         ]
@@ -283,7 +290,16 @@ class Recommender:
         owners = np.repeat(np.arange(len(texts)), lengths)
         return np.bincount(owners, weights=products, minlength=len(texts)).astype(np.float64)
 
-    def _pick(self, i: int, score: float, relevance: float, kind: str, matched: Mapping[int, float]) -> Pick:
+    def _pick(
+        self,
+        i: int,
+        score: float,
+        relevance: float,
+        kind: str,
+        matched: Mapping[int, float],
+        *,
+        liked: float = 0.0,
+    ) -> Pick:
         pool = self.pool_
         text = int(pool.text_of[i])
         columns, _ = pool.counts.row(text)
@@ -304,6 +320,8 @@ class Recommender:
             reasons.append(f"분야: {topic}")
         if size > 1:
             reasons.append(f"관련 기사 {size}건")
+        if liked >= LIKED_REASON:
+            reasons.append("👍 한 기사와 비슷해요")
         return Pick(
             index=i,
             article_id=int(pool.ids[i]),

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 
 from prism.brief.render import safe_url
 from prism.nlp.korean import Analysis, from_json
-from prism.store import analyses
+from prism.store import analyses, write_transaction
 from prism.store import articles as stored
+from prism.store import feedback as stored_feedback
 from prism.summarize.extractive import summarize
-from prism.web.deps import ConnectionDep, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, CurrentReader, EngineDep, SettingsDep, TemplatesDep
 
 router = APIRouter(tags=["articles"])
 
@@ -50,11 +52,27 @@ def highlighted(body: str, spans: Sequence[tuple[int, int]]) -> list[list[Run]]:
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(article_id: str, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
-    """An article with its 핵심 요약 highlighted in the body, and a link to the original."""
+def article(
+    article_id: str,
+    conn: ConnectionDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    reader: CurrentReader,
+    ref: str | None = None,
+) -> str:
+    """An article with its 핵심 요약 highlighted in the body, and a link to the original.
+
+    Opened from an edition by a signed-in reader, it counts as a click-through in their profile.
+    """
     found = stored.get_article(conn, key=f"#{article_id}") if article_id.isdigit() else None
     if found is None:
         raise HTTPException(404, f"기사 {article_id}을(를) 찾을 수 없습니다.")
+    if reader is not None and ref == "edition":
+        with write_transaction(engine) as writer:
+            stored_feedback.record(
+                writer, reader_id=reader.id, article_id=found.id, kind="click", at=datetime.now(UTC)
+            )
     rows = analyses.load(conn, content_hashes=[found.content_hash])
     analysis: Analysis | None = None
     if found.content_hash in rows:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from prism.brief.records import Briefing, BriefPick
 from prism.brief.render import date_label, safe_url
 from prism.recommend.personas import load_personas
 from prism.store import editions
-from prism.web.deps import ConnectionDep, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, CurrentReader, SettingsDep, TemplatesDep
+from prism.web.routes.readers import csrf_token
 
 router = APIRouter(tags=["briefings"])
 
@@ -44,21 +45,36 @@ def archive(persona: str, conn: ConnectionDep, settings: SettingsDep, templates:
 
 @router.get("/briefings/{persona}/{day}", response_class=HTMLResponse)
 def edition(
-    persona: str, day: str, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep
-) -> str:
-    """One published edition, with links to each pick's article page."""
+    persona: str,
+    day: str,
+    request: Request,
+    conn: ConnectionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    reader: CurrentReader,
+) -> Response:
+    """One published edition, with links to each pick's article page (and 👍 / 👎 for a signed-in reader)."""
     row = editions.published_edition(conn, persona=persona, edition_date=day)
     if row is None:
         raise HTTPException(404, f"{day} {persona} 브리핑이 없습니다.")
     briefing = Briefing.from_dict(row["briefing"])
 
     def article_href(pick: BriefPick) -> str:
-        return f"/articles/{pick.article_id}"
+        return f"/articles/{pick.article_id}?ref=edition"
 
-    return templates.get_template("edition.html").render(
-        b=briefing,
-        brand=settings.brand,
-        date_label=date_label(briefing.date),
-        safe_url=safe_url,
-        article_href=article_href,
+    response = HTMLResponse()
+    feedback = None
+    if reader is not None:
+        feedback = {"csrf": csrf_token(request, response, settings), "next": request.url.path}
+    response.body = response.render(
+        templates.get_template("edition.html").render(
+            b=briefing,
+            brand=settings.brand,
+            date_label=date_label(briefing.date),
+            safe_url=safe_url,
+            article_href=article_href,
+            feedback=feedback,
+        )
     )
+    response.headers["content-length"] = str(len(response.body))
+    return response
