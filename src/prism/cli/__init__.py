@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from prism.cli import articles, brief, demo, enrich, ingest, personas, serve
+from prism.cli import articles, brief, demo, editions, enrich, ingest, personas, serve, users
 from prism.cli import eval as eval_cli
 from prism.cli import summarize as summarize_cli
 from prism.cli.common import err_console
@@ -41,6 +41,8 @@ app.command("summarize")(summarize_cli.summarize_cli)
 app.add_typer(personas.app, name="personas")
 app.command("brief")(brief.brief_cli)
 app.command("serve")(serve.serve_cli)
+app.add_typer(users.app, name="users")
+app.add_typer(editions.app, name="editions")
 app.add_typer(eval_cli.app, name="eval")
 
 

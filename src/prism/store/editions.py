@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, desc, select
+from sqlalchemy import Connection, desc, select, update
 
-from prism.store.schema import editions
+from prism.store.schema import edition_edits, editions
 
 
 def save_edition(
@@ -96,3 +96,49 @@ def published_dates(conn: Connection, *, persona: str) -> list[str]:
         .order_by(desc(editions.c.edition_date))
     )
     return [row[0] for row in rows]
+
+
+def get_edition(conn: Connection, *, edition_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(editions).where(editions.c.id == edition_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def list_editions(conn: Connection, *, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Return editions (without their briefing), newest first, optionally of one status."""
+    query = select(
+        editions.c.id, editions.c.persona, editions.c.edition_date, editions.c.status, editions.c.created_at
+    ).order_by(desc(editions.c.edition_date), editions.c.persona, desc(editions.c.id))
+    if status is not None:
+        query = query.where(editions.c.status == status)
+    return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
+
+
+def set_status(conn: Connection, *, edition_id: int, status: str) -> bool:
+    """Set an edition's status (draft or published); return False when there is no such edition."""
+    result = conn.execute(update(editions).where(editions.c.id == edition_id).values(status=status))
+    return bool(result.rowcount)
+
+
+def replace_briefing(
+    conn: Connection, *, edition_id: int, briefing: dict[str, Any], article_ids: list[int]
+) -> None:
+    conn.execute(
+        update(editions).where(editions.c.id == edition_id).values(briefing=briefing, article_ids=article_ids)
+    )
+
+
+def record_edit(
+    conn: Connection, *, edition_id: int, editor_id: int | None, at: datetime, field: str, diff: str
+) -> None:
+    conn.execute(
+        edition_edits.insert().values(
+            edition_id=edition_id, editor_id=editor_id, at=at, field=field, diff=diff
+        )
+    )
+
+
+def edits(conn: Connection, *, edition_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(edition_edits).where(edition_edits.c.edition_id == edition_id).order_by(edition_edits.c.id)
+    )
+    return [dict(row._mapping) for row in rows]

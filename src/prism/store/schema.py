@@ -159,6 +159,19 @@ feedback = Table(
 )
 
 
+# Every change an editor makes to an edition: the field and a unified diff, by whom and when.
+edition_edits = Table(
+    "edition_edits",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("edition_id", Id, ForeignKey("editions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("editor_id", Id, ForeignKey("readers.id", ondelete="SET NULL"), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("field", String(100), nullable=False),
+    Column("diff", Text, nullable=False),
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column: Korean as UTF-8, not \\uXXXX escapes (half the bytes, faster to write)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

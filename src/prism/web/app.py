@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from prism import __version__
 from prism.config import DEV_SECRET, Settings
 from prism.errors import ConfigError
-from prism.web.routes import articles, briefings, feeds, me, readers
+from prism.web.routes import articles, briefings, editor, feeds, me, readers
 
 
 def templates() -> Environment:
@@ -44,6 +44,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(readers.router)
     app.include_router(feeds.router)
     app.include_router(me.router)
+    app.include_router(editor.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> Response:

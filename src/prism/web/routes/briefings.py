@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
-from prism.brief.records import Briefing, BriefPick
-from prism.brief.render import date_label, safe_url
+from prism.brief.records import Briefing
+from prism.brief.render import date_label
 from prism.recommend.personas import load_personas
 from prism.store import editions
 from prism.web.deps import ConnectionDep, CurrentReader, SettingsDep, TemplatesDep
-from prism.web.routes.readers import csrf_token
+from prism.web.pages import edition_page
 
 router = APIRouter(tags=["briefings"])
 
@@ -59,22 +59,6 @@ def edition(
         raise HTTPException(404, f"{day} {persona} 브리핑이 없습니다.")
     briefing = Briefing.from_dict(row["briefing"])
 
-    def article_href(pick: BriefPick) -> str:
-        return f"/articles/{pick.article_id}?ref=edition"
-
-    response = HTMLResponse()
-    feedback = None
-    if reader is not None:
-        feedback = {"csrf": csrf_token(request, response, settings), "next": request.url.path}
-    response.body = response.render(
-        templates.get_template("edition.html").render(
-            b=briefing,
-            brand=settings.brand,
-            date_label=date_label(briefing.date),
-            safe_url=safe_url,
-            article_href=article_href,
-            feedback=feedback,
-        )
+    return edition_page(
+        request, templates, settings, briefing, feedback_next=request.url.path if reader is not None else None
     )
-    response.headers["content-length"] = str(len(response.body))
-    return response

@@ -9,8 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prism.brief.records import BriefPick
-from prism.brief.render import date_label, safe_url
 from prism.brief.service import Fitted, edition, fit_window, parse_date
 from prism.config import Settings
 from prism.recommend.personas import load_personas
@@ -18,7 +16,7 @@ from prism.recommend.profile import feedback_vector, reader_persona
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
 from prism.web.deps import CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
-from prism.web.routes.readers import csrf_token
+from prism.web.pages import edition_page
 
 router = APIRouter(tags=["me"])
 FIT_SECONDS = 300  # a fitted window is reused this long: new articles show up within five minutes
@@ -54,25 +52,8 @@ def my_briefing(
         feedback=vector,
         exclude=disliked,
     )
-    response = HTMLResponse()
-    token = csrf_token(request, response, settings)
 
-    def article_href(pick: BriefPick) -> str:
-        return f"/articles/{pick.article_id}?ref=edition"
-
-    response.body = response.render(
-        templates.get_template("edition.html").render(
-            b=briefing,
-            brand=settings.brand,
-            date_label=date_label(briefing.date),
-            safe_url=safe_url,
-            article_href=article_href,
-            feedback={"csrf": token, "next": "/me/briefing"},
-            own=True,
-        )
-    )
-    response.headers["content-length"] = str(len(response.body))
-    return response
+    return edition_page(request, templates, settings, briefing, feedback_next="/me/briefing", own=True)
 
 
 @router.post("/feedback", dependencies=[CsrfChecked])

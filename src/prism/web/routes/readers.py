@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response, status
@@ -12,7 +11,6 @@ from prism.accounts import AccountError, Reader, log_in, log_out, sign_up, updat
 from prism.config import Settings
 from prism.recommend.personas import load_personas
 from prism.web.deps import (
-    CSRF_COOKIE,
     SESSION_COOKIE,
     CsrfChecked,
     CurrentReader,
@@ -21,40 +19,9 @@ from prism.web.deps import (
     SettingsDep,
     TemplatesDep,
 )
+from prism.web.pages import page, secure_cookies
 
 router = APIRouter(tags=["readers"])
-
-
-def csrf_token(request: Request, response: Response, settings: Settings) -> str:
-    """Return the visitor's CSRF token, setting the cookie the first time."""
-    token = request.cookies.get(CSRF_COOKIE)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        response.set_cookie(
-            CSRF_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request, settings), path="/"
-        )
-    return token
-
-
-def _secure(request: Request, settings: Settings) -> bool:
-    return settings.cookie_secure or request.url.scheme == "https"
-
-
-def _page(
-    templates: TemplatesDep,
-    name: str,
-    request: Request,
-    settings: Settings,
-    status_code: int = 200,
-    **values: object,
-) -> HTMLResponse:
-    response = HTMLResponse(status_code=status_code)
-    token = csrf_token(request, response, settings)
-    response.body = response.render(
-        templates.get_template(name).render(brand=settings.brand, csrf=token, **values)
-    )
-    response.headers["content-length"] = str(len(response.body))
-    return response
 
 
 @router.get("/signup", response_class=HTMLResponse)
@@ -63,7 +30,7 @@ def signup_form(
 ) -> Response:
     if reader is not None:
         return RedirectResponse("/me", status.HTTP_303_SEE_OTHER)
-    return _page(templates, "signup.html", request, settings, personas=load_personas(settings.home).values())
+    return page(request, templates, settings, "signup.html", personas=load_personas(settings.home).values())
 
 
 @router.post("/signup", dependencies=[CsrfChecked])
@@ -81,12 +48,12 @@ def signup(
         sign_up(engine, email=email, password=password, persona=persona if persona in personas else None)
         _, token = log_in(engine, settings, email=email, password=password)
     except AccountError as exc:
-        return _page(
-            templates,
-            "signup.html",
+        return page(
             request,
+            templates,
             settings,
-            400,
+            "signup.html",
+            status_code=400,
             personas=personas.values(),
             error=str(exc),
             email=email,
@@ -96,7 +63,7 @@ def signup(
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, settings: SettingsDep, templates: TemplatesDep) -> Response:
-    return _page(templates, "login.html", request, settings)
+    return page(request, templates, settings, "login.html")
 
 
 @router.post("/login", dependencies=[CsrfChecked])
@@ -112,7 +79,7 @@ def login(
         _, token = log_in(engine, settings, email=email, password=password)
     except AccountError as exc:
         code = status.HTTP_429_TOO_MANY_REQUESTS if exc.locked else status.HTTP_400_BAD_REQUEST
-        return _page(templates, "login.html", request, settings, code, error=str(exc), email=email)
+        return page(request, templates, settings, "login.html", status_code=code, error=str(exc), email=email)
     return _signed_in(request, settings, token)
 
 
@@ -124,7 +91,7 @@ def _signed_in(request: Request, settings: Settings, token: str) -> Response:
         max_age=settings.session_days * 86400,
         httponly=True,
         samesite="lax",
-        secure=_secure(request, settings),
+        secure=secure_cookies(request, settings),
         path="/",
     )
     return response
@@ -148,11 +115,11 @@ def profile(
 def _profile_page(
     request: Request, reader: Reader, settings: Settings, templates: TemplatesDep, saved: bool = False
 ) -> Response:
-    return _page(
-        templates,
-        "me.html",
+    return page(
         request,
+        templates,
         settings,
+        "me.html",
         reader=reader,
         personas=load_personas(settings.home).values(),
         saved=saved,

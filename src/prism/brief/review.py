@@ -1,0 +1,70 @@
+"""Editor review: edit an edition's lead, headings and summaries, drop picks; every change is diffed.
+
+An edited passage is the editor's words, not an article's: it is stored as one quote with index -1, so
+provenance stays honest (verbatim sentences keep their article and index; edited text says it was edited).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Collection, Mapping, Sequence
+
+from prism.brief.records import Briefing, BriefPick, Quote, Section
+
+EDITED = -1  # the index of a quote an editor wrote
+
+
+def diff(before: str, after: str) -> str:
+    """Return a unified diff of two texts, line by line (sentences on their own lines)."""
+
+    def split(text: str) -> list[str]:
+        return text.replace(". ", ".\n").splitlines()
+
+    return "\n".join(difflib.unified_diff(split(before), split(after), "before", "after", lineterm=""))
+
+
+def _quotes(text: str, old: Sequence[Quote], article_id: int) -> tuple[Quote, ...]:
+    if " ".join(q.text for q in old) == text:
+        return tuple(old)
+    return (Quote(text=text, article_id=old[0].article_id if old else article_id, index=EDITED),)
+
+
+def apply_edits(
+    briefing: Briefing,
+    *,
+    lead: Sequence[str] | None = None,
+    headings: Sequence[str] | None = None,
+    summaries: Mapping[int, str] | None = None,
+    drop: Collection[int] = (),
+) -> tuple[Briefing, list[tuple[str, str]]]:
+    """Return the edited briefing and the (field, diff) of every change made."""
+    changes: list[tuple[str, str]] = []
+    new_lead = list(briefing.lead)
+    for i, text in enumerate(lead or ()):
+        text = " ".join(text.split())
+        if i < len(new_lead) and text and text != " ".join(q.text for q in new_lead[i]):
+            changes.append((f"lead[{i}]", diff(" ".join(q.text for q in new_lead[i]), text)))
+            new_lead[i] = _quotes(text, new_lead[i], 0)
+    sections: list[Section] = []
+    for i, section in enumerate(briefing.sections):
+        if section.article_id in drop:
+            changes.append((f"sections[{i}]", diff(f"{section.heading}\n{section.text}", "")))
+            continue
+        heading = " ".join((headings[i] if headings and i < len(headings) else section.heading).split())
+        if heading and heading != section.heading:
+            changes.append((f"sections[{i}].heading", diff(section.heading, heading)))
+            section = dataclasses.replace(section, heading=heading[:40])
+        sections.append(section)
+    picks: list[BriefPick] = []
+    for pick in briefing.picks:
+        if pick.article_id in drop:
+            changes.append((f"picks[{pick.id}]", diff(pick.title, "")))
+            continue
+        text = " ".join((summaries or {}).get(pick.article_id, pick.summary_text).split())
+        if text and text != pick.summary_text:
+            changes.append((f"picks[{pick.id}].summary", diff(pick.summary_text, text)))
+            pick = dataclasses.replace(pick, summary=_quotes(text, pick.summary, pick.article_id))
+        picks.append(pick)
+    edited = dataclasses.replace(briefing, lead=tuple(new_lead), sections=tuple(sections), picks=tuple(picks))
+    return edited, changes

@@ -1,0 +1,82 @@
+"""Rendering a page: every page gets the visitor's CSRF token, set as a cookie the first time."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+
+from prism.brief.records import Briefing, BriefPick
+from prism.brief.render import date_label, safe_url
+from prism.config import Settings
+from prism.web.deps import CSRF_COOKIE
+
+
+def secure_cookies(request: Request, settings: Settings) -> bool:
+    return settings.cookie_secure or request.url.scheme == "https"
+
+
+def csrf_token(request: Request, response: Response, settings: Settings) -> str:
+    """Return the visitor's CSRF token, setting the cookie the first time."""
+    token = request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(request, settings),
+            path="/",
+        )
+    return token
+
+
+def page(
+    request: Request,
+    templates: Environment,
+    settings: Settings,
+    name: str,
+    *,
+    status_code: int = 200,
+    **values: object,
+) -> HTMLResponse:
+    """Render template `name` with `brand`, `csrf` and `values`."""
+    response = HTMLResponse(status_code=status_code)
+    token = csrf_token(request, response, settings)
+    response.body = response.render(
+        templates.get_template(name).render(brand=settings.brand, csrf=token, **values)
+    )
+    response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+def edition_page(
+    request: Request,
+    templates: Environment,
+    settings: Settings,
+    briefing: Briefing,
+    *,
+    feedback_next: str | None = None,
+    own: bool = False,
+) -> HTMLResponse:
+    """An edition in the site's layout; picks link to their article pages, and carry 👍 / 👎 forms
+    (returning to `feedback_next`) for a signed-in reader."""
+
+    def article_href(pick: BriefPick) -> str:
+        return f"/articles/{pick.article_id}?ref=edition"
+
+    return page(
+        request,
+        templates,
+        settings,
+        "edition.html",
+        b=briefing,
+        date_label=date_label(briefing.date),
+        safe_url=safe_url,
+        article_href=article_href,
+        feedback={"next": feedback_next} if feedback_next else None,
+        own=own,
+    )

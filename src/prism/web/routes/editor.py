@@ -1,0 +1,121 @@
+"""Editor review: drafts by date and reader type; edit, drop picks, publish or unpublish. Editors only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from prism.accounts import Reader
+from prism.brief.records import Briefing
+from prism.brief.review import apply_edits
+from prism.store import editions, write_transaction
+from prism.web.deps import ConnectionDep, CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
+from prism.web.pages import page
+
+router = APIRouter(prefix="/editor", tags=["editor"])
+
+
+def require_editor(reader: RequireReader) -> Reader:
+    if not reader.is_editor:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "편집자만 볼 수 있는 페이지입니다.")
+    return reader
+
+
+RequireEditor = Annotated[Reader, Depends(require_editor)]
+
+
+@router.get("", response_class=HTMLResponse)
+def queue(
+    request: Request,
+    editor: RequireEditor,
+    conn: ConnectionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    """Every edition, newest date first; drafts wait for review."""
+    return page(request, templates, settings, "editor.html", rows=editions.list_editions(conn), editor=editor)
+
+
+@router.get("/editions/{edition_id}", response_class=HTMLResponse)
+def review(
+    edition_id: int,
+    request: Request,
+    editor: RequireEditor,
+    conn: ConnectionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    row = editions.get_edition(conn, edition_id=edition_id)
+    if row is None:
+        raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
+    return page(
+        request,
+        templates,
+        settings,
+        "review.html",
+        row=row,
+        b=Briefing.from_dict(row["briefing"]),
+        log=editions.edits(conn, edition_id=edition_id),
+    )
+
+
+@router.post("/editions/{edition_id}", dependencies=[CsrfChecked])
+async def save(edition_id: int, request: Request, editor: RequireEditor, engine: EngineDep) -> Response:
+    """Apply the form's edits; each change is stored with its editor, time and diff."""
+    form = await request.form()
+
+    def field(name: str) -> str:
+        value = form.get(name)
+        return value if isinstance(value, str) else ""
+
+    with write_transaction(engine) as conn:
+        row = editions.get_edition(conn, edition_id=edition_id)
+        if row is None:
+            raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
+        briefing = Briefing.from_dict(row["briefing"])
+        edited, changes = apply_edits(
+            briefing,
+            lead=[field(f"lead-{i}") for i in range(len(briefing.lead))],
+            headings=[field(f"heading-{i}") for i in range(len(briefing.sections))],
+            summaries={p.article_id: field(f"summary-{p.article_id}") for p in briefing.picks},
+            drop={p.article_id for p in briefing.picks if field(f"drop-{p.article_id}")},
+        )
+        now = datetime.now(UTC)
+        for name, difference in changes:
+            editions.record_edit(
+                conn, edition_id=edition_id, editor_id=editor.id, at=now, field=name, diff=difference
+            )
+        if changes:
+            editions.replace_briefing(
+                conn,
+                edition_id=edition_id,
+                briefing=edited.as_dict(),
+                article_ids=[p.article_id for p in edited.picks],
+            )
+    return RedirectResponse(f"/editor/editions/{edition_id}", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/editions/{edition_id}/{action}", dependencies=[CsrfChecked])
+def publish(edition_id: int, action: str, editor: RequireEditor, engine: EngineDep) -> Response:
+    """Publish (readers see it) or unpublish (back to draft) an edition."""
+    if action not in ("publish", "unpublish"):
+        raise HTTPException(404, f"알 수 없는 동작입니다: {action}")
+    with write_transaction(engine) as conn:
+        found = editions.set_status(
+            conn, edition_id=edition_id, status="published" if action == "publish" else "draft"
+        )
+        if found:
+            editions.record_edit(
+                conn,
+                edition_id=edition_id,
+                editor_id=editor.id,
+                at=datetime.now(UTC),
+                field="status",
+                diff=action,
+            )
+    if not found:
+        raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
+    return RedirectResponse(f"/editor/editions/{edition_id}", status.HTTP_303_SEE_OTHER)
