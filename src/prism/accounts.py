@@ -196,3 +196,35 @@ def update_profile(
         interests=tuple(profile["interests"]),
         muted=tuple(profile["muted"]),
     )
+
+
+def create_token(engine: Engine, reader: Reader, *, name: str) -> str:
+    """Create a personal access token for the API; the token is shown once and only its hash is kept."""
+    name = " ".join(name.split())[:100] or "API"
+    token = "prism_" + secrets.token_urlsafe(32)
+    with write_transaction(engine) as conn:
+        stored.insert_token(
+            conn, reader_id=reader.id, name=name, token_hash=token_hash(token), created_at=datetime.now(UTC)
+        )
+    return token
+
+
+def token_reader(engine: Engine, token: str | None) -> Reader | None:
+    """Return the reader a personal access token belongs to, or None."""
+    if not token:
+        return None
+    with engine.connect() as conn:
+        reader_id = stored.token_reader_id(conn, token_hash=token_hash(token))
+        row = stored.reader_by_id(conn, reader_id=reader_id) if reader_id is not None else None
+    return _reader(row) if row else None
+
+
+def revoke_token(engine: Engine, reader: Reader, token_id: int) -> bool:
+    """Revoke one of the reader's own tokens (another reader's token id is simply not found)."""
+    with write_transaction(engine) as conn:
+        return stored.delete_token(conn, reader_id=reader.id, token_id=token_id)
+
+
+def tokens(engine: Engine, reader: Reader) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return stored.tokens_of(conn, reader_id=reader.id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from prism.store.schema import readers, sessions
+from prism.store.schema import api_tokens, readers, sessions
 
 
 def insert_reader(
@@ -75,3 +75,39 @@ def session_reader_id(conn: Connection, *, token_hash: str, now: datetime) -> in
 
 def delete_session(conn: Connection, *, token_hash: str) -> None:
     conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+
+def insert_token(
+    conn: Connection, *, reader_id: int, name: str, token_hash: str, created_at: datetime
+) -> int:
+    result = conn.execute(
+        api_tokens.insert().values(
+            reader_id=reader_id, name=name, token_hash=token_hash, created_at=created_at
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def tokens_of(conn: Connection, *, reader_id: int) -> list[dict[str, Any]]:
+    """Return a reader's tokens (never their hashes)."""
+    rows = conn.execute(
+        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at)
+        .where(api_tokens.c.reader_id == reader_id)
+        .order_by(api_tokens.c.id)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def token_reader_id(conn: Connection, *, token_hash: str) -> int | None:
+    row = conn.execute(select(api_tokens.c.reader_id).where(api_tokens.c.token_hash == token_hash)).first()
+    return int(row[0]) if row else None
+
+
+def delete_token(conn: Connection, *, reader_id: int, token_id: int) -> bool:
+    """Revoke one of a reader's own tokens; False when they have no such token."""
+    result = conn.execute(
+        delete(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.reader_id == reader_id)
+    )
+    return bool(result.rowcount)

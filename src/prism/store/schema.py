@@ -172,6 +172,18 @@ edition_edits = Table(
 )
 
 
+# Personal access tokens for the API: like sessions, only a hash of the token is kept.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column: Korean as UTF-8, not \\uXXXX escapes (half the bytes, faster to write)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -11,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from prism import __version__
 from prism.config import DEV_SECRET, Settings
 from prism.errors import ConfigError
-from prism.web.routes import articles, briefings, editor, feeds, me, readers
+from prism.web.routes import api, articles, briefings, editor, feeds, me, readers
 
 
 def templates() -> Environment:
@@ -45,9 +46,12 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(me.router)
     app.include_router(editor.router)
+    app.include_router(api.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc.detail)}, exc.status_code, headers=exc.headers)
         location = (exc.headers or {}).get("Location")
         if 300 <= exc.status_code < 400 and location:
             return RedirectResponse(location, exc.status_code)
@@ -55,5 +59,15 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             brand=settings.brand, status=exc.status_code, message=str(exc.detail)
         )
         return HTMLResponse(page, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": problems}, status.HTTP_422_UNPROCESSABLE_ENTITY)
+        page = app.state.templates.get_template("error.html").render(
+            brand=settings.brand, status=400, message=problems
+        )
+        return HTMLResponse(page, status_code=400)
 
     return app

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prism.accounts import AccountError, Reader, log_in, log_out, sign_up, update_profile
+from prism.accounts import (
+    AccountError,
+    Reader,
+    create_token,
+    log_in,
+    log_out,
+    revoke_token,
+    sign_up,
+    tokens,
+    update_profile,
+)
 from prism.config import Settings
 from prism.recommend.personas import load_personas
 from prism.web.deps import (
@@ -113,7 +123,12 @@ def profile(
 
 
 def _profile_page(
-    request: Request, reader: Reader, settings: Settings, templates: TemplatesDep, saved: bool = False
+    request: Request,
+    reader: Reader,
+    settings: Settings,
+    templates: TemplatesDep,
+    saved: bool = False,
+    new_token: str | None = None,
 ) -> Response:
     return page(
         request,
@@ -123,6 +138,8 @@ def _profile_page(
         reader=reader,
         personas=load_personas(settings.home).values(),
         saved=saved,
+        tokens=tokens(request.app.state.engine, reader),
+        new_token=new_token,
     )
 
 
@@ -146,3 +163,25 @@ def save_profile(
         muted=muted.replace("\n", ",").split(","),
     )
     return _profile_page(request, updated, settings, templates, saved=True)
+
+
+@router.post("/me/tokens", dependencies=[CsrfChecked])
+def new_token(
+    request: Request,
+    reader: RequireReader,
+    engine: EngineDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    name: Annotated[str, Form()] = "API",
+) -> Response:
+    """Create a personal access token; it is shown once, on this page."""
+    token = create_token(engine, reader, name=name)
+    return _profile_page(request, reader, settings, templates, new_token=token)
+
+
+@router.post("/me/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
+def revoke(token_id: int, reader: RequireReader, engine: EngineDep) -> Response:
+    """Revoke one of the reader's own tokens (another reader's is not found)."""
+    if not revoke_token(engine, reader, token_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"토큰 {token_id}을(를) 찾을 수 없습니다.")
+    return RedirectResponse("/me", status.HTTP_303_SEE_OTHER)

@@ -1,0 +1,104 @@
+"""The JSON API under /api/v1 (OpenAPI docs at /api/docs). Published editions and articles are public;
+the reader's own edition needs a personal access token: `Authorization: Bearer prism_…`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
+
+from prism.accounts import Reader, token_reader
+from prism.brief.records import Briefing
+from prism.brief.render import as_json
+from prism.brief.service import edition
+from prism.recommend.personas import load_personas
+from prism.recommend.profile import feedback_vector, reader_persona
+from prism.store import analyses, editions
+from prism.store import articles as stored
+from prism.store import feedback as stored_feedback
+from prism.web.deps import ConnectionDep, EngineDep, SettingsDep
+from prism.web.routes.me import fitted_window
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def token_holder(engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> Reader:
+    """The reader whose personal access token the request carries (401 otherwise)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    reader = token_reader(engine, token.strip()) if scheme.lower() == "bearer" else None
+    if reader is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "a valid personal access token is required (Authorization: Bearer prism_…)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return reader
+
+
+TokenReader = Annotated[Reader, Depends(token_holder)]
+
+
+@router.get("/personas")
+def personas(settings: SettingsDep) -> list[dict[str, Any]]:
+    """Every reader type."""
+    return [
+        {"key": p.key, "name": p.name, "description": p.description}
+        for p in load_personas(settings.home).values()
+    ]
+
+
+@router.get("/editions")
+def latest_editions(conn: ConnectionDep, day: str | None = None) -> list[dict[str, Any]]:
+    """The published editions of a date (default: the latest date with any)."""
+    return [
+        as_json(Briefing.from_dict(row["briefing"])) for row in editions.published(conn, edition_date=day)
+    ]
+
+
+@router.get("/editions/{persona}/{day}")
+def one_edition(persona: str, day: str, conn: ConnectionDep) -> dict[str, Any]:
+    """One published edition in the documented JSON schema (docs/formats.md)."""
+    row = editions.published_edition(conn, persona=persona, edition_date=day)
+    if row is None:
+        raise HTTPException(404, f"no published edition for persona {persona!r} on {day}")
+    return as_json(Briefing.from_dict(row["briefing"]))
+
+
+@router.get("/articles/{article_id}")
+def article(article_id: str, conn: ConnectionDep) -> dict[str, Any]:
+    """An article with its topic and keyphrases (by external id, or by store id)."""
+    found = stored.get_article(conn, key=article_id)
+    if found is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    analysis = analyses.load(conn, content_hashes=[found.content_hash]).get(found.content_hash, {})
+    return {
+        "id": found.display_id,
+        "title": found.title,
+        "url": found.url,
+        "source": found.source,
+        "published": found.published_at.isoformat() if found.published_at else None,
+        "body": found.body,
+        "topic": analysis.get("topic"),
+        "keyphrases": [term for term, _ in analysis.get("keyphrases", [])],
+    }
+
+
+@router.get("/me/briefing")
+def my_briefing(
+    request: Request, reader: TokenReader, engine: EngineDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """The token holder's own edition: their reader type, keywords and feedback."""
+    personas = load_personas(settings.home)
+    base = personas.get(reader.persona or "") or next(iter(personas.values()))
+    with engine.connect() as conn:
+        rows = stored_feedback.with_vectors(conn, reader_id=reader.id)
+    briefing, _ = edition(
+        engine,
+        settings,
+        fitted_window(request, engine, settings),
+        reader_persona(base, reader),
+        feedback=feedback_vector(rows, now=datetime.now(UTC)),
+        exclude={int(r["article_id"]) for r in rows if r["kind"] == "down"},
+    )
+    return as_json(briefing)
