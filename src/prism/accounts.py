@@ -47,6 +47,7 @@ class Reader:
     persona: str | None
     interests: tuple[str, ...] = field(default=())
     muted: tuple[str, ...] = field(default=())
+    subscribed: bool = False
 
     @property
     def is_editor(self) -> bool:
@@ -62,6 +63,7 @@ def _reader(row: dict[str, Any]) -> Reader:
         persona=row["persona"],
         interests=tuple(profile.get("interests", ())),
         muted=tuple(profile.get("muted", ())),
+        subscribed=bool(profile.get("subscribed", False)),
     )
 
 
@@ -178,14 +180,22 @@ def log_out(engine: Engine, token: str | None) -> None:
 
 
 def update_profile(
-    engine: Engine, reader: Reader, *, persona: str | None, interests: list[str], muted: list[str]
+    engine: Engine,
+    reader: Reader,
+    *,
+    persona: str | None,
+    interests: list[str],
+    muted: list[str],
+    subscribed: bool | None = None,
 ) -> Reader:
     """Save a reader's reader type and their own interest and muted keywords."""
 
     def clean(terms: list[str]) -> list[str]:
         return list(dict.fromkeys(" ".join(t.split()) for t in terms if t.strip()))[:50]
 
-    profile = {"interests": clean(interests), "muted": clean(muted)}
+    keep = reader.subscribed if subscribed is None else subscribed
+    wanted, unwanted = clean(interests), clean(muted)
+    profile = {"interests": wanted, "muted": unwanted, "subscribed": keep}
     with write_transaction(engine) as conn:
         stored.update_reader(conn, reader_id=reader.id, persona=persona, profile=profile)
     return Reader(
@@ -193,8 +203,9 @@ def update_profile(
         email=reader.email,
         role=reader.role,
         persona=persona,
-        interests=tuple(profile["interests"]),
-        muted=tuple(profile["muted"]),
+        interests=tuple(wanted),
+        muted=tuple(unwanted),
+        subscribed=keep,
     )
 
 

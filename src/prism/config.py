@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(default=15, ge=1)
     # Send cookies with Secure; also on whenever a request arrives over HTTPS.
     cookie_secure: bool = False
+    # Where readers reach the web app (links in e-mails and feeds).
+    public_url: str = "http://127.0.0.1:8000"
+    # E-mail editions over SMTP.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "AI PRISM <briefing@localhost>"
 
     @field_validator("home", mode="after")
     @classmethod

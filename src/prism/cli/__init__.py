@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from prism.cli import articles, brief, demo, editions, enrich, ingest, personas, serve, users
+from prism.cli import articles, brief, demo, editions, enrich, ingest, personas, send, serve, users
 from prism.cli import eval as eval_cli
 from prism.cli import summarize as summarize_cli
 from prism.cli.common import err_console
@@ -20,7 +20,7 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         try:
             return super().invoke(ctx)
-        except PrismError as exc:
+        except PrismError as exc:  # SendError too: the SMTP server's answer, in one line
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2 if isinstance(exc, UsageError | NotFoundError) else 1) from None
 
@@ -43,6 +43,7 @@ app.command("brief")(brief.brief_cli)
 app.command("serve")(serve.serve_cli)
 app.add_typer(users.app, name="users")
 app.add_typer(editions.app, name="editions")
+app.command("send")(send.send_cli)
 app.add_typer(eval_cli.app, name="eval")
 
 

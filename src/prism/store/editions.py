@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, desc, select, update
 
-from prism.store.schema import edition_edits, editions
+from prism.store.schema import edition_edits, editions, sent_emails
 
 
 def save_edition(
@@ -142,3 +142,25 @@ def edits(conn: Connection, *, edition_id: int) -> list[dict[str, Any]]:
         select(edition_edits).where(edition_edits.c.edition_id == edition_id).order_by(edition_edits.c.id)
     )
     return [dict(row._mapping) for row in rows]
+
+
+def mark_sent(conn: Connection, *, edition_id: int, recipient: str, at: datetime) -> bool:
+    """Record that an edition went to a recipient; False when it already had (nothing is written)."""
+    done = conn.execute(
+        select(sent_emails.c.recipient).where(
+            sent_emails.c.edition_id == edition_id, sent_emails.c.recipient == recipient
+        )
+    ).first()
+    if done is not None:
+        return False
+    conn.execute(sent_emails.insert().values(edition_id=edition_id, recipient=recipient, sent_at=at))
+    return True
+
+
+def was_sent(conn: Connection, *, edition_id: int, recipient: str) -> bool:
+    row = conn.execute(
+        select(sent_emails.c.recipient).where(
+            sent_emails.c.edition_id == edition_id, sent_emails.c.recipient == recipient
+        )
+    ).first()
+    return row is not None

@@ -111,3 +111,22 @@ def delete_token(conn: Connection, *, reader_id: int, token_id: int) -> bool:
         delete(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.reader_id == reader_id)
     )
     return bool(result.rowcount)
+
+
+def subscribers(conn: Connection, *, persona: str) -> list[str]:
+    """Return the e-mail addresses of a reader type's readers who subscribed to its e-mail."""
+    rows = conn.execute(select(readers.c.email, readers.c.profile).where(readers.c.persona == persona))
+    return [row.email for row in rows if (row.profile or {}).get("subscribed")]
+
+
+def set_subscribed(conn: Connection, *, email: str, subscribed: bool) -> bool:
+    """Subscribe or unsubscribe a reader by address; False when there is no such reader."""
+    row = conn.execute(select(readers.c.id, readers.c.profile).where(readers.c.email == email)).first()
+    if row is None:
+        return False
+    conn.execute(
+        update(readers)
+        .where(readers.c.id == row.id)
+        .values(profile={**(row.profile or {}), "subscribed": subscribed})
+    )
+    return True

@@ -184,6 +184,16 @@ api_tokens = Table(
 )
 
 
+# Each (edition, recipient) is e-mailed at most once.
+sent_emails = Table(
+    "sent_emails",
+    metadata,
+    Column("edition_id", Id, ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True),
+    Column("recipient", String(254), primary_key=True),
+    Column("sent_at", UTCDateTime, nullable=False),
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column: Korean as UTF-8, not \\uXXXX escapes (half the bytes, faster to write)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

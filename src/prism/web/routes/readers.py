@@ -18,8 +18,11 @@ from prism.accounts import (
     tokens,
     update_profile,
 )
+from prism.brief.email import verify_unsubscribe
 from prism.config import Settings
 from prism.recommend.personas import load_personas
+from prism.store import write_transaction
+from prism.store.readers import set_subscribed
 from prism.web.deps import (
     SESSION_COOKIE,
     CsrfChecked,
@@ -153,6 +156,7 @@ def save_profile(
     persona: Annotated[str, Form()] = "",
     interests: Annotated[str, Form()] = "",
     muted: Annotated[str, Form()] = "",
+    subscribed: Annotated[str, Form()] = "",
 ) -> Response:
     personas = load_personas(settings.home)
     updated = update_profile(
@@ -161,6 +165,7 @@ def save_profile(
         persona=persona if persona in personas else None,
         interests=interests.replace("\n", ",").split(","),
         muted=muted.replace("\n", ",").split(","),
+        subscribed=bool(subscribed),
     )
     return _profile_page(request, updated, settings, templates, saved=True)
 
@@ -185,3 +190,27 @@ def revoke(token_id: int, reader: RequireReader, engine: EngineDep) -> Response:
     if not revoke_token(engine, reader, token_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"토큰 {token_id}을(를) 찾을 수 없습니다.")
     return RedirectResponse("/me", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/unsubscribe", response_class=HTMLResponse)
+def unsubscribe_page(
+    request: Request, settings: SettingsDep, templates: TemplatesDep, token: str = ""
+) -> Response:
+    """Confirm an unsubscribe link (a GET never changes anything: mail scanners follow links)."""
+    email = verify_unsubscribe(settings, token)
+    if email is None:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "수신 거부 링크가 올바르지 않습니다.")
+    return page(request, templates, settings, "unsubscribe.html", email=email, token=token)
+
+
+@router.post("/unsubscribe")
+async def unsubscribe(
+    request: Request, engine: EngineDep, settings: SettingsDep, templates: TemplatesDep, token: str = ""
+) -> Response:
+    """One-click unsubscribe (RFC 8058): the signed token is the authorization, no session needed."""
+    email = verify_unsubscribe(settings, token)
+    if email is None:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "수신 거부 링크가 올바르지 않습니다.")
+    with write_transaction(engine) as conn:
+        set_subscribed(conn, email=email, subscribed=False)
+    return page(request, templates, settings, "unsubscribe.html", email=email, token=token, done=True)
