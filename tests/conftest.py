@@ -103,6 +103,9 @@ def sqlite_engine(settings: Settings) -> Iterator[Engine]:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--screenshots", default=None, help="browser tests save their screenshots in this folder"
+    )
+    parser.addoption(
         "--update-golden",
         action="store_true",
         help="rewrite the golden files under tests/golden with what the code renders now",
