@@ -51,6 +51,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/brief.py
 	$(BIN)/python bench/readers.py
+	$(BIN)/python bench/web_load.py
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) prism-demo .pytest_cache .mypy_cache .ruff_cache

@@ -74,6 +74,18 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "AI PRISM <briefing@localhost>"
+    # The daily run (`prism schedule`): feeds to ingest, and local times (HH:MM) to run at.
+    feeds: list[str] = Field(default_factory=list)
+    schedule_times: list[str] = Field(default_factory=lambda: ["06:00"])
+
+    @field_validator("schedule_times")
+    @classmethod
+    def _times_are_hh_mm(cls, values: list[str]) -> list[str]:
+        for value in values:
+            hour, _, minute = value.partition(":")
+            if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+                raise ValueError(f"{value!r} is not a time HH:MM")
+        return values
 
     @field_validator("home", mode="after")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from prism.cli import articles, brief, demo, editions, enrich, ingest, personas, send, serve, users
+from prism.cli import articles, brief, demo, editions, enrich, ingest, personas, schedule, send, serve, users
 from prism.cli import eval as eval_cli
 from prism.cli import summarize as summarize_cli
 from prism.cli.common import err_console
@@ -44,6 +44,7 @@ app.command("serve")(serve.serve_cli)
 app.add_typer(users.app, name="users")
 app.add_typer(editions.app, name="editions")
 app.command("send")(send.send_cli)
+app.command("schedule")(schedule.schedule_cli)
 app.add_typer(eval_cli.app, name="eval")
 
 

@@ -48,6 +48,11 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(editor.router)
     app.include_router(api.router)
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers (the load benchmark's baseline, too)."""
+        return {"status": "ok"}
+
     @app.exception_handler(StarletteHTTPException)
     async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
