@@ -191,3 +191,27 @@ def test_published_edition_offers_feedback_and_counts_clicks(site: httpx.Client,
     with engine.connect() as conn:
         kinds = conn.execute(select(feedback.c.kind, feedback.c.article_id)).all()
     assert [(k, a) for k, a in kinds] == [("click", article_id)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("기준금리", "기준금리"),  # a compound, found as written
+        ("조기노령연금 수급자", "조기노령연금"),
+        ("가상자산 시세조종", "가상자산"),
+    ],
+)
+def test_search_finds_articles_by_korean_terms(site: httpx.Client, query: str, expected: str) -> None:
+    page = site.get("/search", params={"q": query})
+    assert page.status_code == 200
+    titles = re.findall(r'<a href="/articles/\d+">([^<]+)</a>', page.text)
+    assert titles, page.text
+    assert expected in unescape(titles[0])
+
+
+def test_search_without_results_and_without_a_query(site: httpx.Client) -> None:
+    assert "맞는 기사가 없습니다" in site.get("/search", params={"q": "존재하지않는낱말"}).text
+    empty = site.get("/search")
+    assert empty.status_code == 200 and 'name="q"' in empty.text
+    hostile = site.get("/search", params={"q": "<script>alert(1)</script>"}).text
+    assert "<script>alert(1)</script>" not in hostile

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from prism import __version__
 from prism.config import DEV_SECRET, Settings
 from prism.errors import ConfigError
-from prism.web.routes import api, articles, briefings, editor, feeds, me, readers
+from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search
 
 
 def templates() -> Environment:
@@ -47,6 +47,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(me.router)
     app.include_router(editor.router)
     app.include_router(api.router)
+    app.include_router(search.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

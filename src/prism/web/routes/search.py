@@ -1,0 +1,70 @@
+"""Search over articles: the query is read by Kiwi like an article (compounds, lemmas), and articles are
+ranked by BM25 of its terms over their titles, bodies and keyphrases."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from prism.brief.service import Fitted, fit_window, parse_date
+from prism.config import Settings
+from prism.nlp.korean import analyze
+from prism.recommend.personas import Persona
+from prism.web.deps import EngineDep, SettingsDep, TemplatesDep
+from prism.web.pages import page
+
+router = APIRouter(tags=["search"])
+RESULTS = 20
+FIT_SECONDS = 300
+
+
+def everything(request: Request, engine: EngineDep, settings: Settings) -> Fitted:
+    """Every analysed article, fitted once and reused for a few minutes."""
+    cache: dict[str, tuple[float, Fitted]] = request.app.state.__dict__.setdefault("everything", {})
+    hit = cache.get("all")
+    if hit is None or time.monotonic() - hit[0] > FIT_SECONDS:
+        hit = cache["all"] = (
+            time.monotonic(),
+            fit_window(engine, settings, day=parse_date(None, settings), window="all"),
+        )
+    return hit[1]
+
+
+def query_terms(query: str) -> dict[str, float]:
+    """The query's content terms, as Kiwi reads them (금리인하 → 금리인하; 올랐다 → 오르다)."""
+    analysis = analyze(query, "")
+    terms = dict.fromkeys(analysis.title_terms, 1.0)
+    words = [w for w in query.split() if len(w) >= 2]
+    for word in words:  # a word Kiwi split differently still matches as written
+        terms.setdefault(word, 0.5)
+    return terms
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request, engine: EngineDep, settings: SettingsDep, templates: TemplatesDep, q: str = ""
+) -> Response:
+    query = " ".join(q.split())[:200]
+    results = []
+    if query:
+        fitted = everything(request, engine, settings)
+        terms = query_terms(query)
+        if terms:
+            seeker = Persona(key="search", name="검색", interests=terms, expand=False)
+            _, relevance = fitted.recommender.score(seeker)
+            pool = fitted.pool
+            for i in np.argsort(-relevance, kind="stable")[:RESULTS]:
+                if relevance[i] <= 0:
+                    break
+                results.append(
+                    {
+                        "id": int(pool.ids[i]),
+                        "title": pool.titles[int(i)],
+                        "source": pool.sources[int(i)],
+                        "keyphrases": [t for t, _ in pool.keyphrases[int(pool.text_of[i])][:4]],
+                    }
+                )
+    return page(request, templates, settings, "search.html", query=query, results=results)
