@@ -215,3 +215,23 @@ def test_search_without_results_and_without_a_query(site: httpx.Client) -> None:
     assert empty.status_code == 200 and 'name="q"' in empty.text
     hostile = site.get("/search", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in hostile
+
+
+def test_trends_chart_and_its_table_agree(site: httpx.Client) -> None:
+    page = site.get("/trends", params={"days": 7})
+    assert page.status_code == 200
+    svg = page.text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert svg.count("<polyline") == 5
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>((?:<td>\d+</td>)+)</tr>', page.text)
+    series = {
+        unescape(term): [int(v) for v in re.findall(r"<td>(\d+)</td>", cells)] for term, cells in rows[:5]
+    }
+    assert len(series) == 5 and all(len(values) == 7 for values in series.values())
+    for term in series:
+        assert f">{term}</text>" in unescape(svg)  # every line is labelled with its keyword
+    assert max(max(v) for v in series.values()) == int(
+        re.search(r'text-anchor="end" font-size="12" fill="currentColor">(\d+)<', svg).group(1)
+    )  # type: ignore[union-attr]
+    # The topic mix of each published edition: 6 picks spread over the topics.
+    mix = re.findall(r"<th scope=\"row\">[^<]+\(11-27\)</th>((?:<td>\d+</td>)+)", page.text)
+    assert len(mix) == 2 and all(sum(int(v) for v in re.findall(r"\d+", cells)) == 6 for cells in mix)

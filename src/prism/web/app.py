@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from prism import __version__
 from prism.config import DEV_SECRET, Settings
 from prism.errors import ConfigError
-from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search
+from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search, trends
 
 
 def templates() -> Environment:
@@ -48,6 +48,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(editor.router)
     app.include_router(api.router)
     app.include_router(search.router)
+    app.include_router(trends.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
