@@ -144,3 +144,29 @@ def test_production_refuses_the_placeholder_secret(engine: Engine, settings: Set
     with pytest.raises(ConfigError, match="PRISM_SECRET_KEY"):
         create_app(production, engine)
     create_app(get_settings(home=settings.home, environment="production", secret_key="x" * 40), engine)
+
+
+def test_topics_can_be_followed_and_muted(site: httpx.Client, engine: Engine) -> None:
+    from prism.accounts import session_reader
+    from prism.recommend.personas import load_personas
+    from prism.recommend.profile import reader_persona
+
+    sign_up_via_form(site)
+    token = csrf(site, "/me")
+    saved = site.post(
+        "/me",
+        data={
+            "csrf": token,
+            "persona": "retiree",
+            "topic-IT과학": "follow",
+            "topic-스포츠": "mute",
+            "topic-정치": "odd",
+        },
+    )
+    assert saved.status_code == 200
+    assert 'name="topic-IT과학" value="follow" checked' in saved.text
+    reader = session_reader(engine, site.cookies["prism_session"])
+    assert reader is not None and dict(reader.topics) == {"IT과학": "follow", "스포츠": "mute"}
+    persona = reader_persona(load_personas()["retiree"], reader)
+    assert persona.topic_weight("IT과학") == 1.0 and persona.topic_weight("스포츠") == 0.0
+    assert persona.topic_weight("경제") == load_personas()["retiree"].topic_weight("경제")

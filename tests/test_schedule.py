@@ -90,3 +90,46 @@ def test_bad_schedule_times_are_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PRISM_SCHEDULE_TIMES", '["25:00"]')
     with pytest.raises(ConfigError, match="PRISM_SCHEDULE_TIMES"):
         get_settings()
+
+
+def test_serve_with_schedule_runs_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "prism",
+            "serve",
+            "--schedule",
+            "--port",
+            str(port),
+            "--home",
+            str(tmp_path / "h"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and process.poll() is None, "the server did not start"
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert "daily runs at 06:00 (Asia/Seoul)" in output and "next run at" in output

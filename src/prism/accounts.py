@@ -48,6 +48,7 @@ class Reader:
     interests: tuple[str, ...] = field(default=())
     muted: tuple[str, ...] = field(default=())
     subscribed: bool = False
+    topics: tuple[tuple[str, str], ...] = field(default=())  # (topic, "follow" | "mute")
 
     @property
     def is_editor(self) -> bool:
@@ -64,6 +65,7 @@ def _reader(row: dict[str, Any]) -> Reader:
         interests=tuple(profile.get("interests", ())),
         muted=tuple(profile.get("muted", ())),
         subscribed=bool(profile.get("subscribed", False)),
+        topics=tuple((str(k), str(v)) for k, v in (profile.get("topics") or {}).items()),
     )
 
 
@@ -187,6 +189,7 @@ def update_profile(
     interests: list[str],
     muted: list[str],
     subscribed: bool | None = None,
+    topics: dict[str, str] | None = None,
 ) -> Reader:
     """Save a reader's reader type and their own interest and muted keywords."""
 
@@ -195,7 +198,12 @@ def update_profile(
 
     keep = reader.subscribed if subscribed is None else subscribed
     wanted, unwanted = clean(interests), clean(muted)
-    profile = {"interests": wanted, "muted": unwanted, "subscribed": keep}
+    chosen = (
+        dict(reader.topics)
+        if topics is None
+        else {k: v for k, v in topics.items() if v in ("follow", "mute")}
+    )
+    profile = {"interests": wanted, "muted": unwanted, "subscribed": keep, "topics": chosen}
     with write_transaction(engine) as conn:
         stored.update_reader(conn, reader_id=reader.id, persona=persona, profile=profile)
     return Reader(
@@ -206,6 +214,7 @@ def update_profile(
         interests=tuple(wanted),
         muted=tuple(unwanted),
         subscribed=keep,
+        topics=tuple(chosen.items()),
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from prism.accounts import Reader
+from prism.nlp.topics import TOPICS
 from prism.recommend.personas import Persona
 
 FEEDBACK_WEIGHTS = {"up": 1.0, "click": 0.3, "down": -1.0}
@@ -33,8 +34,13 @@ def reader_persona(base: Persona, reader: Reader) -> Persona:
     for term in reader.muted:
         interests.pop(term, None)
         negative[term] = MUTED_WEIGHT
+    # Followed topics are fully welcome, muted ones not at all.
+    topics = dict(base.topics)
+    for topic, choice in reader.topics:
+        if topic in TOPICS:
+            topics[topic] = 1.0 if choice == "follow" else 0.0
     return base.model_copy(
-        update={"key": f"reader-{reader.id}", "interests": interests, "negative": negative}
+        update={"key": f"reader-{reader.id}", "interests": interests, "negative": negative, "topics": topics}
     )
 
 

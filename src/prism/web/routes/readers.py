@@ -20,6 +20,7 @@ from prism.accounts import (
 )
 from prism.brief.email import verify_unsubscribe
 from prism.config import Settings
+from prism.nlp.topics import TOPICS
 from prism.recommend.personas import load_personas
 from prism.store import write_transaction
 from prism.store.readers import set_subscribed
@@ -140,6 +141,8 @@ def _profile_page(
         "me.html",
         reader=reader,
         personas=load_personas(settings.home).values(),
+        topics=TOPICS,
+        chosen=dict(reader.topics),
         saved=saved,
         tokens=tokens(request.app.state.engine, reader),
         new_token=new_token,
@@ -147,7 +150,7 @@ def _profile_page(
 
 
 @router.post("/me", dependencies=[CsrfChecked])
-def save_profile(
+async def save_profile(
     request: Request,
     reader: RequireReader,
     engine: EngineDep,
@@ -158,6 +161,8 @@ def save_profile(
     muted: Annotated[str, Form()] = "",
     subscribed: Annotated[str, Form()] = "",
 ) -> Response:
+    form = await request.form()
+    topics = {topic: str(form.get(f"topic-{topic}") or "") for topic in TOPICS}
     personas = load_personas(settings.home)
     updated = update_profile(
         engine,
@@ -166,6 +171,7 @@ def save_profile(
         interests=interests.replace("\n", ",").split(","),
         muted=muted.replace("\n", ",").split(","),
         subscribed=bool(subscribed),
+        topics=topics,
     )
     return _profile_page(request, updated, settings, templates, saved=True)
 
