@@ -124,3 +124,30 @@ def test_cli_users_and_editions(engine: Engine, settings: Settings, draft: Brief
         assert editions.published_edition(conn, persona="retiree", edition_date="2026-11-27") is not None
     missing = runner.invoke(app, ["editions", "publish", "999", *db])
     assert missing.exit_code == 2 and "no edition with id 999" in missing.stderr
+
+
+def test_editor_swaps_a_pick_for_a_candidate(site: httpx.Client, engine: Engine) -> None:
+    log_in(site, "editor@example.com")
+    queue = site.get("/editor").text
+    edition_id = int(re.search(r'href="/editor/editions/(\d+)"', queue).group(1))  # type: ignore[union-attr]
+    form = site.get(f"/editor/editions/{edition_id}").text
+    picks = [int(i) for i in re.findall(r'name="swap-(\d+)"', form)]
+    candidates = re.findall(r'<option value="(\d+)">', form)
+    assert len(picks) == 6 and candidates
+    old, new = picks[0], int(candidates[0])
+    assert new not in picks
+    saved = site.post(
+        f"/editor/editions/{edition_id}", data={"csrf": site.cookies["prism_csrf"], f"swap-{old}": str(new)}
+    )
+    assert saved.status_code == 303
+    with engine.connect() as conn:
+        row = editions.get_edition(conn, edition_id=edition_id)
+    assert row is not None
+    swapped = Briefing.from_dict(row["briefing"])
+    ids = [p.article_id for p in swapped.picks]
+    assert new in ids and old not in ids and len(ids) == 6
+    assert swapped.picks[0].reasons[0] == "편집자가 고른 기사"
+    texts = [q.text for q in swapped.quotes()]
+    assert len(texts) == len(set(texts))  # still no sentence twice
+    assert any(s.article_id == new for s in swapped.sections)  # a 관심 pick brings its own section
+    assert "picks[" in site.get(f"/editor/editions/{edition_id}").text

@@ -8,6 +8,7 @@ section the best of what remains.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 from prism.brief.records import Briefing, BriefPick, Quote, Section
@@ -185,4 +186,58 @@ def compose(
         picks=tuple(shown),
         keywords=tuple(keywords),
         notices=tuple(notices),
+    )
+
+
+def replacement(
+    briefing: Briefing,
+    *,
+    old_article_id: int,
+    pick: Pick,
+    pool: Pool,
+    analysis: Analysis,
+    settings: Settings,
+) -> Briefing:
+    """Return the briefing with one pick replaced by another article (an editor's swap): its 핵심 요약
+    and, for a 관심 pick, its ■ section come from the new article; no sentence of the edition repeats."""
+    allocator = _Allocator()
+    kept = [q for q in briefing.quotes() if q.article_id != old_article_id]
+    allocator.texts.update(q.text for q in kept)
+    old = next(p for p in briefing.picks if p.article_id == old_article_id)
+    summary = _quotes(allocator.take(pick.article_id, analysis, settings.summary_sentences), pick.article_id)
+    new = BriefPick(
+        id=pool.external_ids[pick.index] or str(pick.article_id),
+        article_id=pick.article_id,
+        kind=old.kind,
+        title=pool.titles[pick.index],
+        url=pool.urls[pick.index],
+        source=pool.sources[pick.index],
+        summary=summary,
+        reasons=("편집자가 고른 기사", *pick.reasons),
+        score=round(pick.score, 4),
+        topic=pick.topic,
+        story=pick.story,
+        story_size=pick.story_size,
+    )
+    sections = []
+    for section in briefing.sections:
+        if section.article_id != old_article_id:
+            sections.append(section)
+            continue
+        body = _quotes(allocator.take(pick.article_id, analysis, SECTION_SENTENCES), pick.article_id)
+        if body:
+            text = int(pool.text_of[pick.index])
+            sections.append(
+                Section(
+                    heading=heading(pool.keyphrases[text], pool.titles[pick.index]),
+                    sentences=body,
+                    article_id=pick.article_id,
+                )
+            )
+    lead = tuple(tuple(q for q in paragraph if q.article_id != old_article_id) for paragraph in briefing.lead)
+    return dataclasses.replace(
+        briefing,
+        picks=tuple(new if p.article_id == old_article_id else p for p in briefing.picks),
+        sections=tuple(sections),
+        lead=tuple(paragraph for paragraph in lead if paragraph),
     )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from prism import __version__
-from prism.brief.compose import compose
+from prism.brief.compose import compose, replacement
 from prism.brief.records import Briefing
 from prism.config import Settings
 from prism.errors import UsageError
@@ -175,3 +175,46 @@ def build_editions(
                 )
         briefings.append(briefing)
     return briefings
+
+
+SWAP_CANDIDATES = 8
+
+
+def swap_candidates(
+    engine: Engine, settings: Settings, briefing: Briefing, persona: Persona
+) -> tuple[Fitted, list[Pick]]:
+    """Articles an editor may swap in: the next best of the edition's window for its reader type, from
+    stories none of the current picks tells."""
+    fitted = fit_window(engine, settings, day=date.fromisoformat(briefing.date), window=briefing.window)
+    pool, recommender = fitted.pool, fitted.recommender
+    current = {p.article_id for p in briefing.picks}
+    taken = {int(recommender.stories_.of[i]) for i in range(len(pool)) if int(pool.ids[i]) in current}
+    ranked = recommender.recommend(persona, n=SWAP_CANDIDATES + len(taken), exclude=current)
+    return fitted, [p for p in ranked if p.story not in taken][:SWAP_CANDIDATES]
+
+
+def swap(
+    engine: Engine,
+    settings: Settings,
+    briefing: Briefing,
+    persona: Persona,
+    *,
+    old_article_id: int,
+    new_article_id: int,
+) -> Briefing:
+    """Replace one pick of an edition by one of its swap candidates."""
+    fitted, candidates = swap_candidates(engine, settings, briefing, persona)
+    chosen = next((p for p in candidates if p.article_id == new_article_id), None)
+    if chosen is None:
+        raise UsageError(f"article {new_article_id} is not a candidate to swap in")
+    digest = fitted.pool.hashes[int(fitted.pool.text_of[chosen.index])]
+    with engine.connect() as conn:
+        row = stored_analyses.load(conn, content_hashes=[digest])[digest]
+    return replacement(
+        briefing,
+        old_article_id=old_article_id,
+        pick=chosen,
+        pool=fitted.pool,
+        analysis=from_json(row["title_terms"], row["sentences"]),
+        settings=settings,
+    )

@@ -10,7 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prism.accounts import Reader
 from prism.brief.records import Briefing
-from prism.brief.review import apply_edits
+from prism.brief.review import apply_edits, diff
+from prism.brief.service import swap, swap_candidates
+from prism.recommend.personas import load_personas
+from prism.store import articles as stored_articles
 from prism.store import editions, write_transaction
 from prism.web.deps import ConnectionDep, CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
 from prism.web.pages import page
@@ -45,25 +48,33 @@ def review(
     request: Request,
     editor: RequireEditor,
     conn: ConnectionDep,
+    engine: EngineDep,
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
     row = editions.get_edition(conn, edition_id=edition_id)
     if row is None:
         raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
+    briefing = Briefing.from_dict(row["briefing"])
+    persona = load_personas(settings.home).get(briefing.persona)
+    candidates = swap_candidates(engine, settings, briefing, persona)[1] if persona else []
+    titles = {p.article_id: title_of(conn, p.article_id) for p in candidates}
     return page(
         request,
         templates,
         settings,
         "review.html",
         row=row,
-        b=Briefing.from_dict(row["briefing"]),
+        b=briefing,
+        candidates=[(p.article_id, titles[p.article_id]) for p in candidates],
         log=editions.edits(conn, edition_id=edition_id),
     )
 
 
 @router.post("/editions/{edition_id}", dependencies=[CsrfChecked])
-async def save(edition_id: int, request: Request, editor: RequireEditor, engine: EngineDep) -> Response:
+async def save(
+    edition_id: int, request: Request, editor: RequireEditor, engine: EngineDep, settings: SettingsDep
+) -> Response:
     """Apply the form's edits; each change is stored with its editor, time and diff."""
     form = await request.form()
 
@@ -71,18 +82,31 @@ async def save(edition_id: int, request: Request, editor: RequireEditor, engine:
         value = form.get(name)
         return value if isinstance(value, str) else ""
 
+    # Edits and swaps are worked out first (a swap reads and fits the window), then written in one go.
+    with engine.connect() as reading:
+        row = editions.get_edition(reading, edition_id=edition_id)
+    if row is None:
+        raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
+    briefing = Briefing.from_dict(row["briefing"])
+    edited, changes = apply_edits(
+        briefing,
+        lead=[field(f"lead-{i}") for i in range(len(briefing.lead))],
+        headings=[field(f"heading-{i}") for i in range(len(briefing.sections))],
+        summaries={p.article_id: field(f"summary-{p.article_id}") for p in briefing.picks},
+        drop={p.article_id for p in briefing.picks if field(f"drop-{p.article_id}")},
+    )
+    persona = load_personas(settings.home).get(briefing.persona)
+    for pick in briefing.picks:
+        chosen = field(f"swap-{pick.article_id}")
+        still_there = pick.article_id in {p.article_id for p in edited.picks}  # not dropped just now
+        if chosen.isdigit() and persona is not None and still_there:
+            swapped = swap(
+                engine, settings, edited, persona, old_article_id=pick.article_id, new_article_id=int(chosen)
+            )
+            new_title = next(p.title for p in swapped.picks if p.article_id == int(chosen))
+            changes.append((f"picks[{pick.id}]", diff(pick.title, new_title)))
+            edited = swapped
     with write_transaction(engine) as conn:
-        row = editions.get_edition(conn, edition_id=edition_id)
-        if row is None:
-            raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
-        briefing = Briefing.from_dict(row["briefing"])
-        edited, changes = apply_edits(
-            briefing,
-            lead=[field(f"lead-{i}") for i in range(len(briefing.lead))],
-            headings=[field(f"heading-{i}") for i in range(len(briefing.sections))],
-            summaries={p.article_id: field(f"summary-{p.article_id}") for p in briefing.picks},
-            drop={p.article_id for p in briefing.picks if field(f"drop-{p.article_id}")},
-        )
         now = datetime.now(UTC)
         for name, difference in changes:
             editions.record_edit(
@@ -119,3 +143,8 @@ def publish(edition_id: int, action: str, editor: RequireEditor, engine: EngineD
     if not found:
         raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
     return RedirectResponse(f"/editor/editions/{edition_id}", status.HTTP_303_SEE_OTHER)
+
+
+def title_of(conn: ConnectionDep, article_id: int) -> str:
+    found = stored_articles.get_article(conn, key=f"#{article_id}")
+    return found.title if found else str(article_id)
