@@ -170,3 +170,29 @@ def test_topics_can_be_followed_and_muted(site: httpx.Client, engine: Engine) ->
     persona = reader_persona(load_personas()["retiree"], reader)
     assert persona.topic_weight("IT과학") == 1.0 and persona.topic_weight("스포츠") == 0.0
     assert persona.topic_weight("경제") == load_personas()["retiree"].topic_weight("경제")
+
+
+def test_companies_can_be_followed_and_muted(site: httpx.Client, engine: Engine) -> None:
+    from prism.accounts import session_reader
+    from prism.recommend.personas import load_personas
+    from prism.recommend.profile import reader_persona
+
+    sign_up_via_form(site)
+    saved = site.post(
+        "/me",
+        data={
+            "csrf": csrf(site, "/me"),
+            "persona": "retiree",
+            "companies": "삼성전자, 카카오",
+            "muted_companies": "쿠팡",
+        },
+    )
+    assert saved.status_code == 200 and 'value="삼성전자, 카카오"' in saved.text
+    reader = session_reader(engine, site.cookies["prism_session"])
+    assert (
+        reader is not None
+        and reader.companies == ("삼성전자", "카카오")
+        and reader.muted_companies == ("쿠팡",)
+    )
+    persona = reader_persona(load_personas()["retiree"], reader)
+    assert persona.interests["카카오"] == 3.0 and persona.negative["쿠팡"] == 5.0

@@ -49,6 +49,8 @@ class Reader:
     muted: tuple[str, ...] = field(default=())
     subscribed: bool = False
     topics: tuple[tuple[str, str], ...] = field(default=())  # (topic, "follow" | "mute")
+    companies: tuple[str, ...] = field(default=())  # followed companies
+    muted_companies: tuple[str, ...] = field(default=())
 
     @property
     def is_editor(self) -> bool:
@@ -66,6 +68,8 @@ def _reader(row: dict[str, Any]) -> Reader:
         muted=tuple(profile.get("muted", ())),
         subscribed=bool(profile.get("subscribed", False)),
         topics=tuple((str(k), str(v)) for k, v in (profile.get("topics") or {}).items()),
+        companies=tuple(profile.get("companies", ())),
+        muted_companies=tuple(profile.get("muted_companies", ())),
     )
 
 
@@ -190,6 +194,8 @@ def update_profile(
     muted: list[str],
     subscribed: bool | None = None,
     topics: dict[str, str] | None = None,
+    companies: list[str] | None = None,
+    muted_companies: list[str] | None = None,
 ) -> Reader:
     """Save a reader's reader type and their own interest and muted keywords."""
 
@@ -203,7 +209,16 @@ def update_profile(
         if topics is None
         else {k: v for k, v in topics.items() if v in ("follow", "mute")}
     )
-    profile = {"interests": wanted, "muted": unwanted, "subscribed": keep, "topics": chosen}
+    followed = clean(companies) if companies is not None else list(reader.companies)
+    hidden = clean(muted_companies) if muted_companies is not None else list(reader.muted_companies)
+    profile = {
+        "interests": wanted,
+        "muted": unwanted,
+        "subscribed": keep,
+        "topics": chosen,
+        "companies": followed,
+        "muted_companies": hidden,
+    }
     with write_transaction(engine) as conn:
         stored.update_reader(conn, reader_id=reader.id, persona=persona, profile=profile)
     return Reader(
@@ -215,6 +230,8 @@ def update_profile(
         muted=tuple(unwanted),
         subscribed=keep,
         topics=tuple(chosen.items()),
+        companies=tuple(followed),
+        muted_companies=tuple(hidden),
     )
 
 

@@ -26,12 +26,13 @@ ROCCHIO_GAMMA = 0.25  # the push of disliked ones (weaker: a 👎 says less abou
 
 
 def reader_persona(base: Persona, reader: Reader) -> Persona:
-    """The reader type's persona with the reader's own keywords added and muted ones made negative."""
+    """The reader type's persona with the reader's own keywords and followed companies added, muted
+    keywords and companies made negative, and followed or muted topics reweighted."""
     interests = dict(base.interests)
     negative = dict(base.negative)
-    for term in reader.interests:
+    for term in (*reader.interests, *reader.companies):
         interests[term] = max(interests.get(term, 0.0), EXPLICIT_WEIGHT)
-    for term in reader.muted:
+    for term in (*reader.muted, *reader.muted_companies):
         interests.pop(term, None)
         negative[term] = MUTED_WEIGHT
     # Followed topics are fully welcome, muted ones not at all.

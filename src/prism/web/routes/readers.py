@@ -160,6 +160,8 @@ async def save_profile(
     interests: Annotated[str, Form()] = "",
     muted: Annotated[str, Form()] = "",
     subscribed: Annotated[str, Form()] = "",
+    companies: Annotated[str, Form()] = "",
+    muted_companies: Annotated[str, Form()] = "",
 ) -> Response:
     form = await request.form()
     topics = {topic: str(form.get(f"topic-{topic}") or "") for topic in TOPICS}
@@ -172,6 +174,8 @@ async def save_profile(
         muted=muted.replace("\n", ",").split(","),
         subscribed=bool(subscribed),
         topics=topics,
+        companies=companies.replace("\n", ",").split(","),
+        muted_companies=muted_companies.replace("\n", ",").split(","),
     )
     return _profile_page(request, updated, settings, templates, saved=True)
 
