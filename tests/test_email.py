@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import Iterator
 from datetime import date
 from email.message import Message
@@ -25,7 +24,7 @@ from prism.ingest import ingest
 from prism.recommend.personas import load_personas
 from prism.store import readers
 from prism.web.app import create_app
-from tests.helpers import serving
+from tests.helpers import free_port, serving
 
 
 class Inbox:
@@ -41,9 +40,7 @@ class Inbox:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -129,9 +126,7 @@ def test_no_published_edition_and_no_server(mailing: Inbox, monkeypatch: pytest.
         app, ["send", "-p", "executive", "--date", "2026-11-27", "--to", "a@example.com"]
     )
     assert missing.exit_code == 2 and "no published edition for persona 'executive'" in missing.stderr
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
+    closed = free_port()
     monkeypatch.setenv("PRISM_SMTP_PORT", str(closed))
     down = CliRunner().invoke(app, ["send", "-p", "retiree", "--date", "2026-11-27", "--to", "a@example.com"])
     assert (

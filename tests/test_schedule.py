@@ -93,16 +93,15 @@ def test_bad_schedule_times_are_refused(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_serve_with_schedule_runs_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import socket
     import subprocess
     import sys
     import time
 
     import httpx
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    from tests.helpers import free_port
+
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,

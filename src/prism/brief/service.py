@@ -12,17 +12,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from prism import __version__
+from prism.accounts import Reader
 from prism.brief.compose import compose, replacement
 from prism.brief.records import Briefing
 from prism.config import Settings
 from prism.errors import UsageError
 from prism.nlp.enrich import enrich
 from prism.nlp.korean import ANALYZER_VERSION, Analysis, from_json
-from prism.recommend.personas import Persona
+from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
+from prism.recommend.profile import feedback_vector, reader_persona
 from prism.recommend.recommender import PICKS, Pick, Recommender
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
+from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
 
 # Edition windows, widest last: with fewer than 6 candidates a window widens to the next one.
@@ -175,6 +178,24 @@ def build_editions(
                 )
         briefings.append(briefing)
     return briefings
+
+
+def reader_edition(engine: Engine, settings: Settings, fitted: Fitted, reader: Reader) -> Briefing:
+    """A reader's own edition: their reader type (or the first one) with their keywords, companies and
+    topics, reweighted by their feedback; articles they gave 👎 are left out."""
+    personas = load_personas(settings.home)
+    base = personas.get(reader.persona or "") or next(iter(personas.values()))
+    with engine.connect() as conn:
+        rows = stored_feedback.with_vectors(conn, reader_id=reader.id)
+    briefing, _ = edition(
+        engine,
+        settings,
+        fitted,
+        reader_persona(base, reader),
+        feedback=feedback_vector(rows, now=datetime.now(UTC)),
+        exclude={int(row["article_id"]) for row in rows if row["kind"] == "down"},
+    )
+    return briefing
 
 
 SWAP_CANDIDATES = 8

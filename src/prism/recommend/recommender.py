@@ -281,14 +281,8 @@ class Recommender:
         dense = np.zeros(len(self.pool_.vocabulary.terms))
         columns, weights = vectors.row(to)
         dense[columns] = weights
-        starts, stops = vectors.indptr[texts], vectors.indptr[texts + 1]
-        lengths = stops - starts
-        positions = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(
-            int(lengths.sum())
-        )
-        products = dense[vectors.indices[positions]] * vectors.data[positions]
-        owners = np.repeat(np.arange(len(texts)), lengths)
-        return np.bincount(owners, weights=products, minlength=len(texts)).astype(np.float64)
+        terms, values, owners = _postings(vectors, texts)  # the entries of each text's row
+        return np.bincount(owners, weights=dense[terms] * values, minlength=len(texts)).astype(np.float64)
 
     def _pick(
         self,
@@ -339,7 +333,8 @@ class Recommender:
 def _postings(
     index: Sparse, columns: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.int64]]:
-    """Return (rows, values, which of `columns`) of every entry of the given columns."""
+    """Return (indices, values, which of `columns`) of every entry of the given columns of a column-major
+    index (or, given a row-major one and row numbers, of those rows)."""
     starts, stops = index.indptr[columns], index.indptr[columns + 1]
     lengths = stops - starts
     total = int(lengths.sum())

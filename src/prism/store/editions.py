@@ -146,12 +146,7 @@ def edits(conn: Connection, *, edition_id: int) -> list[dict[str, Any]]:
 
 def mark_sent(conn: Connection, *, edition_id: int, recipient: str, at: datetime) -> bool:
     """Record that an edition went to a recipient; False when it already had (nothing is written)."""
-    done = conn.execute(
-        select(sent_emails.c.recipient).where(
-            sent_emails.c.edition_id == edition_id, sent_emails.c.recipient == recipient
-        )
-    ).first()
-    if done is not None:
+    if was_sent(conn, edition_id=edition_id, recipient=recipient):
         return False
     conn.execute(sent_emails.insert().values(edition_id=edition_id, recipient=recipient, sent_at=at))
     return True

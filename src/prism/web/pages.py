@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
+from sqlalchemy import Engine
 
 from prism.brief.records import Briefing, BriefPick
 from prism.brief.render import date_label, safe_url
+from prism.brief.service import Fitted, fit_window, parse_date
 from prism.config import Settings
 from prism.web.deps import CSRF_COOKIE
 
@@ -80,3 +83,17 @@ def edition_page(
         feedback={"next": feedback_next} if feedback_next else None,
         own=own,
     )
+
+
+FIT_SECONDS = 300  # a fitted window is reused this long: new articles show up within five minutes
+
+
+def fitted(request: Request, engine: Engine, settings: Settings, window: str) -> Fitted:
+    """Today's pool for `window`, fitted once and shared by every request for a few minutes."""
+    day = parse_date(None, settings)
+    cache: dict[tuple[str, str], tuple[float, Fitted]] = request.app.state.__dict__.setdefault("fitted", {})
+    key = (day.isoformat(), window)
+    hit = cache.get(key)
+    if hit is None or time.monotonic() - hit[0] > FIT_SECONDS:
+        hit = cache[key] = (time.monotonic(), fit_window(engine, settings, day=day, window=window))
+    return hit[1]

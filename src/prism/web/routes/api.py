@@ -3,7 +3,6 @@ the reader's own edition needs a personal access token: `Authorization: Bearer p
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
@@ -11,14 +10,12 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 from prism.accounts import Reader, token_reader
 from prism.brief.records import Briefing
 from prism.brief.render import as_json
-from prism.brief.service import edition
+from prism.brief.service import reader_edition
 from prism.recommend.personas import load_personas
-from prism.recommend.profile import feedback_vector, reader_persona
 from prism.store import analyses, editions
 from prism.store import articles as stored
-from prism.store import feedback as stored_feedback
 from prism.web.deps import ConnectionDep, EngineDep, SettingsDep
-from prism.web.routes.me import fitted_window
+from prism.web.pages import fitted
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -89,16 +86,4 @@ def my_briefing(
     request: Request, reader: TokenReader, engine: EngineDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """The token holder's own edition: their reader type, keywords and feedback."""
-    personas = load_personas(settings.home)
-    base = personas.get(reader.persona or "") or next(iter(personas.values()))
-    with engine.connect() as conn:
-        rows = stored_feedback.with_vectors(conn, reader_id=reader.id)
-    briefing, _ = edition(
-        engine,
-        settings,
-        fitted_window(request, engine, settings),
-        reader_persona(base, reader),
-        feedback=feedback_vector(rows, now=datetime.now(UTC)),
-        exclude={int(r["article_id"]) for r in rows if r["kind"] == "down"},
-    )
-    return as_json(briefing)
+    return as_json(reader_edition(engine, settings, fitted(request, engine, settings, "24h"), reader))

@@ -3,34 +3,17 @@ ranked by BM25 of its terms over their titles, bodies and keyphrases."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from prism.brief.service import Fitted, fit_window, parse_date
-from prism.config import Settings
 from prism.nlp.korean import analyze
 from prism.recommend.personas import Persona
 from prism.web.deps import EngineDep, SettingsDep, TemplatesDep
-from prism.web.pages import page
+from prism.web.pages import fitted, page
 
 router = APIRouter(tags=["search"])
 RESULTS = 20
-FIT_SECONDS = 300
-
-
-def everything(request: Request, engine: EngineDep, settings: Settings) -> Fitted:
-    """Every analysed article, fitted once and reused for a few minutes."""
-    cache: dict[str, tuple[float, Fitted]] = request.app.state.__dict__.setdefault("everything", {})
-    hit = cache.get("all")
-    if hit is None or time.monotonic() - hit[0] > FIT_SECONDS:
-        hit = cache["all"] = (
-            time.monotonic(),
-            fit_window(engine, settings, day=parse_date(None, settings), window="all"),
-        )
-    return hit[1]
 
 
 def query_terms(query: str) -> dict[str, float]:
@@ -50,12 +33,12 @@ def search(
     query = " ".join(q.split())[:200]
     results = []
     if query:
-        fitted = everything(request, engine, settings)
+        everything = fitted(request, engine, settings, "all")
         terms = query_terms(query)
         if terms:
             seeker = Persona(key="search", name="검색", interests=terms, expand=False)
-            _, relevance = fitted.recommender.score(seeker)
-            pool = fitted.pool
+            _, relevance = everything.recommender.score(seeker)
+            pool = everything.pool
             for i in np.argsort(-relevance, kind="stable")[:RESULTS]:
                 if relevance[i] <= 0:
                     break
