@@ -197,7 +197,7 @@ def test_article_text_is_inert_in_html_and_markdown(home: Path, tmp_path: Path) 
                 "스타트업 벤처 투자가 늘었다는 발표가 나왔다 <script>alert('b')</script> 고 밝혔다.",
                 "벤처캐피털 업계는 초기 창업 기업 투자를 확대할 계획이라고 밝혔다.",
                 "정부는 창업 지원 예산을 늘려 스타트업 성장을 돕겠다고 설명했다.",
-                "[링크](javascript:alert(1)) 같은 문자열도 그대로 보여야 한다고 말했다.",
+                "업계 관계자는 [링크](javascript:alert(1)) 같은 문자열도 그대로 보여야 한다고 말했다.",
             ]
         ),
         "url": "https://example.com/x?a=1&b=<2>",

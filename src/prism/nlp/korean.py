@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 # Bump when what an analysis contains changes: enrichment re-analyses articles analysed by older versions.
-ANALYZER_VERSION = "kiwi4"
+ANALYZER_VERSION = "kiwi5"
 
 # 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
 NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
@@ -102,42 +102,37 @@ def analyze(title: str, body: str, *, workers: int = 1) -> Analysis:
 
 
 def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> Iterator[Analysis]:
-    """Analyse (title, body) pairs; all their lines go through one Kiwi call, in parallel with `workers`.
+    """Analyse (title, body) pairs; all of them go through one Kiwi call, in parallel with `workers`.
 
-    Both ends stream: Kiwi pulls lines (each article cleaned when its turn comes) while its threads
-    work, and an article is assembled as soon as its lines are back, so Kiwi never waits between
-    articles and memory holds only what is in flight.
+    Both ends stream: Kiwi pulls articles (each cleaned when its turn comes) while its threads work,
+    and an article is assembled as soon as it is back, so memory holds only what is in flight.
     """
-    plan: deque[tuple[Cleaned, list[tuple[int, str]]]] = deque()  # articles fed to Kiwi, not yet assembled
+    plan: deque[tuple[Cleaned, str, int]] = deque()  # articles fed to Kiwi, not yet assembled
 
-    def lines() -> Iterator[str]:
-        # Every title and every non-empty line of every body; a line break always ends a sentence.
+    def texts() -> Iterator[str]:
+        # One text per article: the title as its first line, then the cleaned body. Kiwi numbers the
+        # lines of what it reads, and a line break always ends a sentence.
         for title, body in articles:
             clean = clean_for_analysis(body)
-            body_lines = []
-            position = 0
-            for line in clean.text.split("\n"):
-                if line.strip():
-                    body_lines.append((position, line))
-                position += len(line) + 1
-            plan.append((clean, body_lines))
-            yield title or ""
-            for _, line in body_lines:
-                yield line
+            head = " ".join((title or "").split())
+            text = f"{head}\n{clean.text}"
+            plan.append((clean, text, len(head) + 1))
+            yield text
 
     # One Kiwi call for sentences and tokens together: `tokenize` marks each token with its sentence
-    # (sent_position), which is all `split_into_sents(..., return_tokens=True)` adds, minus the cost of
-    # building its Python objects per sentence.
-    results = _prefetched(kiwi(workers).tokenize(lines()))
-    for title in results:
-        clean, body_lines = plan.popleft()
-        title_tagged = [term[:2] for columns in _split(title) for term in _terms(*columns)]
+    # (sent_position) and line (line_number), which is all `split_into_sents(..., return_tokens=True)`
+    # adds, minus the cost of building its Python objects per sentence.
+    for tokens in _prefetched(kiwi(workers).tokenize(texts())):
+        clean, text, base = plan.popleft()
+        title_tagged: list[tuple[str, bool]] = []
         sentences: list[Sentence] = []
-        for line_offset, line in body_lines:
-            for columns in _split(next(results)):
-                sentence = _sentence(len(sentences), columns, line, line_offset, clean)
-                if sentence is not None:
-                    sentences.append(sentence)
+        for line, columns in _split(tokens):
+            if line == 0:
+                title_tagged += [term[:2] for term in _terms(*columns)]
+                continue
+            sentence = _sentence(len(sentences), columns, text, base, clean)
+            if sentence is not None:
+                sentences.append(sentence)
         yield Analysis(
             title_terms=tuple(term for term, _ in title_tagged),
             title_nouns=tuple(term for term, noun in title_tagged if noun),
@@ -145,11 +140,10 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
         )
 
 
-# Kiwi reads ahead only 16 lines per thread, a few milliseconds of work: while this thread assembles
-# articles, Kiwi's threads would soon stand idle. A reader thread keeps taking Kiwi's results (and feeding
-# it lines) into a deeper queue.
-PREFETCH = 256  # chunks in the queue
-CHUNK = 16  # results per queue entry: one lock round-trip per chunk, not per line
+# Kiwi reads ahead only a few texts per thread: while this thread assembles articles (and the caller
+# stores them), Kiwi's threads would soon stand idle. A reader thread keeps taking Kiwi's results (and
+# feeding it texts) into a deeper queue.
+PREFETCH = 128  # results in the queue
 
 
 def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
@@ -167,19 +161,13 @@ def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
         return False
 
     def pump() -> None:
-        chunk: list[Any] = []
         try:
             for result in results:
-                chunk.append(result)
-                if len(chunk) == CHUNK:
-                    if not put(("items", chunk)):
-                        return
-                    chunk = []
+                if not put(("item", result)):
+                    return
         except BaseException as exc:  # handed to the consumer, which raises it
-            put(("items", chunk))
             put(("error", exc))
             return
-        put(("items", chunk))
         put(("end", None))
 
     reader = threading.Thread(target=pump, name="prism-kiwi-reader", daemon=True)
@@ -191,7 +179,7 @@ def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
                 return
             if kind == "error":
                 raise value
-            yield from value
+            yield value
     finally:
         closed.set()
 
@@ -199,8 +187,8 @@ def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
 Columns = tuple[list[str], list[str], list[int], list[int]]  # forms, tags, starts, ends of tokens
 
 
-def _split(tokens: Sequence[Any]) -> list[Columns]:
-    """Return the columns of each sentence of one analysed line.
+def _split(tokens: Sequence[Any]) -> list[tuple[int, Columns]]:
+    """Return (line number, columns) of each sentence of one analysed text.
 
     Kiwi builds a new Python object on every attribute read: each is read once, in one pass per column.
     """
@@ -208,41 +196,51 @@ def _split(tokens: Sequence[Any]) -> list[Columns]:
     tags = [token.tag for token in tokens]
     starts = [token.start for token in tokens]
     ends = [token.end for token in tokens]
+    lines = [token.line_number for token in tokens]
     positions = [token.sent_position for token in tokens]
-    bounds = [0, *(i for i in range(1, len(positions)) if positions[i] != positions[i - 1]), len(positions)]
-    if len(bounds) == 2:
-        return [(forms, tags, starts, ends)] if forms else []
-    return [(forms[a:b], tags[a:b], starts[a:b], ends[a:b]) for a, b in itertools.pairwise(bounds)]
+    bounds = [
+        0,
+        *(
+            i
+            for i in range(1, len(positions))
+            if positions[i] != positions[i - 1] or lines[i] != lines[i - 1]
+        ),
+        len(positions),
+    ]
+    return [
+        (lines[a], (forms[a:b], tags[a:b], starts[a:b], ends[a:b]))
+        for a, b in itertools.pairwise(bounds)
+        if b > a
+    ]
 
 
-def _sentence(index: int, columns: Columns, line: str, line_offset: int, clean: Cleaned) -> Sentence | None:
+def _sentence(index: int, columns: Columns, text: str, base: int, clean: Cleaned) -> Sentence | None:
+    """Return one body sentence; token offsets count from the analysed text, whose body starts at `base`."""
     forms, tags, starts, ends = columns
-    raw = line[starts[0] : ends[-1]]
-    text = raw.strip()
-    if not text:
+    raw = text[starts[0] : ends[-1]]
+    stripped = raw.strip()
+    if not stripped:
         return None
-    start = line_offset + starts[0] + len(raw) - len(raw.lstrip())
+    start = starts[0] - base + len(raw) - len(raw.lstrip())
     tagged = _terms(forms, tags, starts, ends)
     return Sentence(
         index=index,
-        text=text,
+        text=stripped,
         start=clean.original_offset(start),
-        end=clean.original_offset(start + len(text) - 1) + 1,
+        end=clean.original_offset(start + len(stripped) - 1) + 1,
         lemmas=tuple(
             [form + "다" if tag in PREDICATES else form for form, tag in zip(forms, tags, strict=True)]
         ),
         tags=tuple(tags),
         nouns=tuple([term for term, noun, _, _ in tagged if noun]),
         terms=tuple([term for term, _, _, _ in tagged]),
-        phrases=_phrases(tagged, raw, starts[0]),
+        phrases=_phrases(tagged, text),
     )
 
 
-def _phrases(tagged: Sequence[tuple[str, bool, int, int]], text: str, offset: int) -> tuple[str, ...]:
-    """Return runs of 2–3 nouns separated by exactly one space (no particle between them).
-
-    Token offsets count from the analysed line; `offset` is where the sentence `text` starts in it.
-    """
+def _phrases(tagged: Sequence[tuple[str, bool, int, int]], text: str) -> tuple[str, ...]:
+    """Return runs of 2–3 nouns separated by exactly one space (no particle between them); token
+    offsets count from the start of `text`."""
     phrases: list[str] = []
     run: list[str] = []
     end = -2  # where the last noun of the run ends
@@ -252,7 +250,7 @@ def _phrases(tagged: Sequence[tuple[str, bool, int, int]], text: str, offset: in
                 phrases.append(" ".join(run))
             run = []
             continue
-        if run and len(run) < 3 and start == end + 1 and text[end - offset : start - offset] == " ":
+        if run and len(run) < 3 and start == end + 1 and text[end:start] == " ":
             run.append(term)
         else:
             if len(run) >= 2:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from prism.errors import StoreError
-from prism.store.schema import dump_json
+from prism.store.schema import dump_json, load_json
 
 # Bump together with a new file in migrations/versions (a test checks they agree).
 HEAD_REVISION = "0008"
@@ -50,7 +50,9 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             engine = _sqlite_engine(parsed.render_as_string(hide_password=False), parsed.database)
         elif parsed.get_backend_name() == "postgresql":
-            engine = create_engine(parsed, pool_pre_ping=True, json_serializer=dump_json)
+            engine = create_engine(
+                parsed, pool_pre_ping=True, json_serializer=dump_json, json_deserializer=load_json
+            )
         else:
             raise StoreError(f"database {redact(url)!r}: only SQLite and PostgreSQL are supported")
     except NoSuchModuleError as exc:
@@ -84,6 +86,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         url,
         connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
         json_serializer=dump_json,
+        json_deserializer=load_json,
     )
 
     @event.listens_for(engine, "connect")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -195,5 +195,11 @@ sent_emails = Table(
 
 
 def dump_json(value: Any) -> str:
-    """Serialize a JSON column: Korean as UTF-8, not \\uXXXX escapes (half the bytes, faster to write)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Serialize a JSON column with orjson: compact, Korean as UTF-8 (not \\uXXXX escapes), and several
+    times faster than the standard library on enrichment's analyses and the pool's reads."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+
+
+def load_json(text: str | bytes) -> Any:
+    """Parse a JSON column (what `dump_json` wrote, or any JSON text)."""
+    return orjson.loads(text)
