@@ -21,7 +21,7 @@ from prism.nlp.vectors import body_counts, tfidf
 from prism.store import analyses as stored
 from prism.store import write_transaction
 
-BATCH = 64  # texts per transaction (and per topic-scoring pass): little work left after Kiwi ends
+BATCH = 32  # texts per transaction and topic pass: less than Kiwi reads ahead, little left after it ends
 
 
 @dataclass(slots=True)

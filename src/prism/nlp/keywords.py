@@ -7,6 +7,7 @@ and no keyword is kept inside another (46파이 배터리, not also 46파이 or 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -49,14 +50,12 @@ _ROLES = frozenset(
 
 def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
     """Return up to `k` (keyphrase, weight) pairs of one article, best first; weights sum to 1."""
-    counts: Counter[str] = Counter()
-    early: set[str] = set()
-    for sentence in analysis.sentences:
-        counts.update(sentence.nouns)
-        counts.update(sentence.phrases)
-        if sentence.index < LEAD_SENTENCES:
-            early.update(sentence.nouns)
-            early.update(sentence.phrases)
+    sentences = analysis.sentences
+    counts = Counter(itertools.chain.from_iterable([s.nouns for s in sentences]))
+    counts.update(itertools.chain.from_iterable([s.phrases for s in sentences]))
+    lead = sentences[:LEAD_SENTENCES]  # sentence indices count from 0 without gaps
+    early = {*itertools.chain.from_iterable([s.nouns for s in lead])}
+    early.update(itertools.chain.from_iterable([s.phrases for s in lead]))
     headline = set(analysis.title_nouns)
     headline_text = " ".join(analysis.title_nouns)
     weights = {}
@@ -72,7 +71,9 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
             * (1.2 if term in early else 1.0)
         )
     # Only the strongest few can make the list; sorting hundreds of one-off words costs time for nothing.
-    strongest = dict(sorted(weights.items(), key=lambda item: -item[1])[: k * 6])
+    strongest = {
+        term: weights[term] for term in sorted(weights, key=weights.__getitem__, reverse=True)[: k * 6]
+    }
     chosen = distinct(strongest, k=k)
     total = sum(weight for _, weight in chosen) or 1.0
     return [(term, weight / total) for term, weight in chosen]
@@ -114,17 +115,25 @@ def distinct(weights: Mapping[str, float], *, k: int) -> list[tuple[str, float]]
     return chosen[:k]
 
 
+def _is_amount(word: str) -> bool:
+    first = word[:1]
+    return (first.isdigit() or first in _AMOUNT_START) and _AMOUNT.match(word) is not None
+
+
 @lru_cache(maxsize=200_000)  # terms repeat across articles; bounded for long-lived servers
 def _prior(term: str) -> tuple[float, float] | None:
     """Return (rarity, specificity) of a keyphrase candidate, or None when it cannot be a keyphrase: too
     short, an amount, or an attribution ending in a job title."""
-    words = term.split(" ")
-    if (
-        len(term) < MIN_CHARS
-        or any(_AMOUNT.match(word) for word in words if word[:1].isdigit() or word[:1] in _AMOUNT_START)
-        or (len(words) > 1 and words[-1] in _ROLES)
-    ):
+    if len(term) < MIN_CHARS:
         return None
+    if " " in term:
+        words = term.split(" ")
+        if words[-1] in _ROLES or any(_is_amount(word) for word in words):
+            return None
+    elif _is_amount(term):
+        return None
+    else:
+        words = [term]
     # Longer names and phrases say more (a phrase gains a quarter per extra word).
     specificity = (1.0 + 0.05 * min(len(term) - len(words) + 1, 8)) * (1.0 + 0.25 * (len(words) - 1))
     return rarity(term), specificity

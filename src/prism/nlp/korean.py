@@ -7,16 +7,17 @@ would otherwise split (46파이 배터리, HBM3E, 카카오뱅크).
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import operator
 import os
-import threading
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from queue import Full, Queue
 from typing import TYPE_CHECKING, Any
 
 from prism.errors import ConfigError
@@ -105,7 +106,9 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
     """Analyse (title, body) pairs; all of them go through one Kiwi call, in parallel with `workers`.
 
     Both ends stream: Kiwi pulls articles (each cleaned when its turn comes) while its threads work,
-    and an article is assembled as soon as it is back, so memory holds only what is in flight.
+    and an article is assembled as soon as it is back, so memory holds only what is in flight. Kiwi
+    reads 16 texts ahead per thread, about 0.1 s of its work with whole articles: a caller may spend
+    that long between articles (enrich stores a batch) without leaving Kiwi's threads idle.
     """
     plan: deque[tuple[Cleaned, str, int]] = deque()  # articles fed to Kiwi, not yet assembled
 
@@ -122,119 +125,97 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
     # One Kiwi call for sentences and tokens together: `tokenize` marks each token with its sentence
     # (sent_position) and line (line_number), which is all `split_into_sents(..., return_tokens=True)`
     # adds, minus the cost of building its Python objects per sentence.
-    for tokens in _prefetched(kiwi(workers).tokenize(texts())):
+    for tokens in kiwi(workers).tokenize(texts()):
         clean, text, base = plan.popleft()
-        title_tagged: list[tuple[str, bool]] = []
-        sentences: list[Sentence] = []
-        for line, columns in _split(tokens):
-            if line == 0:
-                title_tagged += [term[:2] for term in _terms(*columns)]
-                continue
-            sentence = _sentence(len(sentences), columns, text, base, clean)
-            if sentence is not None:
-                sentences.append(sentence)
-        yield Analysis(
-            title_terms=tuple(term for term, _ in title_tagged),
-            title_nouns=tuple(term for term, noun in title_tagged if noun),
-            sentences=tuple(sentences),
-        )
+        yield _assemble(tokens, text, base, clean)
 
 
-# Kiwi reads ahead only a few texts per thread: while this thread assembles articles (and the caller
-# stores them), Kiwi's threads would soon stand idle. A reader thread keeps taking Kiwi's results (and
-# feeding it texts) into a deeper queue.
-PREFETCH = 128  # results in the queue
+# One letter per token, so that one regular expression finds the terms of a whole article: N a noun-like
+# token, S a number, P a predicate, x anything else; n and s are noun-like tokens that touch the token
+# before them in the same sentence (they continue a compound).
+_CODE = {tag: "N" for tag in NOUN_LIKE} | {"SN": "S"} | {tag: "P" for tag in PREDICATES}
+_TOUCHING = {"N": "n", "S": "s"}
+_TERM = re.compile(r"[NSns][ns]*|P")
 
 
-def _prefetched(results: Iterator[Any]) -> Iterator[Any]:
-    """Yield `results`, read ahead by a thread that stops when this generator is closed."""
-    queue: Queue[tuple[str, Any]] = Queue(maxsize=PREFETCH)
-    closed = threading.Event()
+def _assemble(tokens: Sequence[Any], text: str, base: int, clean: Cleaned) -> Analysis:
+    """Build the analysis of one article from Kiwi's tokens of `text` (the title, a line break, then the
+    cleaned body, which starts at `base`).
 
-    def put(item: tuple[str, Any]) -> bool:
-        while not closed.is_set():
-            try:
-                queue.put(item, timeout=0.1)
-                return True
-            except Full:
-                continue
-        return False
-
-    def pump() -> None:
-        try:
-            for result in results:
-                if not put(("item", result)):
-                    return
-        except BaseException as exc:  # handed to the consumer, which raises it
-            put(("error", exc))
-            return
-        put(("end", None))
-
-    reader = threading.Thread(target=pump, name="prism-kiwi-reader", daemon=True)
-    reader.start()
-    try:
-        while True:
-            kind, value = queue.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        closed.set()
-
-
-Columns = tuple[list[str], list[str], list[int], list[int]]  # forms, tags, starts, ends of tokens
-
-
-def _split(tokens: Sequence[Any]) -> list[tuple[int, Columns]]:
-    """Return (line number, columns) of each sentence of one analysed text.
-
-    Kiwi builds a new Python object on every attribute read: each is read once, in one pass per column.
+    This runs once per token of every article, so it works on whole columns: Kiwi builds a new Python
+    object on every attribute read, so each is read once; sentences are slices of the columns.
     """
     forms = [token.form for token in tokens]
     tags = [token.tag for token in tokens]
     starts = [token.start for token in tokens]
     ends = [token.end for token in tokens]
-    lines = [token.line_number for token in tokens]
-    positions = [token.sent_position for token in tokens]
-    bounds = [
-        0,
-        *(
-            i
-            for i in range(1, len(positions))
-            if positions[i] != positions[i - 1] or lines[i] != lines[i - 1]
-        ),
-        len(positions),
-    ]
-    return [
-        (lines[a], (forms[a:b], tags[a:b], starts[a:b], ends[a:b]))
-        for a, b in itertools.pairwise(bounds)
-        if b > a
-    ]
+    # Sentence and line numbers both count up, so their sum changes exactly when either does: a new
+    # sentence, or a line break (which always ends one).
+    keys = [token.sent_position + token.line_number for token in tokens]
+    n = len(tokens)
+    bounds = []
+    i = 0
+    while i < n:
+        bounds.append(i)
+        i = bisect.bisect_right(keys, keys[i], i)
+    bounds.append(n)
 
+    code = list(map(_CODE.get, tags, itertools.repeat("x")))
+    for i in itertools.compress(range(1, n), map(operator.eq, starts[1:], ends)):
+        code[i] = _TOUCHING.get(code[i], code[i])
+    for i in bounds[:-1]:
+        code[i] = code[i].upper()  # a compound never runs across sentences
+    lemmas = forms.copy()
+    stop = stopwords()
+    terms: list[tuple[str, bool, int, int]] = []  # (term, is noun, start, end): offsets in `text`
+    at: list[int] = []  # the token each term starts at
+    for match in _TERM.finditer("".join(code)):
+        i, j = match.span()
+        if j - i == 1:
+            kind = code[i]
+            if kind == "P":
+                lemma = lemmas[i] = forms[i] + "다"
+                if lemma not in stop:
+                    terms.append((lemma, False, starts[i], ends[i]))
+                    at.append(i)
+            elif kind in "Nn" and forms[i] not in stop:  # a number alone is not a topic
+                terms.append((forms[i], True, starts[i], ends[i]))
+                at.append(i)
+        elif match.group().strip("Ss"):  # a run of numbers only is not a topic either
+            term = "".join(forms[i:j])
+            if term not in stop:
+                terms.append((term, True, starts[i], ends[j - 1]))
+                at.append(i)
 
-def _sentence(index: int, columns: Columns, text: str, base: int, clean: Cleaned) -> Sentence | None:
-    """Return one body sentence; token offsets count from the analysed text, whose body starts at `base`."""
-    forms, tags, starts, ends = columns
-    raw = text[starts[0] : ends[-1]]
-    stripped = raw.strip()
-    if not stripped:
-        return None
-    start = starts[0] - base + len(raw) - len(raw.lstrip())
-    tagged = _terms(forms, tags, starts, ends)
-    return Sentence(
-        index=index,
-        text=stripped,
-        start=clean.original_offset(start),
-        end=clean.original_offset(start + len(stripped) - 1) + 1,
-        lemmas=tuple(
-            [form + "다" if tag in PREDICATES else form for form, tag in zip(forms, tags, strict=True)]
-        ),
-        tags=tuple(tags),
-        nouns=tuple([term for term, noun, _, _ in tagged if noun]),
-        terms=tuple([term for term, _, _, _ in tagged]),
-        phrases=_phrases(tagged, text),
+    title_end = bisect.bisect_left(starts, base)  # the title's tokens: those before the body starts
+    title = terms[: bisect.bisect_left(at, title_end)]
+    sentences: list[Sentence] = []
+    for a, b in itertools.pairwise(bounds):
+        if a < title_end:
+            continue
+        raw = text[starts[a] : ends[b - 1]]
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = starts[a] - base + len(raw) - len(raw.lstrip())
+        tagged = terms[bisect.bisect_left(at, a) : bisect.bisect_left(at, b)]
+        sentences.append(
+            Sentence(
+                index=len(sentences),
+                text=stripped,
+                start=clean.original_offset(start),
+                end=clean.original_offset(start + len(stripped) - 1) + 1,
+                lemmas=tuple(lemmas[a:b]),
+                tags=tuple(tags[a:b]),
+                nouns=tuple([term for term, noun, _, _ in tagged if noun]),
+                terms=tuple([term for term, _, _, _ in tagged]),
+                phrases=_phrases(tagged, text),
+            )
+        )
+    return Analysis(
+        title_terms=tuple([term for term, _, _, _ in title]),
+        title_nouns=tuple([term for term, noun, _, _ in title if noun]),
+        sentences=tuple(sentences),
     )
 
 
@@ -269,44 +250,11 @@ def stopwords() -> frozenset[str]:
     return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
 
 
-def _terms(
-    forms: Sequence[str], tags: Sequence[str], starts: Sequence[int], ends: Sequence[int]
-) -> list[tuple[str, bool, int, int]]:
-    """Return (term, is noun, start, end) in order: runs of touching noun-like tokens as one compound,
-    and predicate lemmas; offsets are within the analysed line. This runs once per token of every
-    article, so it walks indices rather than building intermediate objects."""
-    stop = stopwords()
-    found: list[tuple[str, bool, int, int]] = []
-    n = len(forms)
-    i = 0
-    while i < n:
-        tag = tags[i]
-        if tag in NOUN_LIKE:
-            j = i + 1
-            while j < n and tags[j] in NOUN_LIKE and starts[j] == ends[j - 1]:
-                j += 1
-            # A number alone is not a topic; a run with anything else in it is.
-            if j - i == 1:
-                if tag != "SN" and forms[i] not in stop:
-                    found.append((forms[i], True, starts[i], ends[i]))
-            elif any(tags[k] != "SN" for k in range(i, j)):
-                term = "".join(forms[i:j])
-                if term not in stop:
-                    found.append((term, True, starts[i], ends[j - 1]))
-            i = j
-            continue
-        if tag in PREDICATES:
-            lemma = forms[i] + "다"
-            if lemma not in stop:
-                found.append((lemma, False, starts[i], ends[i]))
-        i += 1
-    return found
-
-
 def to_json(analysis: Analysis) -> dict[str, Any]:
-    """Return an analysis as JSON-ready columns: title terms and one compact row per sentence."""
+    """Return an analysis as JSON-ready columns: title terms and one compact row per sentence (tuples
+    are JSON arrays too)."""
     return {
-        "title_terms": [list(analysis.title_terms), list(analysis.title_nouns)],
+        "title_terms": [analysis.title_terms, analysis.title_nouns],
         "sentences": [
             [
                 s.start,
@@ -314,9 +262,9 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
                 s.text,
                 "\t".join(s.lemmas),  # one string each: far cheaper to store and parse than lists
                 " ".join(s.tags),
-                list(s.nouns),
-                list(s.terms),
-                list(s.phrases),
+                s.nouns,
+                s.terms,
+                s.phrases,
             ]
             for s in analysis.sentences
         ],

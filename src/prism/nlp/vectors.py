@@ -7,6 +7,7 @@ text alone and is computed once per content hash.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -51,20 +52,18 @@ def tfidf(analysis: Analysis, *, digits: int = 5, body: Counter[str] | None = No
     counts = Counter(body) if body is not None else Counter(analysis.terms)
     counts.update(analysis.title_terms)
     counts.update(analysis.title_terms)
-    weights = {term: (1.0 + math.log(count)) * rarity(term) for term, count in counts.items()}
+    log = math.log
+    weights = {term: (1.0 + log(count)) * rarity(term) for term, count in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {term: round(w / norm, digits) for term, w in sorted(weights.items())}
+    return {term: round(weights[term] / norm, digits) for term in sorted(weights)}
 
 
 def body_counts(analysis: Analysis) -> tuple[Counter[str], dict[str, int]]:
     """Return (counts of the body's terms, counts of its terms and noun phrases) in one pass."""
-    terms: Counter[str] = Counter()
-    phrases: Counter[str] = Counter()
-    for sentence in analysis.sentences:
-        terms.update(sentence.terms)
-        phrases.update(sentence.phrases)
+    sentences = analysis.sentences
+    terms = Counter(itertools.chain.from_iterable([s.terms for s in sentences]))
     both = dict(terms)
-    for phrase, count in phrases.items():
+    for phrase, count in Counter(itertools.chain.from_iterable([s.phrases for s in sentences])).items():
         both[phrase] = both.get(phrase, 0) + count
     return terms, both
 
