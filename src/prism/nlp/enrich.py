@@ -6,8 +6,10 @@ and the same text stored under two identities is analysed once.
 
 from __future__ import annotations
 
+import gc
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,20 +59,47 @@ def enrich(
     # One stream through Kiwi for everything pending, so its threads never wait at a batch boundary;
     # each batch of results gets its topics (one numpy pass) and is committed in one transaction.
     analyses = analyze_many(((title, body) for _, title, body in todo), workers=workers)
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        done = list(itertools.islice(analyses, len(batch)))
-        predictions = topics.predict_articles([(title, body) for _, title, body in batch])
-        rows = [
-            enrichment(digest, analysis, prediction)
-            for (digest, _, _), analysis, prediction in zip(batch, done, predictions, strict=True)
-        ]
-        with write_transaction(engine) as conn:
-            stored.save(conn, rows=rows, analyzed_at=datetime.now(UTC))
-        report.analysed += len(batch)
-        if progress:
-            progress(len(batch))
+    with _young_garbage_collected_per_batch():
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            _enrich_batch(engine, batch, analyses)
+            gc.collect(0)
+            report.analysed += len(batch)
+            if progress:
+                progress(len(batch))
     return report
+
+
+@contextmanager
+def _young_garbage_collected_per_batch() -> Iterator[None]:
+    """Pause Python's automatic cycle collection, for the caller to collect the young generation itself.
+
+    Analysing an article allocates thousands of objects (tokens, strings, tuples) that reference counting
+    frees and that form no cycles; the automatic collector still walks them every 700 allocations and,
+    now and then, every long-lived object (topic model, dictionaries): about a tenth of enrichment's
+    Python time. Collecting once per batch still frees what cycles there are (a transaction's, say).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _enrich_batch(
+    engine: Engine, batch: Sequence[tuple[str, str, str]], analyses: Iterator[Analysis]
+) -> None:
+    """Store the analyses of one batch of pending texts: the next ones `analyses` yields."""
+    done = list(itertools.islice(analyses, len(batch)))
+    predictions = topics.predict_articles([(title, body) for _, title, body in batch])
+    rows = [
+        enrichment(digest, analysis, prediction)
+        for (digest, _, _), analysis, prediction in zip(batch, done, predictions, strict=True)
+    ]
+    with write_transaction(engine) as conn:
+        stored.save(conn, rows=rows, analyzed_at=datetime.now(UTC))
 
 
 def pending_count(engine: Engine) -> int:
