@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from pathlib import Path
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from prism.nlp import topics
-from prism.nlp.topics import TopicModel, TopicPrediction
+from prism.nlp.topics import PackedCharGrams, PackedWordGrams, TopicModel, TopicPrediction
 
 YNAT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ynat-headlines.tsv"
 FLOOR = 0.86
@@ -222,7 +223,40 @@ def test_packed_scores_equal_string_scores(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_tiny_model_blocks_are_packed_or_not_as_they_allow(tmp_path: Path) -> None:
     model = tiny_model(tmp_path)
-    assert list(model._packed) == [0]  # the char_wb block; the eojeol block counts strings
+    assert [type(packed) for packed in model._packed.values()] == [PackedCharGrams, PackedWordGrams]
+    eojeol = model.blocks[1]
+    for ngram_range in [(1, 3), (2, 3)]:  # 어절 trigrams are counted from strings
+        with pytest.raises(ValueError, match="cannot be packed"):
+            PackedWordGrams(dataclasses.replace(eojeol, ngram_range=ngram_range))
+    with pytest.raises(ValueError, match="cannot be packed"):
+        PackedCharGrams(eojeol)
+
+
+@pytest.mark.parametrize("text", [*PACKED_TEXTS, "주가 주가 골", "주가 상승 주가 상승 주가"])
+def test_packed_word_grams_count_what_the_string_path_counts(text: str) -> None:
+    model = topics.load_model()
+    b, packed = next((b, p) for b, p in model._packed.items() if isinstance(p, PackedWordGrams))
+    block = model.blocks[b]
+    normalized = topics.normalize(text)
+    expected: dict[int, int] = {}
+    for gram in topics.word_ngrams(normalized, *block.ngram_range):
+        if gram in block.vocabulary:
+            expected[block.vocabulary[gram]] = expected.get(block.vocabulary[gram], 0) + 1
+    rows, columns, counts = packed.count([normalized])
+    assert set(rows.tolist()) <= {0}
+    assert dict(zip(columns.tolist(), counts.tolist(), strict=True)) == expected
+
+
+def test_packed_word_grams_keep_texts_apart() -> None:
+    model = topics.load_model()
+    packed = next(p for p in model._packed.values() if isinstance(p, PackedWordGrams))
+    texts = [topics.normalize(text) for text in ["주가 상승", "상승 주가", "", "주가", *PACKED_TEXTS]]
+    rows, columns, counts = packed.count(texts)
+    for row, text in enumerate(texts):
+        alone = packed.count([text])
+        mine = rows == row
+        assert columns[mine].tolist() == alone[1].tolist()  # no bigram across two texts
+        assert counts[mine].tolist() == alone[2].tolist()
 
 
 def test_predict_articles_agrees_with_predict() -> None:

@@ -13,22 +13,24 @@ _ROLE = r"(?:기자|특파원|선임기자|객원기자|인턴기자|수습기�
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _URL = r"(?:https?://|www\.)[^\s<>\"')\]]+"
 
-# Whole lines that are never article text.
-_DROP_LINE = re.compile(
+# Whole lines that are never article text: patterns from the line's start (tried with `match`, which
+# gives up at the first character on most lines) and phrases anywhere in it.
+_DROP_LINE_START = re.compile(
     "|".join(
         [
-            rf"^\s*(?:{_NAME}\s*)?(?:{_ROLE}\s*)?{_EMAIL}\s*$",  # 홍길동 기자 hong@example.com
-            rf"^\s*(?:글|사진|영상|그래픽|취재|정리)?\s*=?\s*{_NAME}\s*{_ROLE}\s*$",  # 홍길동 기자
-            r"^\s*[▶☞▷►]",  # ▶ 관련기사 …
-            r"^\s*\[?(?:관련\s*기사|관련기사|추천\s*기사)\]?",
-            r"무단\s*전재|재배포\s*금지|무단\s*복제|ⓒ|©|저작권자|Copyright|All rights reserved",
-            r"^\s*[▲△]",  # photo caption lines
-            r"/\s*사진\s*=\s*[^\n]{0,40}$",  # … /사진=한빛일보
-            r"^\s*[\[(<]\s*사진\s*=[^\])>]*[\])>]\s*$",  # [사진=프리즘경제 DB] alone on its line
-            r"^\s*<\s*(?:사진|그래픽|표)[^>]*>\s*$",
+            rf"\s*(?:{_NAME}\s*)?(?:{_ROLE}\s*)?{_EMAIL}\s*$",  # 홍길동 기자 hong@example.com
+            rf"\s*(?:글|사진|영상|그래픽|취재|정리)?\s*=?\s*{_NAME}\s*{_ROLE}\s*$",  # 홍길동 기자
+            r"\s*[▶☞▷►]",  # ▶ 관련기사 …
+            r"\s*\[?(?:관련\s*기사|관련기사|추천\s*기사)\]?",
+            r"\s*[▲△]",  # photo caption lines
+            r"\s*[\[(<]\s*사진\s*=[^\])>]*[\])>]\s*$",  # [사진=프리즘경제 DB] alone on its line
+            r"\s*<\s*(?:사진|그래픽|표)[^>]*>\s*$",
         ]
-    ),
-    re.IGNORECASE,
+    )
+)
+_DROP_LINE_ANYWHERE = re.compile(
+    r"무단\s*(?:전재|복제)|재배포\s*금지|[ⓒ©]|저작권자|(?i:copyright|all rights reserved)"
+    r"|/\s*사진\s*=\s*[^\n]{0,40}$"  # … /사진=한빛일보
 )
 # Spans inside a line, each with a substring a line must hold for the pattern to be worth trying: most
 # lines hold none, and trying these patterns at every character of every line was the bulk of cleaning.
@@ -69,7 +71,7 @@ def clean_for_analysis(body: str) -> Cleaned:
     position = 0
     for line in body.split("\n"):
         end = position + len(line)
-        if line.strip() and _DROP_LINE.search(line):
+        if line.strip() and (_DROP_LINE_START.match(line) or _DROP_LINE_ANYWHERE.search(line)):
             removed.append((position, end))
         else:
             for marker, pattern in _DROP_INLINE:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -196,6 +197,65 @@ class PackedCharGrams:
         return keys // width, keys % width, counts
 
 
+class PackedWordGrams:
+    """A ``word`` block (어절 1- and 2-grams) as integers, so a text's n-grams are counted by numpy.
+
+    Every word that occurs in the vocabulary gets an id from 1; a unigram's code is its id, a bigram's
+    the two ids side by side in one int64. A word the vocabulary never holds gets 0, and no n-gram
+    holding it is looked up: such an n-gram cannot be in the vocabulary either, so counting the codes
+    gives what counting the strings of `word_ngrams` gives.
+    """
+
+    SHIFT = 32
+
+    def __init__(self, block: FeatureBlock) -> None:
+        low, high = block.ngram_range
+        if block.analyzer != "word" or not 1 <= low <= high <= 2:
+            raise ValueError(f"Block {block.name!r} cannot be packed")
+        self.low, self.high = low, high
+        self.ids: dict[str, int] = {}
+        codes = np.empty(len(block.vocabulary), dtype=np.int64)
+        columns = np.empty(len(block.vocabulary), dtype=np.int64)
+        for i, (term, column) in enumerate(block.vocabulary.items()):
+            code = 0
+            for word in term.split(" "):
+                code = (code << self.SHIFT) | self.ids.setdefault(word, len(self.ids) + 1)
+            codes[i] = code
+            columns[i] = column
+        if len(self.ids) >= 1 << (self.SHIFT - 1):
+            raise ValueError(f"Block {block.name!r} has too many words to pack")
+        order = np.argsort(codes, kind="stable")
+        self.codes: IntArray = codes[order]
+        self.columns: IntArray = columns[order]
+        self.width = int(columns.max()) + 1 if len(columns) else 1
+
+    def count(self, texts: Sequence[str]) -> tuple[IntArray, IntArray, IntArray]:
+        """Return (rows, columns, counts): how often each vocabulary n-gram occurs in each normalized text."""
+        words_of = [_TOKEN.findall(text) for text in texts]
+        ids = np.fromiter(
+            map(self.ids.get, itertools.chain.from_iterable(words_of), itertools.repeat(0)), dtype=np.int64
+        )
+        row = np.repeat(np.arange(len(texts)), [len(words) for words in words_of])
+        codes, rows = [], []
+        if self.low == 1:
+            keep = ids != 0
+            codes.append(ids[keep])
+            rows.append(row[keep])
+        if self.high == 2 and len(ids) > 1:
+            keep = (ids[:-1] != 0) & (ids[1:] != 0) & (row[:-1] == row[1:])
+            codes.append((ids[:-1][keep] << self.SHIFT) | ids[1:][keep])
+            rows.append(row[:-1][keep])
+        if not codes or not sum(len(c) for c in codes):
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        code, row = np.concatenate(codes), np.concatenate(rows)
+        at = np.minimum(np.searchsorted(self.codes, code), len(self.codes) - 1)
+        known = self.codes[at] == code
+        width = self.width
+        keys, counts = np.unique(row[known] * width + self.columns[at[known]], return_counts=True)
+        return keys // width, keys % width, counts
+
+
 class TopicModel:
     """A linear classifier over weighted, L2-normalized TF-IDF blocks with sublinear term frequency.
 
@@ -228,10 +288,11 @@ class TopicModel:
         self.metadata = dict(metadata)
         self._idf: FloatArray = np.concatenate([block.idf for block in self.blocks])
         self._weights: FloatArray = np.asarray([block.weight for block in self.blocks], dtype=np.float64)
-        self._packed: dict[int, PackedCharGrams] = {}
+        self._packed: dict[int, PackedCharGrams | PackedWordGrams] = {}
         for b, block in enumerate(self.blocks):
             try:
-                self._packed[b] = PackedCharGrams(block)
+                packer = PackedCharGrams if block.analyzer == "char_wb" else PackedWordGrams
+                self._packed[b] = packer(block)
             except ValueError:
                 continue  # counted from strings instead
 
