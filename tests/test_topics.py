@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -186,14 +187,13 @@ PACKED_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("text", PACKED_TEXTS)
-def test_packed_char_grams_count_what_the_string_path_counts(text: str) -> None:
+def assert_packed_counts_like_strings(packer: type, grams: Callable[..., list[str]], text: str) -> None:
     model = topics.load_model()
-    (b, packed), *_ = model._packed.items()
+    b, packed = next((b, p) for b, p in model._packed.items() if isinstance(p, packer))
     block = model.blocks[b]
     normalized = topics.normalize(text)
     expected: dict[int, int] = {}
-    for gram in topics.char_wb_ngrams(normalized, *block.ngram_range):
+    for gram in grams(normalized, *block.ngram_range):
         if gram in block.vocabulary:
             expected[block.vocabulary[gram]] = expected.get(block.vocabulary[gram], 0) + 1
     rows, columns, counts = packed.count([normalized])
@@ -201,15 +201,21 @@ def test_packed_char_grams_count_what_the_string_path_counts(text: str) -> None:
     assert dict(zip(columns.tolist(), counts.tolist(), strict=True)) == expected
 
 
-def test_packed_char_grams_keep_texts_apart() -> None:
+@pytest.mark.parametrize("text", PACKED_TEXTS)
+def test_packed_char_grams_count_what_the_string_path_counts(text: str) -> None:
+    assert_packed_counts_like_strings(PackedCharGrams, topics.char_wb_ngrams, text)
+
+
+@pytest.mark.parametrize("packer", [PackedCharGrams, PackedWordGrams])
+def test_packed_grams_keep_texts_apart(packer: type) -> None:
     model = topics.load_model()
-    (_, packed), *_ = model._packed.items()
-    texts = [topics.normalize(text) for text in PACKED_TEXTS]
+    packed = next(p for p in model._packed.values() if isinstance(p, packer))
+    texts = [topics.normalize(text) for text in ["주가 상승", "상승 주가", "", "주가", *PACKED_TEXTS]]
     rows, columns, counts = packed.count(texts)
     for row, text in enumerate(texts):
         alone = packed.count([text])
         mine = rows == row
-        assert columns[mine].tolist() == alone[1].tolist()
+        assert columns[mine].tolist() == alone[1].tolist()  # no n-gram across two texts
         assert counts[mine].tolist() == alone[2].tolist()
 
 
@@ -234,29 +240,7 @@ def test_tiny_model_blocks_are_packed_or_not_as_they_allow(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("text", [*PACKED_TEXTS, "주가 주가 골", "주가 상승 주가 상승 주가"])
 def test_packed_word_grams_count_what_the_string_path_counts(text: str) -> None:
-    model = topics.load_model()
-    b, packed = next((b, p) for b, p in model._packed.items() if isinstance(p, PackedWordGrams))
-    block = model.blocks[b]
-    normalized = topics.normalize(text)
-    expected: dict[int, int] = {}
-    for gram in topics.word_ngrams(normalized, *block.ngram_range):
-        if gram in block.vocabulary:
-            expected[block.vocabulary[gram]] = expected.get(block.vocabulary[gram], 0) + 1
-    rows, columns, counts = packed.count([normalized])
-    assert set(rows.tolist()) <= {0}
-    assert dict(zip(columns.tolist(), counts.tolist(), strict=True)) == expected
-
-
-def test_packed_word_grams_keep_texts_apart() -> None:
-    model = topics.load_model()
-    packed = next(p for p in model._packed.values() if isinstance(p, PackedWordGrams))
-    texts = [topics.normalize(text) for text in ["주가 상승", "상승 주가", "", "주가", *PACKED_TEXTS]]
-    rows, columns, counts = packed.count(texts)
-    for row, text in enumerate(texts):
-        alone = packed.count([text])
-        mine = rows == row
-        assert columns[mine].tolist() == alone[1].tolist()  # no bigram across two texts
-        assert counts[mine].tolist() == alone[2].tolist()
+    assert_packed_counts_like_strings(PackedWordGrams, topics.word_ngrams, text)
 
 
 def test_predict_articles_agrees_with_predict() -> None:
