@@ -111,3 +111,23 @@ def test_enrich_gives_back_automatic_garbage_collection(
     monkeypatch.undo()
     assert enrich(sqlite_engine).analysed == 1
     assert gc.isenabled()
+
+
+def test_sqlite_stores_analysis_json_as_text(
+    tmp_path: Path, sqlite_engine: Engine, settings: Settings
+) -> None:
+    # JSON goes to SQLite as UTF-8 bytes cast to TEXT: stored as text (what SQLite's JSON functions
+    # read), not as a blob, and read back the same.
+    run_ingest(
+        sqlite_engine,
+        settings,
+        write_jsonl(
+            tmp_path / "n.jsonl", [{"title": "반도체 수출", "body": "반도체 수출이 늘었다. 업계는 반겼다."}]
+        ),
+    )
+    enrich(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        stored_types = conn.exec_driver_sql(
+            "SELECT typeof(sentences), typeof(terms), json_extract(sentences, '$[0][2]') FROM analyses"
+        ).one()
+    assert tuple(stored_types) == ("text", "text", "반도체 수출이 늘었다.")

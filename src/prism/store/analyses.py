@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Connection, delete, func, select
 
 from prism.records import PoolRow
 from prism.store.articles import chunks, sqlite_time
-from prism.store.schema import analyses, articles, dump_json
+from prism.store.schema import analyses, articles, dump_json_utf8
 
 
 def pending(conn: Connection, *, analyzer: str, limit: int | None = None) -> list[tuple[str, str, str]]:
@@ -43,23 +43,24 @@ def save(conn: Connection, *, rows: Sequence[dict[str, Any]], analyzed_at: datet
         conn.execute(analyses.insert(), [{**row, "analyzed_at": analyzed_at} for row in rows])
         return
     # SQLite is enrichment's hot path: JSON and times converted here exactly as the column types would,
-    # and plain tuples handed to the driver, skip SQLAlchemy's per-row, per-column processing.
+    # and plain tuples handed to the driver, skip SQLAlchemy's per-row, per-column processing. JSON goes
+    # in as UTF-8 bytes that SQLite casts to TEXT: no round trip through a Python string.
     names = [column.name for column in analyses.columns]
+    is_json = [isinstance(analyses.c[name].type, JSON) for name in names]
     at = sqlite_time(analyzed_at)
     values = [
         tuple(
             at
             if name == "analyzed_at"
-            else dump_json(row[name])
-            if isinstance(analyses.c[name].type, JSON) and row.get(name) is not None
+            else dump_json_utf8(row[name])
+            if json and row.get(name) is not None
             else row.get(name)
-            for name in names
+            for name, json in zip(names, is_json, strict=True)
         )
         for row in rows
     ]
-    conn.exec_driver_sql(
-        f"INSERT INTO analyses ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values
-    )
+    placeholders = ", ".join("CAST(? AS TEXT)" if json else "?" for json in is_json)
+    conn.exec_driver_sql(f"INSERT INTO analyses ({', '.join(names)}) VALUES ({placeholders})", values)
 
 
 def load(conn: Connection, *, content_hashes: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -197,7 +197,13 @@ sent_emails = Table(
 def dump_json(value: Any) -> str:
     """Serialize a JSON column with orjson: compact, Korean as UTF-8 (not \\uXXXX escapes), and several
     times faster than the standard library on enrichment's analyses and the pool's reads."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+    return dump_json_utf8(value).decode("utf-8")
+
+
+def dump_json_utf8(value: Any) -> bytes:
+    """Serialize a JSON column to UTF-8 bytes, for a driver that stores them as text without decoding
+    them into a Python string first (SQLite's CAST(? AS TEXT))."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 def load_json(text: str | bytes) -> Any:
