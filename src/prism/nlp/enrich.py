@@ -23,7 +23,8 @@ from prism.nlp.vectors import body_counts, tfidf
 from prism.store import analyses as stored
 from prism.store import write_transaction
 
-BATCH = 32  # texts per transaction and topic pass: less than Kiwi reads ahead, little left after it ends
+BATCH = 32  # texts per transaction: less than Kiwi reads ahead, and little left to do after it ends
+TOPIC_BATCH = 128  # texts per topic-scoring pass: numpy's fixed costs spread over more texts
 
 
 @dataclass(slots=True)
@@ -60,13 +61,16 @@ def enrich(
     # each batch of results gets its topics (one numpy pass) and is committed in one transaction.
     analyses = analyze_many(((title, body) for _, title, body in todo), workers=workers)
     with _young_garbage_collected_per_batch():
-        for start in range(0, len(todo), BATCH):
-            batch = todo[start : start + BATCH]
-            _enrich_batch(engine, batch, analyses)
-            gc.collect(0)
-            report.analysed += len(batch)
-            if progress:
-                progress(len(batch))
+        for start in range(0, len(todo), TOPIC_BATCH):
+            chunk = todo[start : start + TOPIC_BATCH]
+            predictions = topics.predict_articles([(title, body) for _, title, body in chunk])
+            for at in range(0, len(chunk), BATCH):
+                batch = chunk[at : at + BATCH]
+                _enrich_batch(engine, batch, analyses, predictions[at : at + BATCH])
+                gc.collect(0)
+                report.analysed += len(batch)
+                if progress:
+                    progress(len(batch))
     return report
 
 
@@ -89,11 +93,13 @@ def _young_garbage_collected_per_batch() -> Iterator[None]:
 
 
 def _enrich_batch(
-    engine: Engine, batch: Sequence[tuple[str, str, str]], analyses: Iterator[Analysis]
+    engine: Engine,
+    batch: Sequence[tuple[str, str, str]],
+    analyses: Iterator[Analysis],
+    predictions: Sequence[topics.TopicPrediction],
 ) -> None:
-    """Store the analyses of one batch of pending texts: the next ones `analyses` yields."""
+    """Store one batch of pending texts: the next analyses `analyses` yields, with their topics."""
     done = list(itertools.islice(analyses, len(batch)))
-    predictions = topics.predict_articles([(title, body) for _, title, body in batch])
     rows = [
         enrichment(digest, analysis, prediction)
         for (digest, _, _), analysis, prediction in zip(batch, done, predictions, strict=True)

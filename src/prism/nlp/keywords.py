@@ -58,18 +58,18 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
     early.update(itertools.chain.from_iterable([s.phrases for s in lead]))
     headline = set(analysis.title_nouns)
     headline_text = " ".join(analysis.title_nouns)
+    log1p = math.log1p
     weights = {}
     for term, count in counts.items():
         prior = _prior(term)
         if prior is None:
             continue
-        weights[term] = (
-            math.log1p(count)
-            * prior[0]
-            * prior[1]
-            * (1.6 if term in headline or (" " in term and term in headline_text) else 1.0)
-            * (1.2 if term in early else 1.0)
-        )
+        weight = log1p(count) * prior[0] * prior[1]
+        if term in headline or (" " in term and term in headline_text):
+            weight *= 1.6
+        if term in early:
+            weight *= 1.2
+        weights[term] = weight
     # Only the strongest few can make the list; sorting hundreds of one-off words costs time for nothing.
     strongest = {
         term: weights[term] for term in sorted(weights, key=weights.__getitem__, reverse=True)[: k * 6]
