@@ -55,7 +55,11 @@ def tfidf(analysis: Analysis, *, digits: int = 5, body: Counter[str] | None = No
     log = math.log
     weights = {term: (1.0 + log(count)) * rarity(term) for term, count in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {term: round(weights[term] / norm, digits) for term in sorted(weights)}
+    # round(x * scale) / scale: what round(x, digits) gives (bar a last-digit tie now and then), without
+    # its decimal conversion of each of an article's hundreds of weights.
+    unit = 10.0**digits
+    scale = unit / norm
+    return {term: round(weights[term] * scale) / unit for term in sorted(weights)}
 
 
 def body_counts(analysis: Analysis) -> tuple[Counter[str], dict[str, int]]:
