@@ -404,12 +404,15 @@ class TopicModel:
         p: FloatArray = e / e.sum(axis=1, keepdims=True)
         return p
 
-    def _prediction(self, scores: FloatArray) -> TopicPrediction:
-        probabilities = self.probabilities(scores[None, :])[0]
-        return TopicPrediction(
-            label=self.labels[int(np.argmax(scores))],
-            scores={label: float(p) for label, p in zip(self.labels, probabilities, strict=True)},
-        )
+    def _predictions(self, scores: FloatArray) -> list[TopicPrediction]:
+        """Return the prediction of each row of raw scores."""
+        labels = self.labels
+        return [
+            TopicPrediction(label=labels[best], scores=dict(zip(labels, row, strict=True)))
+            for best, row in zip(
+                np.argmax(scores, axis=1).tolist(), self.probabilities(scores).tolist(), strict=True
+            )
+        ]
 
     def predict(self, title: str, body: str = "") -> TopicPrediction:
         """Predict the topic of a headline, an article body, or both.
@@ -432,19 +435,17 @@ class TopicModel:
                 texts += [lead(title), lead(f"{title}\n{body}")]
             spans.append((start, len(texts)))
         scores = self.decision_function(texts)
-        return [self._prediction(scores[start:stop].mean(axis=0)) for start, stop in spans]
+        if not spans:
+            return []
+        # Each article's score is the mean of its one or two texts' rows, all articles at once.
+        firsts = np.asarray([start for start, _ in spans])
+        sizes = np.asarray([stop - start for start, stop in spans], dtype=np.float64)
+        means = np.add.reduceat(scores, firsts, axis=0) / sizes[:, None]
+        return self._predictions(means)
 
     def predict_many(self, texts: Iterable[str]) -> list[TopicPrediction]:
         """Predict the topic of each text (a headline or a whole article), as predict(text) would."""
-        scores = self.decision_function(lead(text) for text in texts)
-        probabilities = self.probabilities(scores)
-        return [
-            TopicPrediction(
-                label=self.labels[int(np.argmax(row))],
-                scores={label: float(p) for label, p in zip(self.labels, prob, strict=True)},
-            )
-            for row, prob in zip(scores, probabilities, strict=True)
-        ]
+        return self._predictions(self.decision_function(lead(text) for text in texts))
 
 
 def smooth_idf(df: npt.NDArray[np.integer[Any]], documents: int) -> FloatArray:
