@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,9 +123,16 @@ def main() -> None:
     # thread, two need about (K + P) / 2, so the speedup is bounded by 2K / (K + P).
     kiwi_cpu = results[("bare", 2)]["cpu"]
     extra = results[("ours", 2)]["cpu"] - kiwi_cpu
+    # The same ratio round by round (each round ran every configuration once): how much the machine's
+    # noise moves it.
+    rounds = [
+        one["seconds"] / two["seconds"] for one, two in zip(runs[("ours", 1)], runs[("ours", 2)], strict=True)
+    ]
     lines += [
         "",
-        f"Two workers vs one: ours {speedup:.2f}x faster, bare Kiwi {bare_speedup:.2f}x. "
+        f"Two workers vs one: ours {speedup:.2f}x faster (best runs; round by round "
+        f"{min(rounds):.2f}–{max(rounds):.2f}x, median {statistics.median(rounds):.2f}x), "
+        f"bare Kiwi {bare_speedup:.2f}x. "
         f"With two workers our Python work adds {extra:.1f} CPU-s to Kiwi's {kiwi_cpu:.1f}; on "
         f"{os.cpu_count()} cores that bounds the speedup near 2K/(K+P) = "
         f"{2 * kiwi_cpu / (kiwi_cpu + extra):.2f}x.",
