@@ -58,15 +58,19 @@ def enrich(
         todo = stored.pending(conn, analyzer=ANALYZER_VERSION)
         report = EnrichReport(already=stored.count(conn, analyzer=ANALYZER_VERSION))
     # One stream through Kiwi for everything pending, so its threads never wait at a batch boundary;
-    # each batch of results gets its topics (one numpy pass) and is committed in one transaction.
+    # topics are scored a chunk at a time (one numpy pass), and each batch is committed in one
+    # transaction.
     analyses = analyze_many(((title, body) for _, title, body in todo), workers=workers)
     with _young_garbage_collected_per_batch():
         for start in range(0, len(todo), TOPIC_BATCH):
             chunk = todo[start : start + TOPIC_BATCH]
-            predictions = topics.predict_articles([(title, body) for _, title, body in chunk])
+            predictions: list[topics.TopicPrediction] = []
             for at in range(0, len(chunk), BATCH):
                 batch = chunk[at : at + BATCH]
-                _enrich_batch(engine, batch, analyses, predictions[at : at + BATCH])
+                done = list(itertools.islice(analyses, len(batch)))
+                if not predictions:  # now, with Kiwi's threads already at work on what follows
+                    predictions = topics.predict_articles([(title, body) for _, title, body in chunk])
+                _store(engine, batch, done, predictions[at : at + BATCH])
                 gc.collect(0)
                 report.analysed += len(batch)
                 if progress:
@@ -92,17 +96,16 @@ def _young_garbage_collected_per_batch() -> Iterator[None]:
             gc.enable()
 
 
-def _enrich_batch(
+def _store(
     engine: Engine,
     batch: Sequence[tuple[str, str, str]],
-    analyses: Iterator[Analysis],
+    analyses: Sequence[Analysis],
     predictions: Sequence[topics.TopicPrediction],
 ) -> None:
-    """Store one batch of pending texts: the next analyses `analyses` yields, with their topics."""
-    done = list(itertools.islice(analyses, len(batch)))
+    """Store the analyses of one batch of pending texts with their topics, in one transaction."""
     rows = [
         enrichment(digest, analysis, prediction)
-        for (digest, _, _), analysis, prediction in zip(batch, done, predictions, strict=True)
+        for (digest, _, _), analysis, prediction in zip(batch, analyses, predictions, strict=True)
     ]
     with write_transaction(engine) as conn:
         stored.save(conn, rows=rows, analyzed_at=datetime.now(UTC))
