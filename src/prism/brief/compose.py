@@ -139,34 +139,11 @@ def compose(
     sections = []
     for pick in interest:
         analysis = analysis_of(pick)
-        text = int(pool.text_of[pick.index])
         body = _quotes(allocator.take(pick.article_id, analysis, SECTION_SENTENCES), pick.article_id)
         if body:
-            sections.append(
-                Section(
-                    heading=heading(pool.keyphrases[text], pool.titles[pick.index]),
-                    sentences=body,
-                    article_id=pick.article_id,
-                )
-            )
+            sections.append(_section(pick, pool, body))
 
-    shown = [
-        BriefPick(
-            id=pool.external_ids[pick.index] or str(pick.article_id),
-            article_id=pick.article_id,
-            kind=pick.kind,
-            title=pool.titles[pick.index],
-            url=pool.urls[pick.index],
-            source=pool.sources[pick.index],
-            summary=summaries[pick.article_id],
-            reasons=pick.reasons,
-            score=round(pick.score, 4),
-            topic=pick.topic,
-            story=pick.story,
-            story_size=pick.story_size,
-        )
-        for pick in picks
-    ]
+    shown = [_brief_pick(pick, pool, summaries[pick.article_id]) for pick in picks]
     keywords = top_keywords(
         [_title_weighted(pool.keyphrases[int(pool.text_of[p.index])], pool.titles[p.index]) for p in picks],
         k=5,
@@ -205,20 +182,7 @@ def replacement(
     allocator.texts.update(q.text for q in kept)
     old = next(p for p in briefing.picks if p.article_id == old_article_id)
     summary = _quotes(allocator.take(pick.article_id, analysis, settings.summary_sentences), pick.article_id)
-    new = BriefPick(
-        id=pool.external_ids[pick.index] or str(pick.article_id),
-        article_id=pick.article_id,
-        kind=old.kind,
-        title=pool.titles[pick.index],
-        url=pool.urls[pick.index],
-        source=pool.sources[pick.index],
-        summary=summary,
-        reasons=("편집자가 고른 기사", *pick.reasons),
-        score=round(pick.score, 4),
-        topic=pick.topic,
-        story=pick.story,
-        story_size=pick.story_size,
-    )
+    new = _brief_pick(pick, pool, summary, kind=old.kind, reasons=("편집자가 고른 기사", *pick.reasons))
     sections = []
     for section in briefing.sections:
         if section.article_id != old_article_id:
@@ -226,18 +190,45 @@ def replacement(
             continue
         body = _quotes(allocator.take(pick.article_id, analysis, SECTION_SENTENCES), pick.article_id)
         if body:
-            text = int(pool.text_of[pick.index])
-            sections.append(
-                Section(
-                    heading=heading(pool.keyphrases[text], pool.titles[pick.index]),
-                    sentences=body,
-                    article_id=pick.article_id,
-                )
-            )
+            sections.append(_section(pick, pool, body))
     lead = tuple(tuple(q for q in paragraph if q.article_id != old_article_id) for paragraph in briefing.lead)
     return dataclasses.replace(
         briefing,
         picks=tuple(new if p.article_id == old_article_id else p for p in briefing.picks),
         sections=tuple(sections),
         lead=tuple(paragraph for paragraph in lead if paragraph),
+    )
+
+
+def _brief_pick(
+    pick: Pick,
+    pool: Pool,
+    summary: tuple[Quote, ...],
+    *,
+    kind: str | None = None,
+    reasons: tuple[str, ...] | None = None,
+) -> BriefPick:
+    """Return the briefing's record of a recommended article with its 핵심 요약."""
+    return BriefPick(
+        id=pool.external_ids[pick.index] or str(pick.article_id),
+        article_id=pick.article_id,
+        kind=pick.kind if kind is None else kind,
+        title=pool.titles[pick.index],
+        url=pool.urls[pick.index],
+        source=pool.sources[pick.index],
+        summary=summary,
+        reasons=pick.reasons if reasons is None else reasons,
+        score=round(pick.score, 4),
+        topic=pick.topic,
+        story=pick.story,
+        story_size=pick.story_size,
+    )
+
+
+def _section(pick: Pick, pool: Pool, body: tuple[Quote, ...]) -> Section:
+    """Return a ■ section on a 관심 pick: a heading from its keyphrases and title, and its sentences."""
+    return Section(
+        heading=heading(pool.keyphrases[int(pool.text_of[pick.index])], pool.titles[pick.index]),
+        sentences=body,
+        article_id=pick.article_id,
     )

@@ -20,10 +20,11 @@ import numpy as np
 
 from prism.config import get_settings
 from prism.errors import UsageError
+from prism.ingest.files import read_jsonl_file
 from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.recommender import Recommender
-from prism.records import Rejection
+from prism.records import Rejection, SourceRecord
 
 SYSTEMS = ("ours", "bm25", "random")
 DEPTH = 6
@@ -57,22 +58,21 @@ def load_judgments(path: Path) -> tuple[dict[str, dict[str, int]], list[Rejectio
         raise UsageError(f"{path}: no such file")
     judged: dict[str, dict[str, int]] = {}
     rejected: list[Rejection] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if not line.strip():
+    for item in read_jsonl_file(path, name=str(path)):
+        if isinstance(item, Rejection):
+            rejected.append(item)
             continue
-        where = f"{path}:{number}"
+        if not isinstance(item, SourceRecord):
+            continue
+        row = item.fields
         try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+            if not isinstance(row.get("id"), str):
                 raise ValueError("no string 'id'")
             grades = {key: value for key, value in row.items() if key != "id"}
             if not grades or any(not isinstance(g, int) or not 0 <= g <= 2 for g in grades.values()):
                 raise ValueError("grades must be integers 0, 1 or 2")
-        except json.JSONDecodeError as exc:
-            rejected.append(Rejection(where, f"malformed JSON: {exc.msg}"))
-            continue
         except ValueError as exc:
-            rejected.append(Rejection(where, f"not a judgment row: {exc}"))
+            rejected.append(Rejection(item.where, f"not a judgment row: {exc}"))
             continue
         for persona, grade in grades.items():
             judged.setdefault(persona, {})[row["id"]] = grade

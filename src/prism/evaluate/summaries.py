@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,8 +10,9 @@ from typing import Any
 
 from prism.errors import UsageError
 from prism.evaluate.rouge import ROUGE_TYPES, lead, mean, rouge, textrank
+from prism.ingest.files import read_jsonl_file
 from prism.nlp.korean import Analysis, analyze_many
-from prism.records import Rejection
+from prism.records import Rejection, SourceRecord
 from prism.summarize.extractive import summarize
 
 SYSTEMS = ("ours", "lead", "textrank")
@@ -60,17 +60,14 @@ def load_references(path: Path) -> tuple[list[Reference], list[Rejection]]:
         raise UsageError(f"{path}: no such file")
     references: list[Reference] = []
     rejected: list[Rejection] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-            references.append(_reference(row))
-        except json.JSONDecodeError as exc:
-            rejected.append(Rejection(where, f"malformed JSON: {exc.msg}"))
-        except (KeyError, TypeError, IndexError, ValueError) as exc:
-            rejected.append(Rejection(where, f"not a reference row: {exc!r}"))
+    for item in read_jsonl_file(path, name=str(path)):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+        elif isinstance(item, SourceRecord):
+            try:
+                references.append(_reference(dict(item.fields)))
+            except (KeyError, TypeError, IndexError, ValueError) as exc:
+                rejected.append(Rejection(item.where, f"not a reference row: {exc!r}"))
     return references, rejected
 
 
