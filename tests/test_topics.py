@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import math
@@ -178,6 +179,7 @@ PACKED_TEXTS = [
     "",
     "   \n\t ",
     "가",
+    "주가\u3000상승\u00a0전망\x1c반도체\u2028수출",  # Unicode spaces: str.split() splits where \S+ does
     "a b c",
     "😀 이모지 ΩΩΩ 섞인 제목",
     "경제😀성장 Ａ사 3.5% 상승",
@@ -217,6 +219,22 @@ def test_packed_grams_keep_texts_apart(packer: type) -> None:
         mine = rows == row
         assert columns[mine].tolist() == alone[1].tolist()  # no n-gram across two texts
         assert counts[mine].tolist() == alone[2].tolist()
+
+
+def test_packed_char_grams_count_more_texts_than_row_bits_hold_in_parts() -> None:
+    model = topics.load_model()
+    packed = copy.copy(next(p for p in model._packed.values() if isinstance(p, PackedCharGrams)))
+    texts = [topics.normalize(text) for text in PACKED_TEXTS]
+    whole = packed.count(texts)
+    packed.max_texts = 2
+    parts = packed.count(texts)
+    assert len(texts) > 2 * packed.max_texts
+    assert entries(parts) == entries(whole)
+
+
+def entries(found: tuple[np.ndarray, ...]) -> set[tuple[int, ...]]:
+    """Return (row, column, count) triples, in whatever order a packer returned them."""
+    return set(zip(*(array.tolist() for array in found), strict=True))
 
 
 def test_packed_scores_equal_string_scores(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,8 +14,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+import numpy as np
+
 from prism.nlp.korean import Analysis
-from prism.nlp.vectors import rarity
+from prism.nlp.vectors import log_of_counts, rarity
 
 MIN_CHARS = 2
 REPLACE_RATIO = 0.8
@@ -53,28 +55,27 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
     sentences = analysis.sentences
     counts = Counter(itertools.chain.from_iterable([s.nouns for s in sentences]))
     counts.update(itertools.chain.from_iterable([s.phrases for s in sentences]))
+    if not counts:
+        return []
+    # An article has a few hundred candidates: weigh them as whole arrays, a Python step per candidate
+    # being most of the cost. weight = log1p(count) × rarity × specificity, × 1.6 when the title says
+    # it, × 1.2 when the lead does; (nan, nan) priors mark what cannot be a keyphrase.
+    terms = list(counts)
+    size = len(terms)
+    priors = np.fromiter(itertools.chain.from_iterable(map(_prior, terms)), dtype=np.float64, count=2 * size)
+    weights = log_of_counts(counts.values(), size, plus_one=True) * priors[0::2] * priors[1::2]
+    position = dict(zip(terms, range(size), strict=True))
+    headline_text = " ".join(analysis.title_nouns)
+    in_headline = {*analysis.title_nouns, *(term for term in terms if " " in term and term in headline_text)}
+    weights[[position[term] for term in in_headline if term in position]] *= 1.6
     lead = sentences[:LEAD_SENTENCES]  # sentence indices count from 0 without gaps
     early = {*itertools.chain.from_iterable([s.nouns for s in lead])}
     early.update(itertools.chain.from_iterable([s.phrases for s in lead]))
-    headline = set(analysis.title_nouns)
-    headline_text = " ".join(analysis.title_nouns)
-    log1p = math.log1p
-    weights = {}
-    for term, count in counts.items():
-        prior = _prior(term)
-        if prior is None:
-            continue
-        weight = log1p(count) * prior[0] * prior[1]
-        if term in headline or (" " in term and term in headline_text):
-            weight *= 1.6
-        if term in early:
-            weight *= 1.2
-        weights[term] = weight
-    # Only the strongest few can make the list; sorting hundreds of one-off words costs time for nothing.
-    strongest = {
-        term: weights[term] for term in sorted(weights, key=weights.__getitem__, reverse=True)[: k * 6]
-    }
-    chosen = distinct(strongest, k=k)
+    weights[[position[term] for term in early]] *= 1.2
+    # Only the strongest few can make the list (ties keep the article's order, as a stable sort does).
+    candidates = np.flatnonzero(~np.isnan(weights))
+    strongest = candidates[np.argsort(-weights[candidates], kind="stable")[: k * 6]]
+    chosen = distinct(dict(zip([terms[i] for i in strongest], weights[strongest].tolist(), strict=True)), k=k)
     total = sum(weight for _, weight in chosen) or 1.0
     return [(term, weight / total) for term, weight in chosen]
 
@@ -94,25 +95,27 @@ def top_keywords(articles: Iterable[Sequence[tuple[str, float]]], *, k: int = 5)
 def distinct(weights: Mapping[str, float], *, k: int) -> list[tuple[str, float]]:
     """Return the `k` best terms such that none contains another; a specific term replaces a generic
     one inside it when nearly as strong (then most of the generic's weight came from inside it)."""
-    chosen: list[tuple[str, float]] = []
-    joined = ""  # the chosen terms, one per line: one substring search tells if any may hold a term
+    chosen: dict[str, float] = {}  # in the order chosen
+    joined = ""  # the chosen terms, one per line: one substring search tells if any holds a term
     for term, weight in sorted(weights.items(), key=lambda item: (-item[1], -len(item[0]), item[0])):
-        if term in joined and any(term in held and term != held for held, _ in chosen):
-            continue  # a more specific term that holds this one is already in
-        holds = [c for c in chosen if c[0] in term and c[0] != term]
+        if len(chosen) >= k and weight < REPLACE_RATIO * min(chosen.values()):
+            break  # the list is full and, weights falling, no term that follows can replace one in it
+        if term in joined:
+            continue  # a more specific term that holds this one is already in (terms are distinct keys)
+        holds = list(filter(term.__contains__, chosen))
         if holds:
-            if weight >= REPLACE_RATIO * max(w for _, w in holds):
-                chosen = [c for c in chosen if c not in holds]
-                chosen.append((term, max(weight, *(w for _, w in holds))))
-            else:
+            strongest = max(map(chosen.__getitem__, holds))
+            if weight < REPLACE_RATIO * strongest:
                 continue
+            for held in holds:
+                del chosen[held]
+            chosen[term] = max(weight, strongest)
         elif len(chosen) < k:
-            chosen.append((term, weight))
+            chosen[term] = weight
         else:
             continue
-        joined = "\n".join(held for held, _ in chosen)
-    chosen.sort(key=lambda item: -item[1])
-    return chosen[:k]
+        joined = "\n".join(chosen)
+    return sorted(chosen.items(), key=lambda item: -item[1])[:k]
 
 
 def _is_amount(word: str) -> bool:
@@ -120,18 +123,21 @@ def _is_amount(word: str) -> bool:
     return (first.isdigit() or first in _AMOUNT_START) and _AMOUNT.match(word) is not None
 
 
+_NOT_A_KEYPHRASE = (math.nan, math.nan)
+
+
 @lru_cache(maxsize=200_000)  # terms repeat across articles; bounded for long-lived servers
-def _prior(term: str) -> tuple[float, float] | None:
-    """Return (rarity, specificity) of a keyphrase candidate, or None when it cannot be a keyphrase: too
-    short, an amount, or an attribution ending in a job title."""
+def _prior(term: str) -> tuple[float, float]:
+    """Return (rarity, specificity) of a keyphrase candidate, or (nan, nan) when it cannot be a keyphrase:
+    too short, an amount, or an attribution ending in a job title."""
     if len(term) < MIN_CHARS:
-        return None
+        return _NOT_A_KEYPHRASE
     if " " in term:
         words = term.split(" ")
         if words[-1] in _ROLES or any(_is_amount(word) for word in words):
-            return None
+            return _NOT_A_KEYPHRASE
     elif _is_amount(term):
-        return None
+        return _NOT_A_KEYPHRASE
     else:
         words = [term]
     # Longer names and phrases say more (a phrase gains a quarter per extra word).

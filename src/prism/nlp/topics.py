@@ -125,20 +125,28 @@ class PackedCharGrams:
     """A ``char_wb`` block's vocabulary as integers, so a text's n-grams are counted by numpy.
 
     Each character of the vocabulary's alphabet gets a rank from 1; an n-gram (n ≤ 4) is packed into one
-    int64, 15 bits a character. Packing is exact (distinct n-grams, distinct codes), so counting packed
-    codes gives what counting the strings of `char_wb_ngrams` gives, without slicing and hashing a
-    Python string per n-gram — that was most of the topic model's cost in enrichment.
+    int64, `bits` bits a character (11 for the shipped model's 1,540 characters), with the number of
+    its text below. Packing is exact (distinct n-grams, distinct codes), so counting packed codes gives what
+    counting the strings of `char_wb_ngrams` gives, without slicing and hashing a Python string per
+    n-gram — that was most of the topic model's cost in enrichment.
     """
 
-    BITS = 15
     MAX_N = 4
+    MAX_CODE_BITS = 56  # what an n-gram may take, leaving at least 7 bits (128 texts) for the row
 
     def __init__(self, block: FeatureBlock) -> None:
         low, high = block.ngram_range
         alphabet = sorted({char for term in block.vocabulary for char in term})
-        if block.analyzer != "char_wb" or high > self.MAX_N or low > 3 or len(alphabet) >= 1 << self.BITS:
+        self.bits = max(len(alphabet).bit_length(), 1)
+        if (
+            block.analyzer != "char_wb"
+            or high > self.MAX_N
+            or low > 3
+            or self.bits * high > self.MAX_CODE_BITS
+        ):
             raise ValueError(f"Block {block.name!r} cannot be packed")
         self.low, self.high = low, high
+        self.max_texts = 1 << (63 - self.bits * high)
         points = np.asarray([ord(char) for char in alphabet], dtype=np.int64)
         self.rank: IntArray = np.zeros(int(points.max()) + 1, dtype=np.int64)
         self.rank[points] = np.arange(1, len(alphabet) + 1)
@@ -148,21 +156,36 @@ class PackedCharGrams:
         for i, (term, column) in enumerate(block.vocabulary.items()):
             code = 0
             for char in term:
-                code = (code << self.BITS) | ranks[char]
+                code = (code << self.bits) | ranks[char]
             codes[i] = code
             columns[i] = column
         order = np.argsort(codes, kind="stable")
         self.codes: IntArray = codes[order]
         self.columns: IntArray = columns[order]
-        self.width = int(columns.max()) + 1 if len(columns) else 1
 
-    def count(self, texts: Sequence[str]) -> tuple[IntArray, IntArray, IntArray]:
-        """Return (rows, columns, counts): how often each vocabulary n-gram occurs in each normalized text.
+    def count(
+        self, texts: Sequence[str], words_of: Sequence[Sequence[str]] | None = None
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """Return (rows, columns, counts): how often each vocabulary n-gram occurs in each normalized text
+        (`words_of`, each text's words, when already split).
 
-        All texts go through numpy together: one array of characters, one lookup, one count.
+        All texts go through numpy together: one array of characters, one sort of (n-gram, text) codes
+        that counts them, one lookup of the distinct ones.
         """
-        words_of = [text.split() for text in texts]
-        words = [word for split in words_of for word in split]
+        if len(texts) > self.max_texts:  # more texts than the row bits can number: in parts
+            parts = []
+            for first in range(0, len(texts), self.max_texts):
+                part = slice(first, first + self.max_texts)
+                rows, columns, counts = self.count(texts[part], None if words_of is None else words_of[part])
+                parts.append((rows + first, columns, counts))
+            return (
+                np.concatenate([rows for rows, _, _ in parts]),
+                np.concatenate([columns for _, columns, _ in parts]),
+                np.concatenate([counts for _, _, counts in parts]),
+            )
+        if words_of is None:
+            words_of = [text.split() for text in texts]
+        words = list(itertools.chain.from_iterable(words_of))
         if not words:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, empty
@@ -171,30 +194,30 @@ class PackedCharGrams:
         points = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         known = points < len(self.rank)
         chars = np.where(known, self.rank[np.where(known, points, 0)], 0)
-        word = np.repeat(np.arange(len(words)), [len(w) + 2 for w in words])
-        row_of_word = np.repeat(np.arange(len(texts)), [len(split) for split in words_of])
-        codes, starts = [], []
+        sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
+        word = np.repeat(np.arange(len(words)), sizes)
+        per_text = np.fromiter(map(len, words_of), dtype=np.int64, count=len(words_of))
+        row = np.repeat(np.arange(len(texts), dtype=np.int64), per_text)[word]
+        row_bits = max(len(texts) - 1, 1).bit_length()
+        keys = []
         code = np.zeros(len(chars), dtype=np.int64)
         whole = np.ones(len(chars), dtype=bool)  # every character of the n-gram is in the alphabet
         for n in range(1, self.high + 1):
             m = len(chars) - n + 1
             if m <= 0:
                 break
-            code = (code[:m] << self.BITS) | chars[n - 1 :]
+            code = (code[:m] << self.bits) | chars[n - 1 :]
             whole = whole[:m] & (chars[n - 1 :] != 0)
             if n >= self.low:
                 keep = np.flatnonzero(whole & (word[:m] == word[n - 1 :]))
-                codes.append(code[keep])
-                starts.append(keep)
-        # Look up each distinct n-gram once, in sorted order (numpy's binary search then resumes from
-        # the previous hit instead of wandering the whole vocabulary for every n-gram).
-        distinct, inverse = np.unique(np.concatenate(codes), return_inverse=True)
-        at = np.minimum(np.searchsorted(self.codes, distinct), len(self.codes) - 1)
-        known = (self.codes[at] == distinct)[inverse]
-        rows = row_of_word[word[np.concatenate(starts)[known]]]
-        width = self.width
-        keys, counts = np.unique(rows * width + self.columns[at[inverse[known]]], return_counts=True)
-        return keys // width, keys % width, counts
+                keys.append((code[keep] << row_bits) | row[keep])
+        # One sort counts every (n-gram, text); the n-grams come out in order, so looking them up in the
+        # sorted vocabulary walks it once instead of jumping around it.
+        distinct, counts = np.unique(np.concatenate(keys), return_counts=True)
+        codes = distinct >> row_bits
+        at = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
+        found = self.codes[at] == codes
+        return distinct[found] & ((1 << row_bits) - 1), self.columns[at[found]], counts[found]
 
 
 class PackedWordGrams:
@@ -229,13 +252,18 @@ class PackedWordGrams:
         self.columns: IntArray = columns[order]
         self.width = int(columns.max()) + 1 if len(columns) else 1
 
-    def count(self, texts: Sequence[str]) -> tuple[IntArray, IntArray, IntArray]:
-        """Return (rows, columns, counts): how often each vocabulary n-gram occurs in each normalized text."""
-        words_of = [_TOKEN.findall(text) for text in texts]
+    def count(
+        self, texts: Sequence[str], words_of: Sequence[Sequence[str]] | None = None
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """Return (rows, columns, counts): how often each vocabulary n-gram occurs in each normalized text
+        (`words_of`, each text's words, when already split: str.split() splits where _TOKEN does)."""
+        if words_of is None:
+            words_of = [text.split() for text in texts]
         ids = np.fromiter(
             map(self.ids.get, itertools.chain.from_iterable(words_of), itertools.repeat(0)), dtype=np.int64
         )
-        row = np.repeat(np.arange(len(texts)), [len(words) for words in words_of])
+        per_text = np.fromiter(map(len, words_of), dtype=np.int64, count=len(words_of))
+        row = np.repeat(np.arange(len(texts)), per_text)
         codes, rows = [], []
         if self.low == 1:
             keep = ids != 0
@@ -283,6 +311,9 @@ class TopicModel:
         # Weights may be stored as float16 to keep the file small; float32 holds those exactly, and
         # scores are still summed in float64 (values are float64), as scikit-learn does.
         self.coef: npt.NDArray[np.floating[Any]] = coef.astype(np.promote_types(coef.dtype, np.float32))
+        # One contiguous row of weights per label: scoring gathers each label's weights of a batch's
+        # features from one row instead of strided columns.
+        self._coef_by_label = np.ascontiguousarray(self.coef.T)
         self.intercept: FloatArray = intercept.astype(np.float64)
         self.temperature = float(temperature)
         self.metadata = dict(metadata)
@@ -348,13 +379,14 @@ class TopicModel:
     def decision_function(self, texts: Iterable[str]) -> FloatArray:
         """Return the raw linear scores, one row per text, exactly as the training pipeline computes them."""
         normalized = [normalize(text) for text in texts]
+        words_of = [text.split() for text in normalized]  # both packed blocks read words
         n_texts, n_blocks = len(normalized), len(self.blocks)
         columns: list[IntArray] = []
         counts: list[IntArray] = []
         # Which (text, block) pair each entry belongs to: each pair is normalized on its own.
         segments: list[IntArray] = []
         for b, block in enumerate(self.blocks):
-            rows, found, counted = self._count(b, block, normalized)
+            rows, found, counted = self._count(b, block, normalized, words_of)
             columns.append(found)
             counts.append(counted)
             segments.append(rows * n_blocks + b)
@@ -367,18 +399,18 @@ class TopicModel:
         norms = np.sqrt(np.bincount(segs, weights=values * values, minlength=n_texts * n_blocks))
         values = values / norms[segs] * self._weights[segs % n_blocks]
         rows = segs // n_blocks
-        contributions = self.coef[cols] * values[:, None]
-        for k in range(len(self.labels)):
-            scores[:, k] += np.bincount(rows, weights=contributions[:, k], minlength=n_texts)
+        for k, weights in enumerate(self._coef_by_label):
+            scores[:, k] += np.bincount(rows, weights=values * weights[cols], minlength=n_texts)
         return scores
 
     def _count(
-        self, b: int, block: FeatureBlock, texts: Sequence[str]
+        self, b: int, block: FeatureBlock, texts: Sequence[str], words_of: Sequence[Sequence[str]]
     ) -> tuple[IntArray, IntArray, IntArray]:
-        """Return (rows, columns, counts) of block `b`'s vocabulary in normalized texts."""
+        """Return (rows, columns, counts) of block `b`'s vocabulary in normalized texts (split into
+        `words_of`)."""
         packed = self._packed.get(b)
         if packed is not None:
-            return packed.count(texts)
+            return packed.count(texts, words_of)
         rows: list[int] = []
         columns: list[int] = []
         counts: list[int] = []
