@@ -71,6 +71,7 @@ def enrich(
                 if not predictions:  # now, with Kiwi's threads already at work on what follows
                     predictions = topics.predict_articles([(title, body) for _, title, body in chunk])
                 _store(engine, batch, done, predictions[at : at + BATCH])
+                del done  # stored: freed now, so the collection below has less to walk
                 gc.collect(0)
                 report.analysed += len(batch)
                 if progress:
