@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prism.nlp.keywords import distinct, keyphrases, rarity, top_keywords
 from prism.nlp.korean import analyze
+from prism.nlp.vectors import log_of_counts
 
 ARTICLE = (
     "삼성SDI가 46파이 배터리 양산에 돌입했다. 46파이 배터리는 기존 배터리보다 에너지 용량이 6배 크다. "
@@ -64,3 +69,38 @@ def test_top_keywords_prefer_shared_terms() -> None:
     ]
     top = top_keywords(editions, k=3)
     assert top[0] == "기준금리" and len(top) == 3
+
+
+def greedy_distinct(weights: dict[str, float], k: int) -> list[tuple[str, float]]:
+    """The rule of `distinct`, spelled out with no shortcut: every candidate is looked at."""
+    chosen: list[tuple[str, float]] = []
+    for term, weight in sorted(weights.items(), key=lambda item: (-item[1], -len(item[0]), item[0])):
+        if any(term in held for held, _ in chosen):
+            continue
+        holds = [(held, w) for held, w in chosen if held in term]
+        if holds:
+            if weight >= 0.8 * max(w for _, w in holds):
+                chosen = [c for c in chosen if c not in holds] + [(term, max(weight, *(w for _, w in holds)))]
+        elif len(chosen) < k:
+            chosen.append((term, weight))
+    return sorted(chosen, key=lambda item: -item[1])[:k]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    weights=st.dictionaries(
+        st.text(alphabet="가나다 ", min_size=1, max_size=4),
+        st.sampled_from([0.1, 0.3, 0.5, 0.55, 0.7, 0.9, 1.0]),  # few values: ties and near-replacements
+        max_size=14,
+    ),
+    k=st.integers(min_value=1, max_value=6),
+)
+def test_distinct_stops_early_only_when_nothing_later_could_enter(weights: dict[str, float], k: int) -> None:
+    assert distinct(weights, k=k) == greedy_distinct(weights, k)
+
+
+@pytest.mark.parametrize("counts", [[1], [1, 2, 255], [3, 256, 1000, 7]])  # the table, and past its end
+@pytest.mark.parametrize("plus_one", [False, True])
+def test_log_of_counts_is_the_math_module_log(counts: list[int], plus_one: bool) -> None:
+    log = math.log1p if plus_one else math.log
+    assert log_of_counts(counts, len(counts), plus_one=plus_one).tolist() == [log(c) for c in counts]
