@@ -11,13 +11,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
-from functools import cache
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
 
 from prism.brief.records import Briefing
-from prism.brief.render import date_label, safe_url, text
+from prism.brief.render import date_label, safe_url, templates, text
 from prism.config import Settings
 from prism.errors import PrismError
 from prism.store import editions, write_transaction
@@ -49,16 +47,6 @@ def verify_unsubscribe(settings: Settings, token: str) -> str | None:
     return email if hmac.compare_digest(unsubscribe_token(settings, email), token) else None
 
 
-@cache
-def _templates() -> Environment:
-    return Environment(
-        loader=PackageLoader("prism.brief", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def message(briefing: Briefing, *, to: str, settings: Settings) -> EmailMessage:
     """Build the e-mail of an edition for one recipient."""
     base = settings.public_url.rstrip("/")
@@ -76,7 +64,7 @@ def message(briefing: Briefing, *, to: str, settings: Settings) -> EmailMessage:
     plain = text(briefing) + f"\n웹에서 보기: {edition_url}\n수신 거부: {unsubscribe}\n"
     mail.set_content(plain)
     html = (
-        _templates()
+        templates()
         .get_template("email.html")
         .render(
             b=briefing,

@@ -112,7 +112,8 @@ def markdown(briefing: Briefing) -> str:
 
 
 @cache
-def _environment() -> Environment:
+def templates() -> Environment:
+    """Return the Jinja environment of the briefing templates (HTML pages and e-mails), autoescaping."""
     return Environment(
         loader=PackageLoader("prism.brief", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -129,7 +130,7 @@ def safe_url(url: str | None) -> str | None:
 def html(briefing: Briefing) -> str:
     """One standalone, responsive, accessible page; every article string is escaped."""
     return (
-        _environment()
+        templates()
         .get_template("briefing.html")
         .render(b=briefing, date_label=_date(briefing), safe_url=safe_url)
     )
@@ -139,7 +140,7 @@ def index_html(editions: Sequence[tuple[Briefing, str]]) -> str:
     """A page linking editions (briefing, relative link), one card per reader type."""
     first = editions[0][0]
     return (
-        _environment()
+        templates()
         .get_template("index.html")
         .render(
             brand=first.brand,
