@@ -11,12 +11,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamps depend on pyproject.toml, so changed dependencies are installed and nothing else is redone.
-$(VENV)/.installed-core: pyproject.toml | $(BIN)/python
+# Stamps depend on what the install builds from: changed dependencies are installed, and edited modules that
+# setup.py compiles are compiled again; nothing else is redone.
+BUILD_INPUTS := pyproject.toml setup.py src/prism/nlp/korean.py src/prism/nlp/keywords.py src/prism/nlp/vectors.py
+
+$(VENV)/.installed-core: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
 	@touch $@ $(VENV)/.installed-core
 
@@ -24,20 +27,20 @@ demo: $(VENV)/.installed-core
 	$(BIN)/prism demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check setup.py src tests bench scripts
+	$(BIN)/ruff format --check setup.py src tests bench scripts
 	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev
-	$(BIN)/ruff format src tests bench scripts
-	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format setup.py src tests bench scripts
+	$(BIN)/ruff check --fix setup.py src tests bench scripts
 
 test: lint
 	$(BIN)/python -m pytest
 
 # The core must work without optional extras: a second environment with only the core and test tools.
 CORE_VENV ?= .venv-core
-$(CORE_VENV)/.installed: pyproject.toml
+$(CORE_VENV)/.installed: $(BUILD_INPUTS)
 	@test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/python -m pip install --quiet -e '.[test]'
 	@touch $@
@@ -54,4 +57,5 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/web_load.py
 
 clean:
-	rm -rf $(VENV) $(CORE_VENV) prism-demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CORE_VENV) prism-demo build .pytest_cache .mypy_cache .ruff_cache
+	find src -name '*.so' -delete

@@ -5,7 +5,8 @@
 Each measurement runs in its own process (so peak memory is its own), with Kiwi loaded before the clock
 starts. Bare: `Kiwi(num_workers=N).tokenize(bodies)`. Ours: `prism.nlp.enrich.enrich()` on a freshly
 ingested SQLite store: cleaning, sentences and tokens, compounds, keyphrases, topic, TF-IDF vector, and
-the writes. Peak memory is the process's maximum resident set size.
+the writes. Peak memory is the process's maximum resident set size. The table says whether our per-token
+and per-term modules ran compiled (mypyc, setup.py) or as Python sources (PRISM_PURE_PYTHON=1).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "news-ko-8class.jsonl"
 
 
-def measure(kind: str, workers: int, data: Path) -> dict[str, float]:
+def measure(kind: str, workers: int, data: Path) -> dict[str, float | bool]:
     """Run one measurement in this process and return {seconds, peak_mib, articles}."""
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").split("\n") if line.strip()]
+    compiled = False
     if kind == "bare":
         from kiwipiepy import Kiwi
 
@@ -43,6 +45,7 @@ def measure(kind: str, workers: int, data: Path) -> dict[str, float]:
     else:
         from prism.config import get_settings
         from prism.ingest import ingest
+        from prism.nlp import compiled as is_compiled
         from prism.nlp import topics
         from prism.nlp.enrich import enrich
         from prism.nlp.korean import kiwi as shared_kiwi
@@ -59,8 +62,9 @@ def measure(kind: str, workers: int, data: Path) -> dict[str, float]:
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             engine.dispose()
             assert report.analysed > 1300, report
+            compiled = is_compiled()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "cpu": cpu, "peak_mib": peak, "articles": len(rows)}
+    return {"seconds": seconds, "cpu": cpu, "peak_mib": peak, "articles": len(rows), "compiled": compiled}
 
 
 def in_subprocess(kind: str, workers: int, data: Path) -> dict[str, float]:
@@ -103,7 +107,8 @@ def main() -> None:
         "## Enrichment (`bench/enrich.py`)",
         "",
         f"{articles:,} articles of `news-ko-8class.jsonl`; best of {args.repeat} runs, each in its own "
-        f"process with Kiwi loaded first. Machine: {machine()}.",
+        f"process with Kiwi loaded first. Machine: {machine()}. Our per-token and per-term modules: "
+        f"{'compiled (mypyc)' if results[('ours', 1)]['compiled'] else 'Python sources'}.",
         "",
         "| workers | bare Kiwi tokenize | ours: enrich() | ours / bare | articles/s (ours) "
         "| CPU time bare / ours | peak memory (ours) |",

@@ -111,23 +111,26 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
     that long between articles (enrich stores a batch) without leaving Kiwi's threads idle.
     """
     plan: deque[tuple[Cleaned, str, int]] = deque()  # articles fed to Kiwi, not yet assembled
-
-    def texts() -> Iterator[str]:
-        # One text per article: the title as its first line, then the cleaned body. Kiwi numbers the
-        # lines of what it reads, and a line break always ends a sentence.
-        for title, body in articles:
-            clean = clean_for_analysis(body)
-            head = " ".join((title or "").split())
-            text = f"{head}\n{clean.text}"
-            plan.append((clean, text, len(head) + 1))
-            yield text
-
     # One Kiwi call for sentences and tokens together: `tokenize` marks each token with its sentence
     # (sent_position) and line (line_number), which is all `split_into_sents(..., return_tokens=True)`
     # adds, minus the cost of building its Python objects per sentence.
-    for tokens in kiwi(workers).tokenize(texts()):
+    for tokens in kiwi(workers).tokenize(_texts(articles, plan)):
         clean, text, base = plan.popleft()
         yield _assemble(tokens, text, base, clean)
+
+
+def _texts(articles: Iterable[tuple[str, str]], plan: deque[tuple[Cleaned, str, int]]) -> Iterator[str]:
+    """Yield the text Kiwi reads for each article, and note in `plan` what assembling it needs.
+
+    One text per article: the title as its first line, then the cleaned body. Kiwi numbers the lines of
+    what it reads, and a line break always ends a sentence.
+    """
+    for title, body in articles:
+        clean = clean_for_analysis(body)
+        head = " ".join((title or "").split())
+        text = f"{head}\n{clean.text}"
+        plan.append((clean, text, len(head) + 1))
+        yield text
 
 
 # One letter per token, so that one regular expression finds the terms of a whole article: N a noun-like
