@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 import os
 import re
 from collections import deque
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from prism.errors import ConfigError
 from prism.nlp.clean import Cleaned, clean_for_analysis
@@ -30,9 +29,9 @@ if TYPE_CHECKING:
 ANALYZER_VERSION = "kiwi5"
 
 # 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
-NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
-PREDICATES = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
-SENTENCE_END = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
+NOUN_LIKE: Final = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
+PREDICATES: Final = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
+SENTENCE_END: Final = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,38 +135,36 @@ def _texts(articles: Iterable[tuple[str, str]], plan: deque[tuple[Cleaned, str, 
 # One letter per token, so that one regular expression finds the terms of a whole article: N a noun-like
 # token, S a number, P a predicate, x anything else; n and s are noun-like tokens that touch the token
 # before them in the same sentence (they continue a compound).
-_CODE = {tag: "N" for tag in NOUN_LIKE} | {"SN": "S"} | {tag: "P" for tag in PREDICATES}
-_TOUCHING = {"N": "n", "S": "s"}
-_TERM = re.compile(r"[NSns][ns]*|P")
+_CODE: Final = {tag: "N" for tag in NOUN_LIKE} | {"SN": "S"} | {tag: "P" for tag in PREDICATES}
+_TOUCHING: Final = {"N": "n", "S": "s"}
+_TERM: Final = re.compile(r"[NSns][ns]*|P")
 
 
-def _assemble(tokens: Sequence[Any], text: str, base: int, clean: Cleaned) -> Analysis:
+def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned) -> Analysis:
     """Build the analysis of one article from Kiwi's tokens of `text` (the title, a line break, then the
     cleaned body, which starts at `base`).
 
     This runs once per token of every article, so it works on whole columns: Kiwi builds a new Python
-    object on every attribute read, so each is read once; sentences are slices of the columns.
+    object on every attribute read, so each is read once; sentences are slices of the columns. The loops
+    are plain loops over typed lists, which mypyc compiles to C (setup.py).
     """
-    forms = [token.form for token in tokens]
-    tags = [token.tag for token in tokens]
-    starts = [token.start for token in tokens]
-    ends = [token.end for token in tokens]
+    forms: list[str] = [token.form for token in tokens]
+    tags: list[str] = [token.tag for token in tokens]
+    starts: list[int] = [token.start for token in tokens]
+    ends: list[int] = [token.end for token in tokens]
     # Sentence and line numbers both count up, so their sum changes exactly when either does: a new
     # sentence, or a line break (which always ends one).
-    keys = [token.sent_position + token.line_number for token in tokens]
+    keys: list[int] = [token.sent_position + token.line_number for token in tokens]
     n = len(tokens)
-    bounds = []
-    i = 0
-    while i < n:
-        bounds.append(i)
-        i = bisect.bisect_right(keys, keys[i], i)
+    bounds: list[int] = []
+    code: list[str] = [_CODE.get(tag, "x") for tag in tags]
+    for i in range(n):
+        if i == 0 or keys[i] != keys[i - 1]:
+            bounds.append(i)
+            code[i] = code[i].upper()  # a compound never runs across sentences
+        elif starts[i] == ends[i - 1]:
+            code[i] = _TOUCHING.get(code[i], code[i])
     bounds.append(n)
-
-    code = list(map(_CODE.get, tags, itertools.repeat("x")))
-    for i in itertools.compress(range(1, n), map(operator.eq, starts[1:], ends)):
-        code[i] = _TOUCHING.get(code[i], code[i])
-    for i in bounds[:-1]:
-        code[i] = code[i].upper()  # a compound never runs across sentences
     lemmas = forms.copy()
     stop = stopwords()
     terms: list[tuple[str, bool, int, int]] = []  # (term, is noun, start, end): offsets in `text`

@@ -11,8 +11,9 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -24,9 +25,9 @@ FloatArray = npt.NDArray[np.float64]
 
 # math.log of small counts, looked up: the same bits on every machine (numpy's vectorized log may round
 # the last bit differently from the C library's) and faster than a call per term.
-_TABLE_SIZE = 256
-_LOG = np.array([-math.inf] + [math.log(count) for count in range(1, _TABLE_SIZE)])
-_LOG1P = np.array([math.log1p(count) for count in range(_TABLE_SIZE)])
+_TABLE_SIZE: Final = 256
+_LOG: Final = np.array([-math.inf] + [math.log(count) for count in range(1, _TABLE_SIZE)])
+_LOG1P: Final = np.array([math.log1p(count) for count in range(_TABLE_SIZE)])
 
 
 def log_of_counts(counts: Iterable[int], size: int, *, plus_one: bool = False) -> FloatArray:
@@ -55,14 +56,30 @@ def background() -> tuple[int, dict[str, int]]:
     return documents, counts
 
 
-@lru_cache(maxsize=200_000)  # terms repeat across articles; bounded for long-lived servers
+_IDF: Final[dict[str, float]] = {}  # background IDF of every term some headline holds, filled on first use
+
+
+def _idf() -> dict[str, float]:
+    if not _IDF:
+        documents, counts = background()
+        # One math.log per distinct count, not per term; a term no headline holds has count 0.
+        by_count = {count: math.log((documents + 1) / (count + 1)) for count in {0, *counts.values()}}
+        _IDF.update((term, by_count[count]) for term, count in counts.items())
+        _IDF[""] = by_count[0]  # what rarity() answers for any unknown word
+    return _IDF
+
+
 def rarity(term: str) -> float:
     """Return the background inverse document frequency of a term (a phrase: the mean of its words)."""
-    documents, counts = background()
-    if term in counts or " " not in term:
-        return math.log((documents + 1) / (counts.get(term, 0) + 1))
+    idf = _idf()
+    known = idf.get(term)
+    if known is not None:
+        return known
+    unseen = idf[""]
+    if " " not in term:
+        return unseen
     words = term.split(" ")
-    return sum(rarity(word) for word in words) / len(words)
+    return sum([idf.get(word, unseen) for word in words]) / len(words)
 
 
 def tfidf(analysis: Analysis, *, digits: int = 5, body: Counter[str] | None = None) -> Vector:
@@ -79,9 +96,7 @@ def tfidf(analysis: Analysis, *, digits: int = 5, body: Counter[str] | None = No
     # the cost. The arithmetic is the same, in the same order, so the weights are the same bits.
     terms = list(counts)
     size = len(terms)
-    weights = (1.0 + log_of_counts(counts.values(), size)) * np.fromiter(
-        map(rarity, terms), dtype=np.float64, count=size
-    )
+    weights = (1.0 + log_of_counts(counts.values(), size)) * np.array([rarity(term) for term in terms])
     norm = math.sqrt(sum((weights * weights).tolist())) or 1.0  # summed in order, as Python sums
     # rint(x * scale) / scale: what round(x, digits) gives (bar a last-digit tie now and then), without
     # its decimal conversion of each of an article's hundreds of weights; rint rounds halves to even,
