@@ -64,8 +64,9 @@ def _idf() -> dict[str, float]:
         documents, counts = background()
         # One math.log per distinct count, not per term; a term no headline holds has count 0.
         by_count = {count: math.log((documents + 1) / (count + 1)) for count in {0, *counts.values()}}
-        _IDF.update((term, by_count[count]) for term, count in counts.items())
-        _IDF[""] = by_count[0]  # what rarity() answers for any unknown word
+        table = {term: by_count[count] for term, count in counts.items()}
+        table[""] = by_count[0]  # what rarity() answers for any unknown word
+        _IDF.update(table)  # all at once: another thread never sees half a table
     return _IDF
 
 
