@@ -29,7 +29,7 @@ DATA = ROOT.parent / "shared" / "data" / "news-ko-8class.jsonl"
 
 
 def measure(kind: str, workers: int, data: Path) -> dict[str, float | bool]:
-    """Run one measurement in this process and return {seconds, peak_mib, articles}."""
+    """Run one measurement in this process and return {seconds, cpu, peak_mib, articles, compiled}."""
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").split("\n") if line.strip()]
     compiled = False
     if kind == "bare":
