@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from prism.nlp.keywords import distinct, keyphrases, rarity, top_keywords
 from prism.nlp.korean import analyze
-from prism.nlp.vectors import log_of_counts
+from prism.nlp.vectors import background, log_of_counts
 
 ARTICLE = (
     "삼성SDI가 46파이 배터리 양산에 돌입했다. 46파이 배터리는 기존 배터리보다 에너지 용량이 6배 크다. "
@@ -44,6 +44,25 @@ def test_weights_sum_to_one() -> None:
 )
 def test_background_rarity(generic: str, specific: str) -> None:
     assert rarity(specific) > rarity(generic)
+
+
+@pytest.mark.parametrize(
+    "term", ["기업", "카카오뱅크", "없는낱말xyz", "", "기업 없는낱말xyz", "정부 기업 시장"]
+)
+def test_rarity_is_background_idf(term: str) -> None:
+    # The precomputed table must answer what the formula does: log((N + 1) / (df + 1)) for a word or a
+    # phrase headlines hold, the mean over the words for any other phrase.
+    documents, counts = background()
+
+    def idf(word: str) -> float:
+        return math.log((documents + 1) / (counts.get(word, 0) + 1))
+
+    if term in counts or " " not in term:
+        expected = idf(term)
+    else:
+        words = term.split(" ")
+        expected = sum(idf(word) for word in words) / len(words)
+    assert rarity(term) == expected
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,9 @@ from prism.nlp.korean import analyze, analyze_many
         ("본문이다.\n▶ 관련기사 삼성전자, 평택 증설", "본문이다.\n"),
         ("본문이다.\n<저작권자 ⓒ 누리뉴스, 무단 전재 및 재배포 금지>", "본문이다.\n"),
         ("본문이다.\nⓒ 다온비즈 무단전재 및 재배포금지", "본문이다.\n"),
+        ("본문이다.\n무단 복제를 금합니다", "본문이다.\n"),
+        ("본문이다.\nCOPYRIGHT 2026 NURI NEWS", "본문이다.\n"),  # any case: kept past the substring test
+        ("본문이다.\nall rights reserved.", "본문이다.\n"),
         # URLs
         ("자세한 내용은 https://news.example.com/a?b=1 에서 본다.", "자세한 내용은 에서 본다."),
     ],

@@ -24,9 +24,8 @@ REPLACE_RATIO: Final = 0.8
 LEAD_SENTENCES: Final = 3
 # An amount (620억, 4,120선, 6.8%, 52.17포인트) is a fact, not a keyword; 46파이 or HBM4 are names.
 _AMOUNT: Final = re.compile(r"^[\d.,∼~-]+(?:[%가-힣]|포인트|달러|억원|만원|조원|개월|가구|GWh|MW|kg|km)?$")
-_AMOUNT_START: Final = frozenset(
-    ".,∼~-"
-)  # with digits, what an amount can start with: most words are not tried
+# With digits, what an amount can start with: most words are not tried against _AMOUNT.
+_AMOUNT_START: Final = frozenset(".,∼~-")
 # A phrase ending in a job title is an attribution (김도윤 새봄증권 연구원), not a topic.
 _ROLES: Final = frozenset(
     (
@@ -135,8 +134,6 @@ def _is_amount(word: str) -> bool:
 
 
 _NOT_A_KEYPHRASE = (math.nan, math.nan)
-
-
 _PRIORS: Final[dict[str, tuple[float, float]]] = {}  # terms repeat across articles
 _PRIORS_KEPT: Final = 200_000  # forgotten all at once beyond this many, to stay bounded in long-lived servers
 
