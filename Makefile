@@ -11,9 +11,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamps depend on what the install builds from: changed dependencies are installed, and edited modules that
-# setup.py compiles are compiled again; nothing else is redone.
-BUILD_INPUTS := pyproject.toml setup.py src/prism/nlp/korean.py src/prism/nlp/keywords.py src/prism/nlp/vectors.py
+# Stamps depend on pyproject.toml: changed dependencies are installed again; nothing else is redone.
+BUILD_INPUTS := pyproject.toml
 
 $(VENV)/.installed-core: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
@@ -27,13 +26,13 @@ demo: $(VENV)/.installed-core
 	$(BIN)/prism demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check setup.py src tests bench scripts
-	$(BIN)/ruff format --check setup.py src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev
-	$(BIN)/ruff format setup.py src tests bench scripts
-	$(BIN)/ruff check --fix setup.py src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 test: lint
 	$(BIN)/python -m pytest
@@ -57,5 +56,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/web_load.py
 
 clean:
-	rm -rf $(VENV) $(CORE_VENV) prism-demo build .pytest_cache .mypy_cache .ruff_cache
-	find src -name '*.so' -delete
+	rm -rf $(VENV) $(CORE_VENV) prism-demo build dist .pytest_cache .mypy_cache .ruff_cache

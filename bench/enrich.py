@@ -5,8 +5,7 @@
 Each measurement runs in its own process (so peak memory is its own), with Kiwi loaded before the clock
 starts. Bare: `Kiwi(num_workers=N).tokenize(bodies)`. Ours: `prism.nlp.enrich.enrich()` on a freshly
 ingested SQLite store: cleaning, sentences and tokens, compounds, keyphrases, topic, TF-IDF vector, and
-the writes. Peak memory is the process's maximum resident set size. The table says whether our per-token
-and per-term modules ran compiled (mypyc, setup.py) or as Python sources (PRISM_PURE_PYTHON=1).
+the writes. Peak memory is the process's maximum resident set size.
 """
 
 from __future__ import annotations
@@ -29,9 +28,8 @@ DATA = ROOT.parent / "shared" / "data" / "news-ko-8class.jsonl"
 
 
 def measure(kind: str, workers: int, data: Path) -> dict[str, float | bool]:
-    """Run one measurement in this process and return {seconds, cpu, peak_mib, articles, compiled}."""
+    """Run one measurement in this process and return {seconds, cpu, peak_mib, articles}."""
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").split("\n") if line.strip()]
-    compiled = False
     if kind == "bare":
         from kiwipiepy import Kiwi
 
@@ -45,7 +43,6 @@ def measure(kind: str, workers: int, data: Path) -> dict[str, float | bool]:
     else:
         from prism.config import get_settings
         from prism.ingest import ingest
-        from prism.nlp import compiled as is_compiled
         from prism.nlp import topics
         from prism.nlp.enrich import enrich
         from prism.nlp.korean import kiwi as shared_kiwi
@@ -62,9 +59,8 @@ def measure(kind: str, workers: int, data: Path) -> dict[str, float | bool]:
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             engine.dispose()
             assert report.analysed > 1300, report
-            compiled = is_compiled()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "cpu": cpu, "peak_mib": peak, "articles": len(rows), "compiled": compiled}
+    return {"seconds": seconds, "cpu": cpu, "peak_mib": peak, "articles": len(rows)}
 
 
 def in_subprocess(kind: str, workers: int, data: Path) -> dict[str, float]:
@@ -107,8 +103,7 @@ def main() -> None:
         "## Enrichment (`bench/enrich.py`)",
         "",
         f"{articles:,} articles of `news-ko-8class.jsonl`; best of {args.repeat} runs, each in its own "
-        f"process with Kiwi loaded first. Machine: {machine()}. Our per-token and per-term modules: "
-        f"{'compiled (mypyc)' if results[('ours', 1)]['compiled'] else 'Python sources'}.",
+        f"process with Kiwi loaded first. Machine: {machine()}.",
         "",
         "| workers | bare Kiwi tokenize | ours: enrich() | ours / bare | articles/s (ours) "
         "| CPU time bare / ours | peak memory (ours) |",

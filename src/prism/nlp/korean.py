@@ -145,8 +145,7 @@ def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned) -> Analys
     cleaned body, which starts at `base`).
 
     This runs once per token of every article, so it works on whole columns: Kiwi builds a new Python
-    object on every attribute read, so each is read once; sentences are slices of the columns. The loops
-    are plain loops over typed lists, which mypyc compiles to C (setup.py).
+    object on every attribute read, so each is read once; sentences are slices of the columns.
     """
     forms: list[str] = [token.form for token in tokens]
     tags: list[str] = [token.tag for token in tokens]
