@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import Engine
 
 from prism.config import Settings
-from prism.ingest import Format, ingest
+from prism.ingest import AUTO, ingest
 from prism.records import IngestReport
 
 
@@ -51,7 +51,7 @@ def run_ingest(
     engine: Engine,
     settings: Settings,
     *inputs: Path | str,
-    fmt: Format = Format.AUTO,
+    fmt: str = AUTO,
     source: str | None = None,
     fetch_pages: bool = False,
     allow_private: bool = False,

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine
 
 from prism.config import Settings
-from prism.ingest import Format
 from prism.store import articles as queries
 from tests.helpers import korean_article, run_ingest, write_jsonl
 
@@ -157,7 +156,7 @@ def test_rss_feed(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> 
 def test_atom_feed(tmp_path: Path, sqlite_engine: Engine, settings: Settings) -> None:
     path = tmp_path / "feed.atom"
     path.write_text(ATOM, "utf-8")
-    report = run_ingest(sqlite_engine, settings, path, fmt=Format.RSS)
+    report = run_ingest(sqlite_engine, settings, path, fmt="rss")
     assert report.ingested == 1
     with sqlite_engine.connect() as conn:
         (article,) = queries.list_articles(conn, limit=10)

@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
-from prism.ingest import Format, ingest
-from prism.ingest.sources import check_inputs, input_size
+from prism.ingest import AUTO, ingest
+from prism.ingest.sources import check_format, check_inputs, input_size
 from prism.records import IngestReport
 
 # Inputs smaller than this finish before a progress bar would be worth drawing.
@@ -24,8 +24,9 @@ def ingest_cli(
         typer.Argument(metavar="PATH|URL...", help="Files, folders or http(s) URLs of feeds and pages."),
     ],
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Input format; auto detects it.")
-    ] = Format.AUTO,
+        str,
+        typer.Option("--format", "-f", help="Input format: auto (detect it), or a reader (prism plugins)."),
+    ] = AUTO,
     source: Annotated[
         str | None, typer.Option(help="Source (press) name for records that carry none.")
     ] = None,
@@ -44,6 +45,7 @@ def ingest_cli(
     home: HomeOption = None,
 ) -> None:
     """Ingest news: JSONL, CSV, TXT, RSS/Atom and HTML, from paths or URLs."""
+    check_format(fmt)
     check_inputs(inputs)
     settings, engine = settings_and_engine(database, home)
     total = sum(input_size(spec) for spec in inputs)

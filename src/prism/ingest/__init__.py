@@ -1,6 +1,6 @@
 """Ingest: read files, feeds and pages; normalize; drop exact and link near duplicates; store."""
 
 from prism.ingest.pipeline import ingest
-from prism.ingest.sources import Format
+from prism.ingest.readers import AUTO, readers
 
-__all__ = ["Format", "ingest"]
+__all__ = ["AUTO", "ingest", "readers"]

@@ -19,7 +19,8 @@ from prism.ingest.fetch import Fetched, Fetcher
 from prism.ingest.files import Progress
 from prism.ingest.normalize import clean_text, content_hash
 from prism.ingest.pages import parse_page
-from prism.ingest.sources import Format, check_inputs, read_input
+from prism.ingest.readers import AUTO
+from prism.ingest.sources import check_format, check_inputs, read_input
 from prism.ingest.validate import to_new_article
 from prism.records import IngestReport, NewArticle, Notice, Rejection, SourceRecord
 from prism.store import articles as queries
@@ -30,7 +31,7 @@ def ingest(
     *,
     engine: Engine,
     settings: Settings,
-    fmt: Format = Format.AUTO,
+    fmt: str = AUTO,
     source: str | None = None,
     fetch_pages: bool = False,
     allow_private: bool = False,
@@ -41,6 +42,7 @@ def ingest(
     Each batch of `settings.ingest_batch_size` articles is stored in one transaction that excludes other
     writers, so a crash loses at most the batch in flight and concurrent runs never store a duplicate.
     """
+    check_format(fmt)
     check_inputs(list(inputs))
     try:
         tz = ZoneInfo(settings.timezone)

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from enum import StrEnum
 from pathlib import Path
 
 from prism.errors import FetchError, UsageError
-from prism.ingest.feeds import looks_like_feed, parse_feed
 from prism.ingest.fetch import Fetched
-from prism.ingest.files import Item, Progress, parse_csv, parse_jsonl, parse_txt, read_jsonl_file
+from prism.ingest.files import Item, Progress
 from prism.ingest.normalize import looks_binary
-from prism.ingest.pages import looks_like_html, parse_page
+from prism.ingest.readers import AUTO, FALLBACK, Reader, readers
 from prism.records import Notice, Rejection
 
-
-class Format(StrEnum):
-    """Input formats `prism ingest --format` accepts."""
-
-    AUTO = "auto"
-    JSONL = "jsonl"
-    CSV = "csv"
-    TXT = "txt"
-    RSS = "rss"
-    HTML = "html"
+# A response that says it is a web page is judged by its bytes, not by its URL's suffix.
+_PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
 
-_BY_SUFFIX = {
-    ".jsonl": Format.JSONL, ".ndjson": Format.JSONL, ".json": Format.JSONL,
-    ".csv": Format.CSV, ".tsv": Format.CSV,
-    ".txt": Format.TXT, ".text": Format.TXT,
-    ".xml": Format.RSS, ".rss": Format.RSS, ".atom": Format.RSS, ".rdf": Format.RSS,
-    ".html": Format.HTML, ".htm": Format.HTML,
-}  # fmt: skip
+def check_format(fmt: str) -> str:
+    """Return `fmt` when it is `auto` or a registered reader's name, else raise UsageError."""
+    if fmt != AUTO and fmt not in readers.names():
+        raise UsageError(f"format {fmt!r} is not one of {', '.join([AUTO, *readers.names()])}")
+    return fmt
+
+
+def by_suffix(name: str) -> str | None:
+    """Return the reader that claims a file name's suffix, if any."""
+    suffix = Path(name.split("?", 1)[0]).suffix.lower()
+    if not suffix:
+        return None
+    return next((entry.name for entry in readers.entries() if suffix in entry.value.suffixes), None)
 
 
 def is_url(spec: str) -> bool:
@@ -61,28 +57,21 @@ def _folder_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def sniff(data: bytes, *, name: str, content_type: str = "") -> Format:
+def sniff(data: bytes, *, name: str, content_type: str = "") -> str:
     """Guess the format of some bytes from a content type, a file suffix, then the bytes themselves."""
     kind = content_type.split(";", 1)[0].strip().lower()
-    if kind in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
-        return Format.RSS
-    if kind in ("application/json", "application/x-ndjson", "application/jsonl"):
-        return Format.JSONL
-    if kind == "text/csv":
-        return Format.CSV
-    suffix = Path(name.split("?", 1)[0]).suffix.lower()
-    if suffix in _BY_SUFFIX and kind not in ("text/html", "application/xhtml+xml"):
-        return _BY_SUFFIX[suffix]
-    if looks_like_html(data):
-        return Format.HTML
-    if looks_like_feed(data):
-        return Format.RSS
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
-        return Format.JSONL
-    return Format.TXT
+    entries = readers.entries()
+    claimed = next((entry.name for entry in entries if kind and kind in entry.value.media_types), None)
+    if claimed:
+        return claimed
+    suffixed = by_suffix(name)
+    if suffixed and kind not in _PAGE_TYPES:
+        return suffixed
+    sniffers = sorted((e for e in entries if e.value.looks_like), key=lambda e: e.value.sniff_rank)
+    return next((e.name for e in sniffers if e.value.looks_like and e.value.looks_like(data)), FALLBACK)
 
 
-def parse_bytes(data: bytes, *, name: str, fmt: Format, url: str | None = None) -> Iterator[Item]:
+def parse_bytes(data: bytes, *, name: str, fmt: str, url: str | None = None) -> Iterator[Item]:
     """Yield records from bytes in a known format."""
     if not data.strip():
         yield Rejection(name, "file is empty")
@@ -90,24 +79,14 @@ def parse_bytes(data: bytes, *, name: str, fmt: Format, url: str | None = None) 
     if looks_binary(data):
         yield Rejection(name, "binary file, not text")
         return
-    if fmt is Format.JSONL:
-        yield from parse_jsonl(data, name=name)
-    elif fmt is Format.CSV:
-        yield from parse_csv(data, name=name)
-    elif fmt is Format.TXT:
-        yield from parse_txt(data, name=name)
-    elif fmt is Format.RSS:
-        yield from parse_feed(data, name=name)
-    elif fmt is Format.HTML:
-        yield from parse_page(data, name=name, url=url)
-    else:  # pragma: no cover - AUTO is resolved by the callers
-        raise UsageError(f"format {fmt} needs resolving first")
+    reader: Reader = readers.get(fmt)
+    yield from reader.parse(data, name=name, url=url)
 
 
 def read_input(
     spec: str,
     *,
-    fmt: Format,
+    fmt: str,
     fetch: Callable[[str], Fetched],
     progress: Progress | None = None,
 ) -> Iterator[Item]:
@@ -118,11 +97,7 @@ def read_input(
         except FetchError as exc:
             yield Rejection(spec, str(exc).removeprefix(f"{spec}: "))
             return
-        chosen = (
-            fmt
-            if fmt is not Format.AUTO
-            else sniff(fetched.data, name=spec, content_type=fetched.content_type)
-        )
+        chosen = fmt if fmt != AUTO else sniff(fetched.data, name=spec, content_type=fetched.content_type)
         yield from parse_bytes(fetched.data, name=spec, fmt=chosen, url=fetched.url)
         return
     path = Path(spec)
@@ -134,7 +109,7 @@ def read_input(
         yield Rejection(spec, "folder holds no files")
     for file in files:
         suffix = file.suffix.lower()
-        if fmt is Format.AUTO and suffix and suffix not in _BY_SUFFIX:
+        if fmt == AUTO and suffix and by_suffix(file.name) is None:
             yield Notice(
                 str(file), f"skipped: {suffix} is not a news format (use --format to read it anyway)"
             )
@@ -142,20 +117,19 @@ def read_input(
         yield from _read_file(file, fmt=fmt, progress=progress)
 
 
-def _read_file(path: Path, *, fmt: Format, progress: Progress | None) -> Iterator[Item]:
+def _read_file(path: Path, *, fmt: str, progress: Progress | None) -> Iterator[Item]:
     name = str(path)
-    chosen = fmt
-    if chosen is Format.AUTO:
-        chosen = _BY_SUFFIX.get(path.suffix.lower(), Format.AUTO)
+    chosen = fmt if fmt != AUTO else by_suffix(path.name) or AUTO
+    streamed = readers.get(chosen).read_file if chosen != AUTO else None
     try:
-        if chosen is Format.JSONL:
-            yield from read_jsonl_file(path, name=name, progress=progress)
+        if streamed:
+            yield from streamed(path, name, progress)
             return
         data = path.read_bytes()
     except OSError as exc:
         yield Rejection(name, f"cannot read file: {exc.strerror}")
         return
-    if chosen is Format.AUTO:
+    if chosen == AUTO:
         chosen = sniff(data, name=name)
     yield from parse_bytes(data, name=name, fmt=chosen)
     if progress:
