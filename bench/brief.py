@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from _report import machine, publish
@@ -87,14 +87,13 @@ def replicate(base: Path, target: Path, size: int) -> None:
 
 def measure(base: Path, size: int) -> dict[str, float]:
     """Run one size in this process and return its timings (seconds) and peak memory (MiB)."""
-    from prism.brief.compose import compose
     from prism.config import get_settings
     from prism.evaluate.personas import bm25_baseline
-    from prism.nlp.korean import from_json
+    from prism.pipeline import Fitted, edition
     from prism.recommend.personas import load_personas
     from prism.recommend.pool import load_pool
     from prism.recommend.recommender import Recommender
-    from prism.store import analyses, open_engine
+    from prism.store import open_engine
 
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "pool.db"
@@ -109,21 +108,12 @@ def measure(base: Path, size: int) -> dict[str, float]:
         recommender = Recommender().fit(pool)
         fitted = time.perf_counter() - clock
 
+        edition_of = Fitted(
+            day=date(2026, 11, 27), window="all", pool=pool, recommender=recommender, notices=()
+        )
+
         def brief(persona) -> None:  # type: ignore[no-untyped-def]
-            picks = recommender.recommend(persona)
-            hashes = {pool.hashes[int(pool.text_of[p.index])] for p in picks}
-            with engine.connect() as conn:
-                rows = analyses.load(conn, content_hashes=hashes)
-            found = {h: from_json(r["title_terms"], r["sentences"]) for h, r in rows.items()}
-            compose(
-                persona=persona,
-                date="2026-11-27",
-                window="all",
-                picks=picks,
-                pool=pool,
-                analyses=found,
-                settings=settings,
-            )
+            edition(engine, settings, edition_of, persona)
 
         def timed(action) -> float:  # type: ignore[no-untyped-def]
             clock = time.perf_counter()

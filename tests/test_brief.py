@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from prism.brief.records import Briefing
 from prism.brief.render import as_json, render
-from prism.brief.service import build_editions
 from prism.cli import app
 from prism.cli.demo import sample_corpus
 from prism.config import Settings, get_settings
 from prism.ingest import ingest
+from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.store import editions as stored_editions
 from prism.store import open_engine

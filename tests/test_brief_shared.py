@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from prism.brief.service import build_editions
 from prism.config import get_settings
 from prism.ingest import ingest
+from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.store import open_engine
 from prism.store.schema import articles

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 from prism.accounts import sign_up
 from prism.brief.records import Briefing
 from prism.brief.review import EDITED, apply_edits
-from prism.brief.service import build_editions
 from prism.cli import app
 from prism.cli.demo import sample_corpus
 from prism.config import Settings
 from prism.ingest import ingest
+from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.store import editions
 from prism.web.app import create_app

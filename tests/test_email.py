@@ -16,11 +16,11 @@ from typer.testing import CliRunner
 
 from prism.accounts import sign_up, update_profile
 from prism.brief.email import unsubscribe_token, verify_unsubscribe
-from prism.brief.service import build_editions
 from prism.cli import app
 from prism.cli.demo import sample_corpus
 from prism.config import Settings, get_settings
 from prism.ingest import ingest
+from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.store import readers
 from prism.web.app import create_app

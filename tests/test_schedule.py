@@ -48,7 +48,7 @@ def test_drafts_wait_without_auto_publish(corpus: Engine, settings: Settings) ->
 def test_a_failing_step_is_retried(
     corpus: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = schedule.enrich
+    real = schedule.enrich_pending
     calls = []
 
     def flaky(engine: Engine) -> object:
@@ -57,7 +57,7 @@ def test_a_failing_step_is_retried(
             raise OSError("disk hiccup")
         return real(engine)
 
-    monkeypatch.setattr(schedule, "enrich", flaky)
+    monkeypatch.setattr(schedule, "enrich_pending", flaky)
     report = schedule.run_day(corpus, settings, DAY, backoff_s=0)
     assert len(calls) == 3 and report.built == 8
 

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from prism.brief.service import build_editions
 from prism.cli.demo import sample_corpus
 from prism.config import Settings, get_settings
 from prism.ingest import ingest
+from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.store import articles as stored
 from prism.web.app import create_app

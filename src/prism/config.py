@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     )
     copyright: str = "< 저작권자 ⓒ {publisher}, 무단 전재 및 재배포 금지 >"
     summary_sentences: int = Field(default=4, ge=1, le=8)
+    # The stages that build editions, by their registered names (`prism plugins` lists them).
+    summarizer: str = "extractive"
+    writer: str = "extractive"
+    recommender: str = "prism"
     # Publish editions as they are built; otherwise they wait as drafts for an editor.
     auto_publish: bool = False
     # The web app: outside development a real secret is required (the app refuses the placeholder).

@@ -29,11 +29,20 @@ GROUP = "prism"
 BUILTIN = "prism"
 
 # The modules whose import registers the built-ins, in the order their names are listed.
-BUILTINS: tuple[str, ...] = ("prism.ingest.readers",)
+BUILTINS: tuple[str, ...] = (
+    "prism.ingest.readers",
+    "prism.summarize.extractive",
+    "prism.summarize.baselines",
+    "prism.write.extractive",
+    "prism.brief.render",
+)
 
 # Every extension point: its name (as `prism plugins` shows it) and where its registry lives.
 POINTS: dict[str, str] = {
     "readers": "prism.ingest.readers:readers",
+    "summarizers": "prism.summarize.base:summarizers",
+    "writers": "prism.write.base:writers",
+    "renderers": "prism.brief.render:renderers",
 }
 
 
@@ -59,9 +68,10 @@ class Plugin:
 class Registry(Generic[T]):
     """Implementations of one extension point by name."""
 
-    def __init__(self, kind: str, description: str) -> None:
+    def __init__(self, kind: str, description: str, *, noun: str | None = None) -> None:
         self.kind = kind
         self.description = description
+        self.noun = noun or kind  # what a user calls a choice of it: "format" for a renderer
         self._entries: dict[str, Entry[T]] = {}
 
     def register(self, name: str) -> Callable[[T], T]:
@@ -89,7 +99,7 @@ class Registry(Generic[T]):
         load()
         entry = self._entries.get(name)
         if entry is None:
-            raise UsageError(f"no {self.kind} named {name!r}; there are: {', '.join(self.names())}")
+            raise UsageError(f"{self.noun} {name!r} is not one of {', '.join(self.names())}")
         return entry.value
 
     def names(self) -> list[str]:

@@ -16,11 +16,10 @@ from sqlalchemy import Engine
 
 from prism.brief.email import send_edition
 from prism.brief.records import Briefing
-from prism.brief.service import build_editions
 from prism.config import Settings
 from prism.errors import PrismError
 from prism.ingest import ingest
-from prism.nlp.enrich import enrich
+from prism.pipeline import build_editions, enrich_pending
 from prism.recommend.personas import load_personas
 from prism.store import editions, write_transaction
 from prism.store import readers as stored_readers
@@ -69,7 +68,7 @@ def run_day(engine: Engine, settings: Settings, day: date, *, backoff_s: float =
             backoff_s=backoff_s,
         )
         report.steps.append("ingest")
-    step("enrich", lambda: enrich(engine), backoff_s=backoff_s)
+    step("enrich", lambda: enrich_pending(engine), backoff_s=backoff_s)
     report.steps.append("enrich")
     personas = list(load_personas(settings.home).values())
     with engine.connect() as conn:

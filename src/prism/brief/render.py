@@ -1,31 +1,54 @@
-"""Render a Briefing: `text` (the seed edition's layout), `md`, `html` (one standalone page), `json`."""
+"""Render a Briefing: `text` (the seed edition's layout), `md`, `html` (one standalone page), `json`.
+
+Output formats are renderers in one registry; a plugin adds one with the `renderer` decorator.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from prism.brief.records import Briefing, BriefPick
+from prism.registry import Registry
 
-FORMATS = ("text", "md", "html", "json")
 SCHEMA_VERSION = 1
+
+Render = Callable[[Briefing], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """An output format: the function that renders an edition, and how its files are named and served."""
+
+    render: Render
+    suffix: str  # file name suffix, without the dot
+    media_type: str
+    description: str = ""
+
+
+renderers: Registry[Renderer] = Registry(
+    "renderer", "output formats of an edition (prism brief --format NAME)", noun="format"
+)
+
+
+def renderer(name: str, *, suffix: str, media_type: str, description: str = "") -> Callable[[Render], Render]:
+    """Register the decorated function as the output format `name`."""
+
+    def decorate(function: Render) -> Render:
+        renderers.add(name, Renderer(function, suffix, media_type, description))
+        return function
+
+    return decorate
 
 
 def render(briefing: Briefing, fmt: str) -> str:
-    """Render in one of FORMATS."""
-    if fmt == "text":
-        return text(briefing)
-    if fmt == "md":
-        return markdown(briefing)
-    if fmt == "html":
-        return html(briefing)
-    if fmt == "json":
-        return json.dumps(as_json(briefing), ensure_ascii=False, indent=2) + "\n"
-    raise ValueError(f"unknown format {fmt!r}")
+    """Render in a registered format; a UsageError names the formats there are."""
+    return renderers.get(fmt).render(briefing)
 
 
 def date_label(day: str) -> str:
@@ -38,6 +61,7 @@ def _date(briefing: Briefing) -> str:
     return date_label(briefing.date)
 
 
+@renderer("text", suffix="txt", media_type="text/plain; charset=utf-8", description="the seed's layout")
 def text(briefing: Briefing) -> str:
     """The layout of the seed edition: lead, ■ sections, [관심 뉴스] 1–3, [참고 뉴스] 4–6, [키워드 TOP 5]."""
     name = briefing.persona_name
@@ -74,6 +98,7 @@ def _md_escape(value: str) -> str:
     return value
 
 
+@renderer("md", suffix="md", media_type="text/markdown; charset=utf-8", description="Markdown")
 def markdown(briefing: Briefing) -> str:
     """The edition as Markdown; article text is escaped so it cannot add markup or links."""
     name = _md_escape(briefing.persona_name)
@@ -127,6 +152,7 @@ def safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("http://", "https://")) else None
 
 
+@renderer("html", suffix="html", media_type="text/html; charset=utf-8", description="one standalone page")
 def html(briefing: Briefing) -> str:
     """One standalone, responsive, accessible page; every article string is escaped."""
     return (
@@ -197,3 +223,9 @@ def as_json(briefing: Briefing) -> dict[str, Any]:
         "notices": list(briefing.notices),
         "copyright": briefing.copyright,
     }
+
+
+@renderer("json", suffix="json", media_type="application/json", description="the documented JSON form")
+def json_text(briefing: Briefing) -> str:
+    """The documented JSON form as indented UTF-8 text."""
+    return json.dumps(as_json(briefing), ensure_ascii=False, indent=2) + "\n"

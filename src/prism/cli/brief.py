@@ -7,13 +7,11 @@ from typing import Annotated
 
 import typer
 
-from prism.brief.render import FORMATS, render
-from prism.brief.service import WINDOWS, build_editions, parse_date
+from prism.brief.render import render, renderers
 from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
 from prism.errors import UsageError
+from prism.pipeline import WINDOWS, build_editions, parse_date
 from prism.recommend.personas import get_persona, load_personas
-
-_SUFFIX = {"text": "txt", "md": "md", "html": "html", "json": "json"}
 
 
 def brief_cli(
@@ -27,7 +25,9 @@ def brief_cli(
     window: Annotated[
         str, typer.Option("--window", help="Articles of the last 24h, 3d, 7d, or all.")
     ] = "24h",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md, html or json.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, md, html, json, or a plugin's format.")
+    ] = "text",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")
     ] = None,
@@ -35,8 +35,7 @@ def brief_cli(
     home: HomeOption = None,
 ) -> None:
     """Build, store and print (or write) the edition: 6 stories, 핵심 요약, lead, sections, keywords."""
-    if fmt not in FORMATS:
-        raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    shape = renderers.get(fmt)
     if window not in WINDOWS:
         raise UsageError(f"window {window!r} is not one of {', '.join(WINDOWS)}")
     if all_personas == (persona is not None):
@@ -54,7 +53,7 @@ def brief_cli(
         folder = output or Path("editions")
         folder.mkdir(parents=True, exist_ok=True)
         for briefing in briefings:
-            path = folder / f"{briefing.date}-{briefing.persona}.{_SUFFIX[fmt]}"
+            path = folder / f"{briefing.date}-{briefing.persona}.{shape.suffix}"
             path.write_text(render(briefing, fmt), encoding="utf-8")
             console.print(f"wrote {path}", markup=False)
         return

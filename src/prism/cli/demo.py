@@ -15,12 +15,12 @@ import typer
 from rich.markup import escape
 
 from prism.brief.render import index_html, render
-from prism.brief.service import build_editions
 from prism.cli.common import console
 from prism.cli.ingest import print_report
 from prism.config import get_settings
 from prism.errors import UsageError
 from prism.ingest import ingest
+from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.records import Article
 from prism.store import articles as queries

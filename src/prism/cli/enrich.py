@@ -8,7 +8,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
-from prism.nlp.enrich import enrich, pending_count
+from prism.nlp.enrich import pending_count
+from prism.pipeline import enrich_pending
 
 
 def enrich_cli(
@@ -24,9 +25,9 @@ def enrich_cli(
             columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err_console, transient=True) as bar:
                 task = bar.add_task("enrich", total=total)
-                report = enrich(engine, workers=workers, progress=lambda n: bar.advance(task, n))
+                report = enrich_pending(engine, workers=workers, progress=lambda n: bar.advance(task, n))
         else:
-            report = enrich(engine, workers=workers)
+            report = enrich_pending(engine, workers=workers)
     finally:
         engine.dispose()
     console.print(f"Analysed [bold]{report.analysed}[/] texts; {report.already} were analysed before.")

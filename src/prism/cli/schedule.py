@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from prism.brief.service import parse_date
 from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine
+from prism.pipeline import parse_date
 from prism.schedule import run_day, run_forever
 
 

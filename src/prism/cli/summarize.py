@@ -16,7 +16,8 @@ from prism.ingest.files import BODY_FIELDS, TITLE_FIELDS, read_jsonl_file
 from prism.ingest.normalize import clean_text
 from prism.nlp.korean import analyze_many
 from prism.records import Rejection, SourceRecord
-from prism.summarize.extractive import DEFAULT_SENTENCES, summarize
+from prism.summarize.base import DEFAULT_SENTENCES
+from prism.summarize.extractive import summarize
 
 
 def summarize_cli(

@@ -39,7 +39,9 @@ class Reader:
     read_file: Callable[[Path, str, Progress | None], Iterator[Item]] | None = None
 
 
-readers: Registry[Reader] = Registry("reader", "input formats for `prism ingest` (--format NAME)")
+readers: Registry[Reader] = Registry(
+    "reader", "input formats for `prism ingest` (--format NAME)", noun="format"
+)
 
 
 def _jsonl(data: bytes, *, name: str, url: str | None) -> Iterator[Item]:

@@ -80,6 +80,16 @@ def count(conn: Connection, *, analyzer: str | None = None) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+def pool_version(conn: Connection) -> tuple[object, ...]:
+    """Return what changes whenever a pool could: the articles' count and highest id, and the analyses'
+    count and latest time. A cache of pools keyed by it is never stale."""
+    stored = conn.execute(select(func.count(), func.max(articles.c.id)).select_from(articles)).one()
+    analysed = conn.execute(
+        select(func.count(), func.max(analyses.c.analyzed_at)).select_from(analyses)
+    ).one()
+    return (*stored, *analysed)
+
+
 def pool_rows(
     conn: Connection, *, analyzer: str, start: datetime | None = None, end: datetime | None = None
 ) -> Iterator[PoolRow]:

@@ -14,13 +14,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import Analysis, Sentence, analyze
 from prism.nlp.vectors import Vector, cosine
+from prism.summarize.base import DEFAULT_SENTENCES, Summary, summarizers
 
-DEFAULT_SENTENCES = 4
 # Weights of the five signals; each signal is scaled to [0, 1] within the article first. Position
 # counts full sentences only (decks and bylines do not push the lead down); brevity prefers the concise
 # sentence an editor would keep over a long one saying the same.
@@ -31,19 +30,6 @@ REDUNDANCY = 0.6  # how much similarity to an already chosen sentence costs
 TOO_SIMILAR = 0.75  # a sentence this close to a chosen one is never added
 MIN_CHARS = 20  # shorter "sentences" are fragments
 _QUOTE_ONLY = re.compile(r'^[“"‘\'「『].*[”"’\'」』][.!?]?$')
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """A summary: sentences in article order, each with the index of the source sentence it is."""
-
-    sentences: tuple[str, ...]
-    source_indices: tuple[int, ...]
-
-    @property
-    def text(self) -> str:
-        """Return the sentences joined by one space."""
-        return " ".join(self.sentences)
 
 
 def summarize_text(
@@ -89,6 +75,22 @@ def summarize(
         used += length
     picked = sorted((candidates[i] for i in chosen), key=lambda s: s.index)
     return Summary(tuple(s.text for s in picked), tuple(s.index for s in picked))
+
+
+@summarizers.register("extractive")
+class Extractive:
+    """Our extractive summarizer (the module's `summarize`)."""
+
+    def summarize(
+        self,
+        analysis: Analysis,
+        *,
+        sentences: int = DEFAULT_SENTENCES,
+        max_chars: int | None = None,
+        exclude: Collection[int] = (),
+    ) -> Summary:
+        """Return the module's summary of `analysis`."""
+        return summarize(analysis, sentences=sentences, max_chars=max_chars, exclude=exclude)
 
 
 def is_summary_worthy(sentence: Sentence) -> bool:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from prism import __version__
 from prism.config import DEV_SECRET, Settings
 from prism.errors import ConfigError
+from prism.web.pages import FittedPools
 from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search, trends
 
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = templates()
+    app.state.fitted_pools = FittedPools()
     app.include_router(briefings.router)
     app.include_router(articles.router)
     app.include_router(readers.router)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-import time
+import threading
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 
 from prism.brief.records import Briefing, BriefPick
 from prism.brief.render import date_label, safe_url
-from prism.brief.service import Fitted, fit_window, parse_date
 from prism.config import Settings
+from prism.pipeline import Fitted, parse_date, prepare
+from prism.store import analyses as stored_analyses
 from prism.web.deps import CSRF_COOKIE
 
 
@@ -85,15 +86,31 @@ def edition_page(
     )
 
 
-FIT_SECONDS = 300  # a fitted window is reused this long: new articles show up within five minutes
+class FittedPools:
+    """Fitted pools of the web app, keyed by day, window and the store's pool version, so a request sees
+    every article analysed before it; safe under the server's threads (one fit per key at a time)."""
+
+    KEEP = 8  # keys kept: today's windows, and a few from before the last enrichment
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fitted: dict[tuple[object, ...], Fitted] = {}
+
+    def get(self, engine: Engine, settings: Settings, window: str) -> Fitted:
+        """Return today's pool for `window` with the recommender fitted on it."""
+        day = parse_date(None, settings)
+        with engine.connect() as conn:
+            key = (day.isoformat(), window, *stored_analyses.pool_version(conn))
+        with self._lock:
+            hit = self._fitted.get(key)
+            if hit is None:
+                hit = self._fitted[key] = prepare(engine, settings, day=day, window=window)
+                while len(self._fitted) > self.KEEP:
+                    del self._fitted[next(iter(self._fitted))]
+            return hit
 
 
 def fitted(request: Request, engine: Engine, settings: Settings, window: str) -> Fitted:
-    """Today's pool for `window`, fitted once and shared by every request for a few minutes."""
-    day = parse_date(None, settings)
-    cache: dict[tuple[str, str], tuple[float, Fitted]] = request.app.state.__dict__.setdefault("fitted", {})
-    key = (day.isoformat(), window)
-    hit = cache.get(key)
-    if hit is None or time.monotonic() - hit[0] > FIT_SECONDS:
-        hit = cache[key] = (time.monotonic(), fit_window(engine, settings, day=day, window=window))
-    return hit[1]
+    """Today's pool for `window`, fitted once per version of the store and shared by every request."""
+    pools: FittedPools = request.app.state.fitted_pools
+    return pools.get(engine, settings, window)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 from prism.accounts import Reader, token_reader
 from prism.brief.records import Briefing
 from prism.brief.render import as_json
-from prism.brief.service import reader_edition
+from prism.pipeline import reader_edition
 from prism.recommend.personas import load_personas
 from prism.store import analyses, editions
 from prism.store import articles as stored

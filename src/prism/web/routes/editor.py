@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from prism.accounts import Reader
 from prism.brief.records import Briefing
 from prism.brief.review import apply_edits, diff
-from prism.brief.service import swap, swap_candidates
+from prism.pipeline import swap, swap_candidates
 from prism.recommend.personas import load_personas
 from prism.store import articles as stored_articles
 from prism.store import editions, write_transaction

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prism.brief.service import reader_edition
+from prism.pipeline import reader_edition
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
 from prism.web.deps import CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep

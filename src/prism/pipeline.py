@@ -1,10 +1,19 @@
-"""Build editions: enrich what is pending, load the window's pool, recommend, compose and store."""
+"""The pipeline: the one place that knows the order of the stages and does the I/O between them.
+
+    ingest → enrich → load pool → fit → recommend → write (summarize) → store → render/deliver
+
+The CLI, the scheduler and the web app call these functions, never the stages' modules in sequence
+themselves. Only `build_editions` and `enrich_pending` run Kiwi over pending articles; `prepare`, which
+the web app calls inside requests, reads what enrichment stored. Stages are found by name in their
+registries (`Settings.summarizer`, `.writer`, `.recommender`), and each edition's settings digest
+records which implementations built it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,11 +22,10 @@ from sqlalchemy import Engine
 
 from prism import __version__
 from prism.accounts import Reader
-from prism.brief.compose import compose, replacement
 from prism.brief.records import Briefing
 from prism.config import Settings
 from prism.errors import UsageError
-from prism.nlp.enrich import enrich
+from prism.nlp.enrich import EnrichReport, enrich
 from prism.nlp.korean import ANALYZER_VERSION, Analysis, from_json
 from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
@@ -27,6 +35,8 @@ from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
+from prism.summarize.base import Summarizer, summarizers
+from prism.write.base import Writer, writers
 
 # Edition windows, widest last: with fewer than 6 candidates a window widens to the next one.
 WINDOWS: dict[str, timedelta | None] = {
@@ -78,6 +88,36 @@ def candidate_pool(engine: Engine, day: date, window: str, settings: Settings) -
     raise AssertionError("unreachable: the last window is 'all'")
 
 
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """The implementations that build an edition, by their registered names."""
+
+    summarizer: Summarizer
+    writer: Writer
+    recommender: str
+    names: Mapping[str, str]
+
+
+def stages(settings: Settings) -> Stages:
+    """Return the stages `settings` names; a UsageError lists the names there are."""
+    summarizer = summarizers.get(settings.summarizer)()
+    writer = writers.get(settings.writer)()
+    recommender_class(settings.recommender)  # a bad name fails before any work
+    names = {
+        "summarizer": settings.summarizer,
+        "writer": settings.writer,
+        "recommender": settings.recommender,
+    }
+    return Stages(summarizer=summarizer, writer=writer, recommender=settings.recommender, names=names)
+
+
+def recommender_class(name: str) -> type[Recommender]:
+    """Return the recommender registered as `name`."""
+    if name != "prism":
+        raise UsageError(f"recommender {name!r} is not one of prism")
+    return Recommender
+
+
 def settings_digest(settings: Settings, persona: Persona) -> str:
     """Return a digest of everything that shapes an edition besides its articles."""
     shaping = {
@@ -85,11 +125,28 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
         "analyzer": ANALYZER_VERSION,
         "persona": persona.model_dump(),
         "settings": settings.model_dump(
-            include={"brand", "publisher", "editor_note", "copyright", "summary_sentences", "timezone"}
+            include={
+                "brand",
+                "publisher",
+                "editor_note",
+                "copyright",
+                "summary_sentences",
+                "timezone",
+                "summarizer",
+                "writer",
+                "recommender",
+            }
         ),
     }
     encoded = json.dumps(shaping, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
     return "sha256:" + hashlib.sha256(encoded).hexdigest()
+
+
+def enrich_pending(
+    engine: Engine, *, workers: int = 1, progress: Callable[[int], None] | None = None
+) -> EnrichReport:
+    """Analyse every stored text not analysed yet (Kiwi); the only stage that does."""
+    return enrich(engine, workers=workers, progress=progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +160,19 @@ class Fitted:
     notices: tuple[str, ...]
 
 
-def fit_window(engine: Engine, settings: Settings, *, day: date, window: str = "24h") -> Fitted:
-    """Enrich what is pending, load the window's pool (widened under 6 articles) and fit the recommender."""
+def fit(pool: Pool, *, recommender: str, now: float | None) -> Recommender:
+    """Return the recommender called `recommender` fitted on `pool` (no I/O)."""
+    return recommender_class(recommender)().fit(pool, now=now)
+
+
+def prepare(engine: Engine, settings: Settings, *, day: date, window: str = "24h") -> Fitted:
+    """Load the window's analysed articles (widened under 6) and fit the recommender; nothing is analysed."""
     window_bounds(day, window, settings)  # a bad window is a usage error before any work
-    enrich(engine)
     pool, used, notices = candidate_pool(engine, day, window, settings)
     if not len(pool):
         raise UsageError("no analysed articles to brief from: ingest some first (prism ingest …)")
     _, end = window_bounds(day, used, settings)
-    recommender = Recommender().fit(pool, now=end.timestamp() if end else None)
+    recommender = fit(pool, recommender=settings.recommender, now=end.timestamp() if end else None)
     return Fitted(day=day, window=used, pool=pool, recommender=recommender, notices=tuple(notices))
 
 
@@ -124,8 +185,9 @@ def edition(
     feedback: Mapping[str, float] | None = None,
     exclude: Collection[int] = (),
 ) -> tuple[Briefing, list[Pick]]:
-    """Recommend and compose one edition (for a reader type, or a reader with their feedback vector);
+    """Recommend and write one edition (for a reader type, or a reader with their feedback vector);
     articles in `exclude` (say, those the reader gave 👎) are left out."""
+    chosen = stages(settings)
     pool = fitted.pool
     picks = fitted.recommender.recommend(persona, feedback=feedback, exclude=exclude)
     short = (
@@ -137,7 +199,7 @@ def edition(
     analyses: dict[str, Analysis] = {
         digest: from_json(row["title_terms"], row["sentences"]) for digest, row in rows.items()
     }
-    briefing = compose(
+    briefing = chosen.writer.write(
         persona=persona,
         date=fitted.day.isoformat(),
         window=fitted.window,
@@ -145,6 +207,7 @@ def edition(
         pool=pool,
         analyses=analyses,
         settings=settings,
+        summarizer=chosen.summarizer,
         notices=[*fitted.notices, *short],
     )
     return briefing, picks
@@ -159,8 +222,12 @@ def build_editions(
     window: str = "24h",
     store: bool = True,
 ) -> list[Briefing]:
-    """Build (and store) one edition per persona for `day` from the articles of `window`."""
-    fitted = fit_window(engine, settings, day=day, window=window)
+    """Analyse what is pending, then build (and store) one edition per persona for `day` from the
+    articles of `window`."""
+    stages(settings)  # unknown stage names are a usage error before Kiwi runs
+    window_bounds(day, window, settings)
+    enrich_pending(engine)
+    fitted = prepare(engine, settings, day=day, window=window)
     briefings = []
     for persona in personas:
         briefing, picks = edition(engine, settings, fitted, persona)
@@ -206,7 +273,7 @@ def swap_candidates(
 ) -> tuple[Fitted, list[Pick]]:
     """Articles an editor may swap in: the next best of the edition's window for its reader type, from
     stories none of the current picks tells."""
-    fitted = fit_window(engine, settings, day=date.fromisoformat(briefing.date), window=briefing.window)
+    fitted = prepare(engine, settings, day=date.fromisoformat(briefing.date), window=briefing.window)
     pool, recommender = fitted.pool, fitted.recommender
     current = {p.article_id for p in briefing.picks}
     taken = {int(recommender.stories_.of[i]) for i in range(len(pool)) if int(pool.ids[i]) in current}
@@ -231,11 +298,13 @@ def swap(
     digest = fitted.pool.hashes[int(fitted.pool.text_of[chosen.index])]
     with engine.connect() as conn:
         row = stored_analyses.load(conn, content_hashes=[digest])[digest]
-    return replacement(
+    parts = stages(settings)
+    return parts.writer.replace(
         briefing,
         old_article_id=old_article_id,
         pick=chosen,
         pool=fitted.pool,
         analysis=from_json(row["title_terms"], row["sentences"]),
         settings=settings,
+        summarizer=parts.summarizer,
     )

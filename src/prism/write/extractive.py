@@ -1,4 +1,4 @@
-"""Compose a Briefing from the recommender's picks: lead, ■ sections, 핵심 요약 and 키워드 TOP 5.
+"""The extractive writer: a Briefing from the recommender's picks: lead, ■ sections, 핵심 요약, 키워드 TOP 5.
 
 Extractive throughout: every sentence is one of its article's own, recorded with its index, and no
 sentence appears twice in an edition. Sentences are given out in reading order: the lead takes the
@@ -18,7 +18,9 @@ from prism.nlp.korean import Analysis
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
 from prism.recommend.recommender import Pick
-from prism.summarize.extractive import Summary, is_summary_worthy, summarize
+from prism.summarize.base import Summarizer, Summary
+from prism.summarize.extractive import is_summary_worthy
+from prism.write.base import writers
 
 HEADING_CHARS = 20
 SECTION_SENTENCES = 3  # 2–4 when the article has them
@@ -28,7 +30,8 @@ LEAD_FIRST = 1  # sentences of the first 관심 story in the lead's first paragr
 class _Allocator:
     """Hands out sentences so none is used twice in an edition (by index, and by text across articles)."""
 
-    def __init__(self) -> None:
+    def __init__(self, summarizer: Summarizer) -> None:
+        self.summarizer = summarizer
         self.used: dict[int, set[int]] = {}
         self.texts: set[str] = set()
 
@@ -40,7 +43,7 @@ class _Allocator:
     def take(
         self, article_id: int, analysis: Analysis, sentences: int, max_chars: int | None = None
     ) -> Summary:
-        summary = summarize(
+        summary = self.summarizer.summarize(
             analysis, sentences=sentences, max_chars=max_chars, exclude=self.excluded(article_id, analysis)
         )
         self.used.setdefault(article_id, set()).update(summary.source_indices)
@@ -103,10 +106,11 @@ def compose(
     pool: Pool,
     analyses: Mapping[str, Analysis],
     settings: Settings,
+    summarizer: Summarizer,
     notices: Sequence[str] = (),
 ) -> Briefing:
     """Build the edition of `picks` (관심 first, then 참고) for a persona and date."""
-    allocator = _Allocator()
+    allocator = _Allocator(summarizer)
 
     def analysis_of(pick: Pick) -> Analysis:
         return analyses[pool.hashes[int(pool.text_of[pick.index])]]
@@ -174,10 +178,11 @@ def replacement(
     pool: Pool,
     analysis: Analysis,
     settings: Settings,
+    summarizer: Summarizer,
 ) -> Briefing:
     """Return the briefing with one pick replaced by another article (an editor's swap): its 핵심 요약
     and, for a 관심 pick, its ■ section come from the new article; no sentence of the edition repeats."""
-    allocator = _Allocator()
+    allocator = _Allocator(summarizer)
     kept = [q for q in briefing.quotes() if q.article_id != old_article_id]
     allocator.texts.update(q.text for q in kept)
     old = next(p for p in briefing.picks if p.article_id == old_article_id)
@@ -198,6 +203,14 @@ def replacement(
         sections=tuple(sections),
         lead=tuple(paragraph for paragraph in lead if paragraph),
     )
+
+
+@writers.register("extractive")
+class Extractive:
+    """Today's composer: every sentence of the edition is one of its articles' own (`compose`)."""
+
+    write = staticmethod(compose)
+    replace = staticmethod(replacement)
 
 
 def _brief_pick(
