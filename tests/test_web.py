@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from html import unescape
+from pathlib import Path
 
 import httpx
 import pytest
@@ -235,3 +236,23 @@ def test_trends_chart_and_its_table_agree(site: httpx.Client) -> None:
     # The topic mix of each published edition: 6 picks spread over the topics.
     mix = re.findall(r"<th scope=\"row\">[^<]+\(11-27\)</th>((?:<td>\d+</td>)+)", page.text)
     assert len(mix) == 2 and all(sum(int(v) for v in re.findall(r"\d+", cells)) == 6 for cells in mix)
+
+
+def test_requests_never_analyse_and_see_each_enrichment(
+    site: httpx.Client, engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A request reads what the pipeline stored: a pending article stays pending (no Kiwi inside a
+    request) and unseen; once the pipeline analyses it, the next request finds it (no stale pool)."""
+    from prism.nlp.enrich import pending_count
+    from prism.pipeline import enrich_pending
+
+    assert "딥코어랩" in site.get("/search", params={"q": "딥코어랩"}).text  # the fitted pool is cached
+    body = "펭귄제과가 올해 아이스크림 수출 1억 달러를 처음으로 넘겼다. 동남아 매출이 두 배로 늘었다."
+    late = {"id": "late-1", "title": "펭귄제과 수출 첫 돌파", "published": "2026-11-27 10:00", "body": body}
+    ingest([str(write_jsonl(tmp_path / "late.jsonl", [late]))], engine=engine, settings=settings)
+    assert pending_count(engine) == 1
+    assert "펭귄제과 수출 첫 돌파" not in text(site.get("/search", params={"q": "펭귄제과"}).text)
+    assert site.get("/").status_code == 200
+    assert pending_count(engine) == 1
+    enrich_pending(engine)
+    assert "펭귄제과 수출 첫 돌파" in text(site.get("/search", params={"q": "펭귄제과"}).text)

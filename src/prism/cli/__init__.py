@@ -7,7 +7,20 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from prism.cli import articles, brief, demo, editions, enrich, ingest, personas, schedule, send, serve, users
+from prism.cli import (
+    articles,
+    brief,
+    demo,
+    editions,
+    enrich,
+    ingest,
+    personas,
+    plugins,
+    schedule,
+    send,
+    serve,
+    users,
+)
 from prism.cli import eval as eval_cli
 from prism.cli import summarize as summarize_cli
 from prism.cli.common import err_console
@@ -46,6 +59,7 @@ app.add_typer(editions.app, name="editions")
 app.command("send")(send.send_cli)
 app.command("schedule")(schedule.schedule_cli)
 app.add_typer(eval_cli.app, name="eval")
+app.command("plugins")(plugins.plugins_cli)
 
 
 def main() -> None:

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from prism.brief.render import render, renderers
-from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
+from prism.cli.common import (
+    DatabaseOption,
+    HomeOption,
+    RecommenderOption,
+    SummarizerOption,
+    WriterOption,
+    console,
+    err_console,
+    settings_and_engine,
+)
 from prism.errors import UsageError
 from prism.pipeline import WINDOWS, build_editions, parse_date
 from prism.recommend.personas import get_persona, load_personas
@@ -31,6 +40,9 @@ def brief_cli(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")
     ] = None,
+    summarizer: SummarizerOption = None,
+    writer: WriterOption = None,
+    recommender: RecommenderOption = None,
     database: DatabaseOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -40,7 +52,9 @@ def brief_cli(
         raise UsageError(f"window {window!r} is not one of {', '.join(WINDOWS)}")
     if all_personas == (persona is not None):
         raise UsageError("give either --persona KEY or --all")
-    settings, engine = settings_and_engine(database, home)
+    settings, engine = settings_and_engine(
+        database, home, summarizer=summarizer, writer=writer, recommender=recommender
+    )
     try:
         edition_day = parse_date(day, settings)
         chosen = list(load_personas(home).values()) if all_personas else [get_persona(persona or "", home)]

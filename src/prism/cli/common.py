@@ -28,10 +28,26 @@ HomeOption = Annotated[
 ]
 
 
-def settings_and_engine(database: str | None, home: Path | None = None) -> tuple[Settings, Engine]:
-    """Return settings (with CLI flags on top) and an engine on the migrated database."""
+SummarizerOption = Annotated[
+    str | None,
+    typer.Option("--summarizer", help="Summarizer by name (default: PRISM_SUMMARIZER, else extractive)."),
+]
+WriterOption = Annotated[
+    str | None, typer.Option("--writer", help="Writer by name (default: PRISM_WRITER, else extractive).")
+]
+RecommenderOption = Annotated[
+    str | None,
+    typer.Option("--recommender", help="Recommender by name (default: PRISM_RECOMMENDER, else prism)."),
+]
+
+
+def settings_and_engine(
+    database: str | None, home: Path | None = None, **overrides: object
+) -> tuple[Settings, Engine]:
+    """Return settings (with CLI flags on top; None leaves a setting alone) and an engine on the migrated
+    database."""
     if home is not None:
         # The rest of the process (e.g. the user dictionary in $PRISM_HOME) must see the same home.
         os.environ["PRISM_HOME"] = str(home.expanduser())
-    settings = get_settings(database_url=database, home=home)
+    settings = get_settings(database_url=database, home=home, **overrides)
     return settings, open_engine(settings.resolved_database_url)

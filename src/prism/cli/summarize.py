@@ -10,14 +10,14 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from prism.cli.common import err_console
+from prism.cli.common import SummarizerOption, err_console
+from prism.config import get_settings
 from prism.errors import UsageError
 from prism.ingest.files import BODY_FIELDS, TITLE_FIELDS, read_jsonl_file
 from prism.ingest.normalize import clean_text
 from prism.nlp.korean import analyze_many
 from prism.records import Rejection, SourceRecord
-from prism.summarize.base import DEFAULT_SENTENCES
-from prism.summarize.extractive import summarize
+from prism.summarize.base import DEFAULT_SENTENCES, summarizers
 
 
 def summarize_cli(
@@ -28,8 +28,10 @@ def summarize_cli(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    summarizer: SummarizerOption = None,
 ) -> None:
     """Summarize articles: each output row is {id, summary, sentences, source_indices}."""
+    chosen = summarizers.get(summarizer or get_settings().summarizer)()
     if not source.exists():
         raise UsageError(f"{source}: no such file")
     rows: list[tuple[Any, str, str]] = []
@@ -46,7 +48,7 @@ def summarize_cli(
     handle = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         for (row_id, _, _), analysis in zip(rows, analyses, strict=True):
-            summary = summarize(analysis, sentences=sentences)
+            summary = chosen.summarize(analysis, sentences=sentences)
             record = {
                 "id": row_id,
                 "summary": summary.text,
