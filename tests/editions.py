@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from prism.brief.records import Briefing
+from prism.records import Briefing
 
 
 def assert_edition(briefing: Briefing, bodies: Mapping[int, str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prism.brief.records import Briefing, BriefPick, Quote, Section
+from prism.records import Briefing, BriefPick, Quote, Section
 
 GOLDEN = Path(__file__).with_name("golden")
 

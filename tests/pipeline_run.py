@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prism.brief.records import Briefing
 from prism.config import get_settings
 from prism.ingest import ingest
 from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
+from prism.records import Briefing
 from prism.store import articles as queries
 from prism.store import open_engine
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from prism.brief.records import Briefing
 from prism.brief.render import as_json, render
 from prism.cli import app
 from prism.cli.demo import sample_corpus
@@ -18,6 +17,7 @@ from prism.config import Settings, get_settings
 from prism.ingest import ingest
 from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
+from prism.records import Briefing
 from prism.store import editions as stored_editions
 from prism.store import open_engine
 from prism.store.schema import articles
@@ -78,9 +78,9 @@ def test_editions_are_stored_with_their_inputs(sample, editions) -> None:  # typ
         row = stored_editions.latest_edition(conn, persona="retiree", edition_date="2026-11-27")
     assert row is not None
     briefing = next(b for b in editions if b.persona == "retiree")
-    assert Briefing.from_dict(row["briefing"]) == briefing
-    assert row["article_ids"] == [p.article_id for p in briefing.picks]
-    assert row["settings_digest"].startswith("sha256:") and row["status"] == "draft"
+    assert row.briefing == briefing
+    assert row.article_ids == tuple(p.article_id for p in briefing.picks)
+    assert row.settings_digest.startswith("sha256:") and row.status == "draft"
 
 
 def test_text_follows_the_seed_layout(editions) -> None:  # type: ignore[no-untyped-def]
@@ -254,4 +254,4 @@ def test_editions_are_built_and_stored_on_both_databases(engine: Engine, setting
         assert_edition(briefing, texts)
         with engine.connect() as conn:
             row = stored_editions.latest_edition(conn, persona=briefing.persona, edition_date="2026-11-27")
-        assert row is not None and Briefing.from_dict(row["briefing"]) == briefing
+        assert row is not None and row.briefing == briefing

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from prism.brief.records import Briefing
 from prism.brief.render import render
+from prism.records import Briefing
 from tests.conftest import NEWS_8CLASS
 from tests.golden_briefing import GOLDEN
 from tests.pipeline_run import briefings_for

@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from prism.accounts import sign_up
-from prism.brief.records import Briefing
 from prism.brief.review import EDITED, apply_edits
 from prism.cli import app
 from prism.cli.demo import sample_corpus
@@ -20,6 +19,7 @@ from prism.config import Settings
 from prism.ingest import ingest
 from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
+from prism.records import Briefing
 from prism.store import editions
 from prism.web.app import create_app
 from tests.helpers import serving
@@ -89,7 +89,7 @@ def test_editor_edits_and_publishes_and_readers_see_the_edit(site: httpx.Client,
     assert reader.status_code == 200
     assert "편집자가 고친 제목" in reader.text and "편집자가 다시 쓴 리드 문단입니다." in reader.text
     with engine.connect() as conn:
-        kinds = [e["field"] for e in editions.edits(conn, edition_id=edition_id)]
+        kinds = [e.field for e in editions.edits(conn, edition_id=edition_id)]
     assert "status" in kinds
 
 
@@ -143,7 +143,7 @@ def test_editor_swaps_a_pick_for_a_candidate(site: httpx.Client, engine: Engine)
     with engine.connect() as conn:
         row = editions.get_edition(conn, edition_id=edition_id)
     assert row is not None
-    swapped = Briefing.from_dict(row["briefing"])
+    swapped = row.briefing
     ids = [p.article_id for p in swapped.picks]
     assert new in ids and old not in ids and len(ids) == 6
     assert swapped.picks[0].reasons[0] == "편집자가 고른 기사"

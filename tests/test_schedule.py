@@ -26,7 +26,7 @@ def corpus(engine: Engine, settings: Settings) -> Engine:
 def statuses(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [
-            row["status"] for row in editions.list_editions(conn) if row["edition_date"] == DAY.isoformat()
+            row.status for row in editions.list_editions(conn) if row.edition_date == DAY.isoformat()
         ]
 
 

@@ -22,7 +22,6 @@ from sqlalchemy import Engine
 
 from prism import __version__
 from prism.accounts import Reader
-from prism.brief.records import Briefing
 from prism.config import Settings
 from prism.errors import UsageError
 from prism.nlp.enrich import EnrichReport, enrich
@@ -31,6 +30,7 @@ from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.profile import feedback_vector, reader_persona
 from prism.recommend.recommender import PICKS, Pick, Recommender
+from prism.records import Briefing
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
@@ -237,7 +237,7 @@ def build_editions(
                     conn,
                     persona=persona.key,
                     edition_date=briefing.date,
-                    briefing=briefing.as_dict(),
+                    briefing=briefing,
                     article_ids=[p.article_id for p in picks],
                     settings_digest=settings_digest(settings, persona),
                     created_at=datetime.now(UTC),

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from prism.brief.email import send_edition
-from prism.brief.records import Briefing
 from prism.config import Settings
 from prism.errors import PrismError
 from prism.ingest import ingest
 from prism.pipeline import build_editions, enrich_pending
 from prism.recommend.personas import load_personas
+from prism.records import Briefing
 from prism.store import editions, write_transaction
 from prism.store import readers as stored_readers
 
@@ -73,9 +73,9 @@ def run_day(engine: Engine, settings: Settings, day: date, *, backoff_s: float =
     personas = list(load_personas(settings.home).values())
     with engine.connect() as conn:
         done = {
-            row["persona"]
+            row.persona
             for row in editions.list_editions(conn, limit=10_000)
-            if row["edition_date"] == day.isoformat()
+            if row.edition_date == day.isoformat()
         }
     if {p.key for p in personas} <= done:
         report.skipped = True
@@ -92,9 +92,7 @@ def run_day(engine: Engine, settings: Settings, day: date, *, backoff_s: float =
     report.steps.append("build")
     with engine.connect() as conn:
         rows = [
-            row
-            for row in editions.list_editions(conn, limit=10_000)
-            if row["edition_date"] == day.isoformat()
+            row for row in editions.list_editions(conn, limit=10_000) if row.edition_date == day.isoformat()
         ]
     report.built = len(rows)
     if not settings.auto_publish:
@@ -103,26 +101,26 @@ def run_day(engine: Engine, settings: Settings, day: date, *, backoff_s: float =
     def publish_all() -> int:
         with write_transaction(engine) as conn:
             for row in rows:
-                editions.set_status(conn, edition_id=row["id"], status="published")
+                editions.set_status(conn, edition_id=row.id, status="published")
         return len(rows)
 
     report.published = step("publish", publish_all, backoff_s=backoff_s)
     report.steps.append("publish")
     for row in rows:
         with engine.connect() as conn:
-            full = editions.get_edition(conn, edition_id=row["id"])
-            recipients = stored_readers.subscribers(conn, persona=row["persona"])
+            full = editions.get_edition(conn, edition_id=row.id)
+            recipients = stored_readers.subscribers(conn, persona=row.persona)
         if full is None or not recipients:
             continue
-        briefing = Briefing.from_dict(full["briefing"])
-        edition_id = int(full["id"])
+        briefing = full.briefing
+        edition_id = full.id
 
         def send(
             edition_id: int = edition_id, briefing: Briefing = briefing, to: list[str] = recipients
         ) -> list[str]:
             return send_edition(engine, settings, edition_id=edition_id, briefing=briefing, recipients=to)[0]
 
-        sent = step(f"send {row['persona']}", send, backoff_s=backoff_s)
+        sent = step(f"send {row.persona}", send, backoff_s=backoff_s)
         report.emailed += len(sent)
     return report
 

@@ -14,10 +14,10 @@ from email.utils import formataddr, make_msgid
 
 from sqlalchemy import Engine
 
-from prism.brief.records import Briefing
 from prism.brief.render import date_label, safe_url, templates, text
 from prism.config import Settings
 from prism.errors import PrismError
+from prism.records import Briefing
 from prism.store import editions, write_transaction
 
 

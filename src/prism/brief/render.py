@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from prism.brief.records import Briefing, BriefPick
+from prism.records import Briefing, BriefPick
 from prism.registry import Registry
 
 SCHEMA_VERSION = 1

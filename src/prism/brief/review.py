@@ -10,7 +10,7 @@ import dataclasses
 import difflib
 from collections.abc import Collection, Mapping, Sequence
 
-from prism.brief.records import Briefing, BriefPick, Quote, Section
+from prism.records import Briefing, BriefPick, Quote, Section
 
 EDITED = -1  # the index of a quote an editor wrote
 

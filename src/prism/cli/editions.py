@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine
-from prism.errors import NotFoundError
+from prism.errors import NotFoundError, UsageError
+from prism.records import EDITION_STATUSES, EditionStatus
 from prism.store import editions, write_transaction
 
 app = typer.Typer(help="Stored editions: list them, publish or unpublish one.", no_args_is_help=True)
@@ -23,6 +25,8 @@ def list_cli(
     home: HomeOption = None,
 ) -> None:
     """List editions, newest date first."""
+    if status is not None and status not in EDITION_STATUSES:
+        raise UsageError(f"status {status!r} is not one of {', '.join(EDITION_STATUSES)}")
     _, engine = settings_and_engine(database, home)
     try:
         with engine.connect() as conn:
@@ -30,17 +34,17 @@ def list_cli(
     finally:
         engine.dispose()
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        typer.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, default=str))
         return
     table = Table(title="Editions", title_justify="left")
     for column in ("id", "date", "persona", "status"):
         table.add_column(column)
     for row in rows:
-        table.add_row(str(row["id"]), row["edition_date"], row["persona"], row["status"])
+        table.add_row(str(row.id), row.edition_date, row.persona, row.status)
     console.print(table)
 
 
-def _set(edition_id: int, status: str, database: str | None, home: object) -> None:
+def _set(edition_id: int, status: EditionStatus, database: str | None, home: object) -> None:
     _, engine = settings_and_engine(database, home)  # type: ignore[arg-type]
     try:
         with write_transaction(engine) as conn:

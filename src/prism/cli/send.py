@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from prism.brief.email import send_edition
-from prism.brief.records import Briefing
 from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine
 from prism.errors import NotFoundError, UsageError
 from prism.store import editions
@@ -37,8 +36,8 @@ def send_cli(
         sent, skipped = send_edition(
             engine,
             settings,
-            edition_id=row["id"],
-            briefing=Briefing.from_dict(row["briefing"]),
+            edition_id=row.id,
+            briefing=row.briefing,
             recipients=recipients,
         )
     finally:

@@ -23,6 +23,7 @@ from prism.errors import UsageError
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool, Sparse
 from prism.recommend.stories import Stories, cluster
+from prism.records import PickKind
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -63,7 +64,7 @@ class Pick:
     article_id: int
     score: float
     relevance: float
-    kind: str  # "interest" (관심 뉴스) or "reference" (참고 뉴스)
+    kind: PickKind
     story: int
     story_size: int
     topic: str | None
@@ -289,7 +290,7 @@ class Recommender:
         i: int,
         score: float,
         relevance: float,
-        kind: str,
+        kind: PickKind,
         matched: Mapping[int, float],
         *,
         liked: float = 0.0,

@@ -5,9 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, desc, select, update
+from sqlalchemy import Connection, Row, desc, select, update
 
+from prism.records import Briefing, Edition, EditionEdit, EditionListing, EditionStatus
 from prism.store.schema import edition_edits, editions, sent_emails
+
+
+def _edition(row: Row[Any]) -> Edition:
+    return Edition(
+        id=int(row.id),
+        persona=row.persona,
+        edition_date=row.edition_date,
+        status=row.status,
+        created_at=row.created_at,
+        settings_digest=row.settings_digest,
+        article_ids=tuple(int(i) for i in row.article_ids),
+        briefing=Briefing.from_dict(row.briefing),
+    )
 
 
 def save_edition(
@@ -15,11 +29,11 @@ def save_edition(
     *,
     persona: str,
     edition_date: str,
-    briefing: dict[str, Any],
+    briefing: Briefing,
     article_ids: list[int],
     settings_digest: str,
     created_at: datetime,
-    status: str = "draft",
+    status: EditionStatus = "draft",
 ) -> int:
     """Store an edition and return its id; earlier editions of the same persona and date are kept."""
     result = conn.execute(
@@ -30,7 +44,7 @@ def save_edition(
             created_at=created_at,
             settings_digest=settings_digest,
             article_ids=article_ids,
-            briefing=briefing,
+            briefing=briefing.as_dict(),
         )
     )
     key = result.inserted_primary_key
@@ -38,20 +52,20 @@ def save_edition(
     return int(key[0])
 
 
-def latest_edition(conn: Connection, *, persona: str, edition_date: str) -> dict[str, Any] | None:
-    """Return the newest stored edition of a persona and date, as a dict of the table's columns."""
+def latest_edition(conn: Connection, *, persona: str, edition_date: str) -> Edition | None:
+    """Return the newest stored edition of a persona and date."""
     row = conn.execute(
         select(editions)
         .where(editions.c.persona == persona, editions.c.edition_date == edition_date)
         .order_by(desc(editions.c.id))
         .limit(1)
     ).first()
-    return dict(row._mapping) if row else None
+    return _edition(row) if row else None
 
 
-def published(conn: Connection, *, edition_date: str | None = None) -> list[dict[str, Any]]:
+def published(conn: Connection, *, edition_date: str | None = None) -> list[Edition]:
     """Return the newest published edition of each persona for a date (default: the latest date that has
-    any), as dicts of the table's columns, in persona order."""
+    any), in persona order."""
     if edition_date is None:
         edition_date = conn.execute(
             select(editions.c.edition_date)
@@ -66,13 +80,13 @@ def published(conn: Connection, *, edition_date: str | None = None) -> list[dict
         .where(editions.c.status == "published", editions.c.edition_date == edition_date)
         .order_by(editions.c.persona, desc(editions.c.id))
     )
-    newest: dict[str, dict[str, Any]] = {}
+    newest: dict[str, Row[Any]] = {}
     for row in rows:
-        newest.setdefault(row.persona, dict(row._mapping))
-    return list(newest.values())
+        newest.setdefault(row.persona, row)
+    return [_edition(row) for row in newest.values()]
 
 
-def published_edition(conn: Connection, *, persona: str, edition_date: str) -> dict[str, Any] | None:
+def published_edition(conn: Connection, *, persona: str, edition_date: str) -> Edition | None:
     """Return the newest published edition of a persona and date."""
     row = conn.execute(
         select(editions)
@@ -84,7 +98,7 @@ def published_edition(conn: Connection, *, persona: str, edition_date: str) -> d
         .order_by(desc(editions.c.id))
         .limit(1)
     ).first()
-    return dict(row._mapping) if row else None
+    return _edition(row) if row else None
 
 
 def published_dates(conn: Connection, *, persona: str) -> list[str]:
@@ -98,32 +112,45 @@ def published_dates(conn: Connection, *, persona: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def get_edition(conn: Connection, *, edition_id: int) -> dict[str, Any] | None:
+def get_edition(conn: Connection, *, edition_id: int) -> Edition | None:
     row = conn.execute(select(editions).where(editions.c.id == edition_id)).first()
-    return dict(row._mapping) if row else None
+    return _edition(row) if row else None
 
 
-def list_editions(conn: Connection, *, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+def list_editions(
+    conn: Connection, *, status: EditionStatus | None = None, limit: int = 200
+) -> list[EditionListing]:
     """Return editions (without their briefing), newest first, optionally of one status."""
     query = select(
         editions.c.id, editions.c.persona, editions.c.edition_date, editions.c.status, editions.c.created_at
     ).order_by(desc(editions.c.edition_date), editions.c.persona, desc(editions.c.id))
     if status is not None:
         query = query.where(editions.c.status == status)
-    return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
+    return [
+        EditionListing(
+            id=int(row.id),
+            persona=row.persona,
+            edition_date=row.edition_date,
+            status=row.status,
+            created_at=row.created_at,
+        )
+        for row in conn.execute(query.limit(limit))
+    ]
 
 
-def set_status(conn: Connection, *, edition_id: int, status: str) -> bool:
+def set_status(conn: Connection, *, edition_id: int, status: EditionStatus) -> bool:
     """Set an edition's status (draft or published); return False when there is no such edition."""
     result = conn.execute(update(editions).where(editions.c.id == edition_id).values(status=status))
     return bool(result.rowcount)
 
 
 def replace_briefing(
-    conn: Connection, *, edition_id: int, briefing: dict[str, Any], article_ids: list[int]
+    conn: Connection, *, edition_id: int, briefing: Briefing, article_ids: list[int]
 ) -> None:
     conn.execute(
-        update(editions).where(editions.c.id == edition_id).values(briefing=briefing, article_ids=article_ids)
+        update(editions)
+        .where(editions.c.id == edition_id)
+        .values(briefing=briefing.as_dict(), article_ids=article_ids)
     )
 
 
@@ -137,11 +164,17 @@ def record_edit(
     )
 
 
-def edits(conn: Connection, *, edition_id: int) -> list[dict[str, Any]]:
+def edits(conn: Connection, *, edition_id: int) -> list[EditionEdit]:
     rows = conn.execute(
         select(edition_edits).where(edition_edits.c.edition_id == edition_id).order_by(edition_edits.c.id)
     )
-    return [dict(row._mapping) for row in rows]
+    return [
+        EditionEdit(
+            id=int(row.id), edition_id=int(row.edition_id), editor_id=row.editor_id, at=row.at,
+            field=row.field, diff=row.diff,
+        )
+        for row in rows
+    ]  # fmt: skip
 
 
 def mark_sent(conn: Connection, *, edition_id: int, recipient: str, at: datetime) -> bool:

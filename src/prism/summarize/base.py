@@ -8,26 +8,13 @@ so each edition sentence can be traced to its article.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Protocol
 
 from prism.nlp.korean import Analysis
+from prism.records import Summary
 from prism.registry import Registry
 
 DEFAULT_SENTENCES = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """A summary: sentences in article order, each with the index of the source sentence it is."""
-
-    sentences: tuple[str, ...]
-    source_indices: tuple[int, ...]
-
-    @property
-    def text(self) -> str:
-        """Return the sentences joined by one space."""
-        return " ".join(self.sentences)
 
 
 class Summarizer(Protocol):

@@ -9,7 +9,8 @@ from collections.abc import Collection
 
 from prism.nlp.korean import Analysis
 from prism.nlp.vectors import cosine
-from prism.summarize.base import DEFAULT_SENTENCES, Summary, from_indices, summarizers
+from prism.records import Summary
+from prism.summarize.base import DEFAULT_SENTENCES, from_indices, summarizers
 
 
 def lead(analysis: Analysis, n: int) -> list[int]:

@@ -18,7 +18,8 @@ from collections.abc import Collection, Sequence
 from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import Analysis, Sentence, analyze
 from prism.nlp.vectors import Vector, cosine
-from prism.summarize.base import DEFAULT_SENTENCES, Summary, summarizers
+from prism.records import Summary
+from prism.summarize.base import DEFAULT_SENTENCES, summarizers
 
 # Weights of the five signals; each signal is scaled to [0, 1] within the article first. Position
 # counts full sentences only (decks and bylines do not push the lead down); brevity prefers the concise

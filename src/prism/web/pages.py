@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from sqlalchemy import Engine
 
-from prism.brief.records import Briefing, BriefPick
 from prism.brief.render import date_label, safe_url
 from prism.config import Settings
 from prism.pipeline import Fitted, parse_date, prepare
+from prism.records import Briefing, BriefPick
 from prism.store import analyses as stored_analyses
 from prism.web.deps import CSRF_COOKIE
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from prism.brief.records import Briefing
 from prism.config import Settings
 from prism.nlp.korean import Analysis
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
 from prism.recommend.recommender import Pick
+from prism.records import Briefing
 from prism.registry import Registry
 from prism.summarize.base import Summarizer
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from prism.brief.records import Briefing, BriefPick, Quote, Section
 from prism.config import Settings
 from prism.nlp.keywords import top_keywords
 from prism.nlp.korean import Analysis
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
 from prism.recommend.recommender import Pick
-from prism.summarize.base import Summarizer, Summary
+from prism.records import Briefing, BriefPick, PickKind, Quote, Section, Summary
+from prism.summarize.base import Summarizer
 from prism.summarize.extractive import is_summary_worthy
 from prism.write.base import writers
 
@@ -218,7 +218,7 @@ def _brief_pick(
     pool: Pool,
     summary: tuple[Quote, ...],
     *,
-    kind: str | None = None,
+    kind: PickKind | None = None,
     reasons: tuple[str, ...] | None = None,
 ) -> BriefPick:
     """Return the briefing's record of a recommended article with its 핵심 요약."""

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 
 from prism.accounts import Reader, token_reader
-from prism.brief.records import Briefing
 from prism.brief.render import as_json
 from prism.pipeline import reader_edition
 from prism.recommend.personas import load_personas
@@ -48,9 +47,7 @@ def personas(settings: SettingsDep) -> list[dict[str, Any]]:
 @router.get("/editions")
 def latest_editions(conn: ConnectionDep, day: str | None = None) -> list[dict[str, Any]]:
     """The published editions of a date (default: the latest date with any)."""
-    return [
-        as_json(Briefing.from_dict(row["briefing"])) for row in editions.published(conn, edition_date=day)
-    ]
+    return [as_json(row.briefing) for row in editions.published(conn, edition_date=day)]
 
 
 @router.get("/editions/{persona}/{day}")
@@ -59,7 +56,7 @@ def one_edition(persona: str, day: str, conn: ConnectionDep) -> dict[str, Any]:
     row = editions.published_edition(conn, persona=persona, edition_date=day)
     if row is None:
         raise HTTPException(404, f"no published edition for persona {persona!r} on {day}")
-    return as_json(Briefing.from_dict(row["briefing"]))
+    return as_json(row.briefing)
 
 
 @router.get("/articles/{article_id}")

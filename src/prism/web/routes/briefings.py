@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
-from prism.brief.records import Briefing
 from prism.brief.render import date_label
 from prism.recommend.personas import load_personas
 from prism.store import editions
@@ -19,7 +18,7 @@ router = APIRouter(tags=["briefings"])
 def home(conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
     """The latest published editions, one card per reader type."""
     rows = editions.published(conn)
-    briefings = [Briefing.from_dict(row["briefing"]) for row in rows]
+    briefings = [row.briefing for row in rows]
     order = list(load_personas(settings.home))
     briefings.sort(key=lambda b: order.index(b.persona) if b.persona in order else len(order))
     return templates.get_template("home.html").render(
@@ -57,7 +56,7 @@ def edition(
     row = editions.published_edition(conn, persona=persona, edition_date=day)
     if row is None:
         raise HTTPException(404, f"{day} {persona} 브리핑이 없습니다.")
-    briefing = Briefing.from_dict(row["briefing"])
+    briefing = row.briefing
 
     return edition_page(
         request, templates, settings, briefing, feedback_next=request.url.path if reader is not None else None

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prism.accounts import Reader
-from prism.brief.records import Briefing
 from prism.brief.review import apply_edits, diff
 from prism.pipeline import swap, swap_candidates
 from prism.recommend.personas import load_personas
@@ -55,7 +54,7 @@ def review(
     row = editions.get_edition(conn, edition_id=edition_id)
     if row is None:
         raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
-    briefing = Briefing.from_dict(row["briefing"])
+    briefing = row.briefing
     persona = load_personas(settings.home).get(briefing.persona)
     candidates = swap_candidates(engine, settings, briefing, persona)[1] if persona else []
     titles = {p.article_id: title_of(conn, p.article_id) for p in candidates}
@@ -87,7 +86,7 @@ async def save(
         row = editions.get_edition(reading, edition_id=edition_id)
     if row is None:
         raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
-    briefing = Briefing.from_dict(row["briefing"])
+    briefing = row.briefing
     edited, changes = apply_edits(
         briefing,
         lead=[field(f"lead-{i}") for i in range(len(briefing.lead))],
@@ -116,7 +115,7 @@ async def save(
             editions.replace_briefing(
                 conn,
                 edition_id=edition_id,
-                briefing=edited.as_dict(),
+                briefing=edited,
                 article_ids=[p.article_id for p in edited.picks],
             )
     return RedirectResponse(f"/editor/editions/{edition_id}", status.HTTP_303_SEE_OTHER)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from prism.brief.records import Briefing
 from prism.brief.render import date_label, text
 from prism.recommend.personas import load_personas
 from prism.store import editions
@@ -43,12 +42,12 @@ def feed(persona: str, request: Request, conn: ConnectionDep, settings: Settings
     ET.SubElement(root, f"{{{ATOM}}}id").text = f"{base}/feeds/{persona}.xml"
     ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=f"{base}/feeds/{persona}.xml")
     ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/briefings/{persona}")
-    updated = max((row["created_at"] for row in rows), default=datetime(2026, 1, 1, tzinfo=UTC))
+    updated = max((row.created_at for row in rows), default=datetime(2026, 1, 1, tzinfo=UTC))
     ET.SubElement(root, f"{{{ATOM}}}updated").text = _atom_time(updated)
     author = ET.SubElement(root, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = settings.publisher
     for row in rows:
-        briefing = Briefing.from_dict(row["briefing"])
+        briefing = row.briefing
         link = f"{base}/briefings/{persona}/{briefing.date}"
         entry = ET.SubElement(root, f"{{{ATOM}}}entry")
         ET.SubElement(
@@ -56,7 +55,7 @@ def feed(persona: str, request: Request, conn: ConnectionDep, settings: Settings
         ).text = f"{briefing.persona_name} · {date_label(briefing.date)}"
         ET.SubElement(entry, f"{{{ATOM}}}id").text = link
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(row["created_at"])
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(row.created_at)
         summary = " ".join(q.text for paragraph in briefing.lead for q in paragraph)
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
         ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = text(briefing)

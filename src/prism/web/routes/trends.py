@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from prism.brief.records import Briefing
 from prism.nlp.topics import TOPICS
 from prism.recommend.pool import load_pool
 from prism.store import editions
@@ -75,7 +74,7 @@ def trends(
     dates, series = keyword_series(engine, ZoneInfo(settings.timezone), days)
     mixes = []
     for row in editions.published(conn):
-        briefing = Briefing.from_dict(row["briefing"])
+        briefing = row.briefing
         counts = Counter(pick.topic or "기타" for pick in briefing.picks)
         mixes.append({"persona": briefing.persona_name, "date": briefing.date, "counts": counts})
     return page(
