@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from pathlib import Path
 
@@ -24,7 +25,10 @@ def stored_rows(engine: Engine) -> dict[str, dict[str, object]]:
     with engine.connect() as conn:
         hashes = [a.content_hash for a in queries.list_articles(conn, limit=1000)]
         rows = analyses.load(conn, content_hashes=hashes)
-    return {digest: {k: v for k, v in row.items() if k != "analyzed_at"} for digest, row in rows.items()}
+    return {
+        digest: {k: v for k, v in dataclasses.asdict(row).items() if k != "analyzed_at"}
+        for digest, row in rows.items()
+    }
 
 
 def test_enrich_is_idempotent_and_complete(engine: Engine, settings: Settings) -> None:

@@ -25,9 +25,7 @@ def corpus(engine: Engine, settings: Settings) -> Engine:
 
 def statuses(engine: Engine) -> list[str]:
     with engine.connect() as conn:
-        return [
-            row.status for row in editions.list_editions(conn) if row.edition_date == DAY.isoformat()
-        ]
+        return [row.status for row in editions.list_editions(conn) if row.edition_date == DAY.isoformat()]
 
 
 def test_a_day_runs_once(corpus: Engine, settings: Settings) -> None:

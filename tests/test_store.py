@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -271,4 +272,5 @@ def test_analyses_round_trip_on_both_databases(engine: Engine) -> None:
     with engine.connect() as conn:
         loaded = analyses.load(conn, content_hashes=[row["content_hash"]])
         assert analyses.count(conn) == 1
-    assert loaded[row["content_hash"]] == {**row, "topic": "사회", "analyzed_at": at}
+    expected = {**row, "topic": "사회", "analyzed_at": at, "keyphrases": [("금리", 1.0)]}
+    assert dataclasses.asdict(loaded[str(row["content_hash"])]) == expected

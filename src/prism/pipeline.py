@@ -197,7 +197,7 @@ def edition(
     with engine.connect() as conn:
         rows = stored_analyses.load(conn, content_hashes=hashes)
     analyses: dict[str, Analysis] = {
-        digest: from_json(row["title_terms"], row["sentences"]) for digest, row in rows.items()
+        digest: from_json(row.title_terms, row.sentences) for digest, row in rows.items()
     }
     briefing = chosen.writer.write(
         persona=persona,
@@ -260,7 +260,7 @@ def reader_edition(engine: Engine, settings: Settings, fitted: Fitted, reader: R
         fitted,
         reader_persona(base, reader),
         feedback=feedback_vector(rows, now=datetime.now(UTC)),
-        exclude={int(row["article_id"]) for row in rows if row["kind"] == "down"},
+        exclude={row.article_id for row in rows if row.kind == "down"},
     )
     return briefing
 
@@ -304,7 +304,7 @@ def swap(
         old_article_id=old_article_id,
         pick=chosen,
         pool=fitted.pool,
-        analysis=from_json(row["title_terms"], row["sentences"]),
+        analysis=from_json(row.title_terms, row.sentences),
         settings=settings,
         summarizer=parts.summarizer,
     )

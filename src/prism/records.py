@@ -307,3 +307,19 @@ class Feedback:
     kind: FeedbackKind
     created_at: datetime
     terms: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnalysis:
+    """What enrichment stored about one text (by content hash), its JSON columns as stored."""
+
+    content_hash: str
+    analyzer: str
+    title_terms: Sequence[Sequence[str]]
+    sentences: Sequence[Any]  # nlp.korean.from_json rebuilds the Analysis from these two
+    keyphrases: Sequence[tuple[str, float]]
+    terms: Mapping[str, float]
+    topic: str | None
+    topic_score: float | None
+    analyzed_at: datetime
+    counts: Mapping[str, int] | None

@@ -9,13 +9,13 @@ A reader without feedback gets their reader type's edition.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from prism.accounts import Reader
 from prism.nlp.topics import TOPICS
 from prism.recommend.personas import Persona
+from prism.records import Feedback
 
 FEEDBACK_WEIGHTS = {"up": 1.0, "click": 0.3, "down": -1.0}
 FEEDBACK_HALF_LIFE_DAYS = 30.0
@@ -45,7 +45,7 @@ def reader_persona(base: Persona, reader: Reader) -> Persona:
     )
 
 
-def feedback_vector(feedback: Iterable[Mapping[str, Any]], *, now: datetime) -> dict[str, float]:
+def feedback_vector(feedback: Iterable[Feedback], *, now: datetime) -> dict[str, float]:
     """Return the Rocchio vector of a reader's feedback (term → weight), L2-normalized.
 
     β × the decayed mean of what they liked (👍, clicks at 0.3) − γ × the decayed mean of what they
@@ -54,14 +54,14 @@ def feedback_vector(feedback: Iterable[Mapping[str, Any]], *, now: datetime) -> 
     sums = {True: {}, False: {}}  # type: dict[bool, dict[str, float]]
     totals = {True: 0.0, False: 0.0}
     for item in feedback:
-        sign = FEEDBACK_WEIGHTS.get(item["kind"], 0.0)
+        sign = FEEDBACK_WEIGHTS.get(item.kind, 0.0)
         if not sign:
             continue
-        age_days = max(0.0, (now - item["created_at"]).total_seconds() / 86400)
+        age_days = max(0.0, (now - item.created_at).total_seconds() / 86400)
         weight = abs(sign) * math.exp2(-age_days / FEEDBACK_HALF_LIFE_DAYS)
         side = sign > 0
         totals[side] += weight
-        for term, value in (item.get("terms") or {}).items():
+        for term, value in item.terms.items():
             sums[side][term] = sums[side].get(term, 0.0) + weight * float(value)
     vector: dict[str, float] = {}
     for side, share in ((True, ROCCHIO_BETA), (False, -ROCCHIO_GAMMA)):

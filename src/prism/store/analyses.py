@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, delete, func, select
 
-from prism.records import PoolRow
+from prism.records import PoolRow, StoredAnalysis
 from prism.store.articles import chunks, sqlite_time
 from prism.store.schema import analyses, articles, dump_json_utf8
 
@@ -63,12 +63,23 @@ def save(conn: Connection, *, rows: Sequence[dict[str, Any]], analyzed_at: datet
     conn.exec_driver_sql(f"INSERT INTO analyses ({', '.join(names)}) VALUES ({placeholders})", values)
 
 
-def load(conn: Connection, *, content_hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Return stored analyses by content hash, as dicts of the table's columns."""
-    found: dict[str, dict[str, Any]] = {}
+def load(conn: Connection, *, content_hashes: Iterable[str]) -> dict[str, StoredAnalysis]:
+    """Return stored analyses by content hash."""
+    found: dict[str, StoredAnalysis] = {}
     for chunk in chunks(sorted(set(content_hashes))):
         for row in conn.execute(select(analyses).where(analyses.c.content_hash.in_(chunk))):
-            found[row.content_hash] = dict(row._mapping)
+            found[row.content_hash] = StoredAnalysis(
+                content_hash=row.content_hash,
+                analyzer=row.analyzer,
+                title_terms=row.title_terms,
+                sentences=row.sentences,
+                keyphrases=[(str(term), float(weight)) for term, weight in row.keyphrases],
+                terms=row.terms,
+                topic=row.topic,
+                topic_score=row.topic_score,
+                analyzed_at=row.analyzed_at,
+                counts=row.counts,
+            )
     return found
 
 

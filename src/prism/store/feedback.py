@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, select
 
+from prism.records import FEEDBACK_KINDS, Feedback, FeedbackKind
 from prism.store.schema import analyses, articles, feedback
 
-KINDS = ("up", "down", "click")
 
-
-def record(conn: Connection, *, reader_id: int, article_id: int, kind: str, at: datetime) -> None:
+def record(conn: Connection, *, reader_id: int, article_id: int, kind: FeedbackKind, at: datetime) -> None:
     """Store one piece of feedback (kind: up, down or click)."""
-    if kind not in KINDS:
-        raise ValueError(f"feedback kind {kind!r} is not one of {', '.join(KINDS)}")
+    if kind not in FEEDBACK_KINDS:
+        raise ValueError(f"feedback kind {kind!r} is not one of {', '.join(FEEDBACK_KINDS)}")
     conn.execute(
         feedback.insert().values(reader_id=reader_id, article_id=article_id, kind=kind, created_at=at)
     )
 
 
-def with_vectors(conn: Connection, *, reader_id: int) -> list[dict[str, Any]]:
+def with_vectors(conn: Connection, *, reader_id: int) -> list[Feedback]:
     """Return a reader's feedback, oldest first, each with its article's TF-IDF vector (`terms`)."""
     rows = conn.execute(
         select(feedback.c.article_id, feedback.c.kind, feedback.c.created_at, analyses.c.terms)
@@ -30,4 +28,9 @@ def with_vectors(conn: Connection, *, reader_id: int) -> list[dict[str, Any]]:
         .where(feedback.c.reader_id == reader_id)
         .order_by(feedback.c.id)
     )
-    return [dict(row._mapping) for row in rows]
+    return [
+        Feedback(
+            article_id=int(row.article_id), kind=row.kind, created_at=row.created_at, terms=row.terms or {}
+        )
+        for row in rows
+    ]

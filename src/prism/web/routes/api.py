@@ -65,7 +65,7 @@ def article(article_id: str, conn: ConnectionDep) -> dict[str, Any]:
     found = stored.get_article(conn, key=article_id)
     if found is None:
         raise HTTPException(404, f"no article with id {article_id!r}")
-    analysis = analyses.load(conn, content_hashes=[found.content_hash]).get(found.content_hash, {})
+    analysis = analyses.load(conn, content_hashes=[found.content_hash]).get(found.content_hash)
     return {
         "id": found.display_id,
         "title": found.title,
@@ -73,8 +73,8 @@ def article(article_id: str, conn: ConnectionDep) -> dict[str, Any]:
         "source": found.source,
         "published": found.published_at.isoformat() if found.published_at else None,
         "body": found.body,
-        "topic": analysis.get("topic"),
-        "keyphrases": [term for term, _ in analysis.get("keyphrases", [])],
+        "topic": analysis.topic if analysis else None,
+        "keyphrases": [term for term, _ in analysis.keyphrases] if analysis else [],
     }
 
 

@@ -77,7 +77,7 @@ def article(
     analysis: Analysis | None = None
     if found.content_hash in rows:
         row = rows[found.content_hash]
-        analysis = from_json(row["title_terms"], row["sentences"])
+        analysis = from_json(row.title_terms, row.sentences)
     spans: list[tuple[int, int]] = []
     summary: list[str] = []
     if analysis is not None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prism.pipeline import reader_edition
+from prism.records import FeedbackKind
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
 from prism.web.deps import CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
@@ -37,9 +38,10 @@ def give_feedback(
     """Record 👍 or 👎 on a pick and go back to the page it was given on."""
     if kind not in ("up", "down"):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"알 수 없는 피드백입니다: {kind}")
+    given: FeedbackKind = "up" if kind == "up" else "down"
     with write_transaction(engine) as conn:
         stored_feedback.record(
-            conn, reader_id=reader.id, article_id=article_id, kind=kind, at=datetime.now(UTC)
+            conn, reader_id=reader.id, article_id=article_id, kind=given, at=datetime.now(UTC)
         )
     target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/me/briefing"
     return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
