@@ -7,7 +7,7 @@ days (a copy shares its text, hence its analysis, with the original: enrichment 
 here). Each size runs in its own process, so peak memory is its own. Timed, with the pool already
 enriched and loaded: `recommend` + `compose` for one persona (first call, then warm, best of 5) and for
 all 8 (warm). Beside it, in the same run, the baseline: a plain BM25 keyword query over the same pool
-(`prism.evaluate.personas.bm25_baseline`, numpy). Loading and fitting (stories, term index) are reported
+(the registered "bm25" recommender, numpy). Loading and fitting (stories, term index) are reported
 separately.
 """
 
@@ -89,11 +89,10 @@ def measure(base: Path, size: int) -> dict[str, float]:
     """Run one size in this process and return its timings (seconds) and peak memory (MiB)."""
     from prism.brief.compose import compose
     from prism.config import get_settings
-    from prism.evaluate.personas import bm25_baseline
     from prism.nlp.korean import from_json
+    from prism.recommend.base import recommenders
     from prism.recommend.personas import load_personas
     from prism.recommend.pool import load_pool
-    from prism.recommend.recommender import Recommender
     from prism.store import analyses, open_engine
 
     with tempfile.TemporaryDirectory() as folder:
@@ -106,12 +105,13 @@ def measure(base: Path, size: int) -> dict[str, float]:
         pool = load_pool(engine)
         loaded = time.perf_counter() - clock
         clock = time.perf_counter()
-        recommender = Recommender().fit(pool)
+        recommender = recommenders.get("prism")().fit(pool)
         fitted = time.perf_counter() - clock
+        bm25 = recommenders.get("bm25")().fit(pool)
 
         def brief(persona) -> None:  # type: ignore[no-untyped-def]
             picks = recommender.recommend(persona)
-            hashes = {pool.hashes[int(pool.text_of[p.index])] for p in picks}
+            hashes = {pool.content_hash(p.index) for p in picks}
             with engine.connect() as conn:
                 rows = analyses.load(conn, content_hashes=hashes)
             found = {h: from_json(r["title_terms"], r["sentences"]) for h, r in rows.items()}
@@ -133,7 +133,7 @@ def measure(base: Path, size: int) -> dict[str, float]:
         first = timed(lambda: brief(personas[0]))
         warm = min(timed(lambda: brief(personas[0])) for _ in range(5))
         every = min(timed(lambda: [brief(p) for p in personas]) for _ in range(2))
-        baseline = min(timed(lambda: bm25_baseline(pool, personas[0])) for _ in range(5))
+        baseline = min(timed(lambda: bm25.recommend(personas[0])) for _ in range(5))
         engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {

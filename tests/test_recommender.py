@@ -9,7 +9,7 @@ import pytest
 from prism.errors import UsageError
 from prism.recommend.personas import Persona
 from prism.recommend.pool import build_pool
-from prism.recommend.recommender import Recommender
+from prism.recommend.recommender import PrismRecommender as Recommender
 from prism.records import PoolRow
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)

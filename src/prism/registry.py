@@ -29,10 +29,10 @@ GROUP = "prism"
 BUILTIN = "prism"
 
 # The modules whose import registers the built-ins, in the order their names are listed.
-BUILTINS: tuple[str, ...] = ()
+BUILTINS: tuple[str, ...] = ("prism.recommend.recommender", "prism.recommend.baselines")
 
 # Every extension point: its name (as `prism plugins` shows it) and where its registry lives.
-POINTS: dict[str, str] = {}
+POINTS: dict[str, str] = {"recommenders": "prism.recommend.base:recommenders"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from prism.brief.records import Briefing, BriefPick, Quote, Section
 from prism.config import Settings
 from prism.nlp.keywords import top_keywords
 from prism.nlp.korean import Analysis
+from prism.recommend.base import Pick
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
-from prism.recommend.recommender import Pick
 from prism.summarize.extractive import Summary, is_summary_worthy, summarize
 
 HEADING_CHARS = 20

@@ -19,10 +19,11 @@ from prism.config import Settings
 from prism.errors import UsageError
 from prism.nlp.enrich import enrich
 from prism.nlp.korean import ANALYZER_VERSION, Analysis, from_json
+from prism.recommend.base import PICKS, Pick
 from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.profile import feedback_vector, reader_persona
-from prism.recommend.recommender import PICKS, Pick, Recommender
+from prism.recommend.recommender import PrismRecommender as Recommender
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
