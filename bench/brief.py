@@ -7,7 +7,7 @@ days (a copy shares its text, hence its analysis, with the original: enrichment 
 here). Each size runs in its own process, so peak memory is its own. Timed, with the pool already
 enriched and loaded: `recommend` + `compose` for one persona (first call, then warm, best of 5) and for
 all 8 (warm). Beside it, in the same run, the baseline: a plain BM25 keyword query over the same pool
-(`prism.evaluate.personas.bm25_baseline`, numpy). Loading and fitting (stories, term index) are reported
+(the registered "bm25" recommender, numpy). Loading and fitting (stories, term index) are reported
 separately.
 """
 
@@ -88,11 +88,10 @@ def replicate(base: Path, target: Path, size: int) -> None:
 def measure(base: Path, size: int) -> dict[str, float]:
     """Run one size in this process and return its timings (seconds) and peak memory (MiB)."""
     from prism.config import get_settings
-    from prism.evaluate.personas import bm25_baseline
     from prism.pipeline import Fitted, edition
+    from prism.recommend.base import recommenders
     from prism.recommend.personas import load_personas
     from prism.recommend.pool import load_pool
-    from prism.recommend.recommender import Recommender
     from prism.store import open_engine
 
     with tempfile.TemporaryDirectory() as folder:
@@ -105,8 +104,9 @@ def measure(base: Path, size: int) -> dict[str, float]:
         pool = load_pool(engine)
         loaded = time.perf_counter() - clock
         clock = time.perf_counter()
-        recommender = Recommender().fit(pool)
+        recommender = recommenders.get("prism")().fit(pool)
         fitted = time.perf_counter() - clock
+        bm25 = recommenders.get("bm25")().fit(pool)
 
         edition_of = Fitted(
             day=date(2026, 11, 27), window="all", pool=pool, recommender=recommender, notices=()
@@ -123,7 +123,7 @@ def measure(base: Path, size: int) -> dict[str, float]:
         first = timed(lambda: brief(personas[0]))
         warm = min(timed(lambda: brief(personas[0])) for _ in range(5))
         every = min(timed(lambda: [brief(p) for p in personas]) for _ in range(2))
-        baseline = min(timed(lambda: bm25_baseline(pool, personas[0])) for _ in range(5))
+        baseline = min(timed(lambda: bm25.recommend(personas[0])) for _ in range(5))
         engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {

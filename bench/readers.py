@@ -39,10 +39,10 @@ def main() -> None:
     from prism.evaluate.personas import judged_pool, load_judgments, ndcg
     from prism.ingest import ingest
     from prism.nlp.enrich import enrich
+    from prism.recommend.base import recommenders
     from prism.recommend.personas import load_personas
     from prism.recommend.pool import load_pool
     from prism.recommend.profile import feedback_vector
-    from prism.recommend.recommender import Recommender
     from prism.store import open_engine
 
     judgments, _ = load_judgments(DATA / "persona-judgments-dev.jsonl")
@@ -55,17 +55,17 @@ def main() -> None:
         enrich(engine)
         pool = load_pool(engine)
         engine.dispose()
-    recommender = Recommender().fit(pool)
+    recommender = recommenders.get("prism")().fit(pool)
     personas = load_personas()
     terms = pool.vocabulary.terms
     vectors = {
-        int(pool.ids[i]): {
+        pool.article_id(i): {
             terms[c]: w
-            for c, w in zip(*(a.tolist() for a in pool.vectors.row(int(pool.text_of[i]))), strict=True)
+            for c, w in zip(*(a.tolist() for a in pool.vectors.row(pool.text_row(i))), strict=True)
         }
         for i in range(len(pool))
     }
-    external = {int(pool.ids[i]): pool.external_ids[i] or "" for i in range(len(pool))}
+    external = {pool.article_id(i): pool.external_ids[i] or "" for i in range(len(pool))}
     rng = random.Random(7)
     keys = list(judgments)
     readers = []

@@ -129,6 +129,7 @@ def test_every_extension_point_has_its_builtins() -> None:
     assert names["renderers"] == ["text", "md", "html", "json"]
     assert {"extractive", "lead", "textrank"} <= set(names["summarizers"])
     assert names["writers"] == ["extractive"]
+    assert names["recommenders"] == ["prism", "bm25", "random"]
 
 
 def test_a_name_is_taken_once() -> None:

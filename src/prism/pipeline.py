@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -26,11 +27,13 @@ from prism.config import Settings
 from prism.errors import UsageError
 from prism.nlp.enrich import EnrichReport, enrich
 from prism.nlp.korean import ANALYZER_VERSION, Analysis, from_json
+from prism.recommend.base import PICKS, Recommender, recommenders
+from prism.recommend.bm25 import BM25
 from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.profile import feedback_vector, reader_persona
-from prism.recommend.recommender import PICKS, Pick, Recommender
-from prism.records import Briefing
+from prism.recommend.stories import cluster
+from prism.records import Briefing, Pick
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
@@ -113,9 +116,7 @@ def stages(settings: Settings) -> Stages:
 
 def recommender_class(name: str) -> type[Recommender]:
     """Return the recommender registered as `name`."""
-    if name != "prism":
-        raise UsageError(f"recommender {name!r} is not one of prism")
-    return Recommender
+    return recommenders.get(name)
 
 
 def settings_digest(settings: Settings, persona: Persona) -> str:
@@ -149,7 +150,7 @@ def enrich_pending(
     return enrich(engine, workers=workers, progress=progress)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Fitted:
     """A window's pool with the recommender fitted on it: shared by every edition of that window."""
 
@@ -158,6 +159,11 @@ class Fitted:
     pool: Pool
     recommender: Recommender
     notices: tuple[str, ...]
+
+    @cached_property
+    def index(self) -> BM25:
+        """The pool's BM25 index for search, built on first use (whatever recommender was fitted)."""
+        return BM25().fit(self.pool)
 
 
 def fit(pool: Pool, *, recommender: str, now: float | None) -> Recommender:
@@ -193,7 +199,7 @@ def edition(
     short = (
         [f"이야기가 {len(picks)}개뿐이라 추천 기사가 {PICKS}개보다 적습니다."] if len(picks) < PICKS else []
     )
-    hashes = {pool.hashes[int(pool.text_of[p.index])] for p in picks}
+    hashes = {pool.content_hash(p.index) for p in picks}
     with engine.connect() as conn:
         rows = stored_analyses.load(conn, content_hashes=hashes)
     analyses: dict[str, Analysis] = {
@@ -274,10 +280,12 @@ def swap_candidates(
     """Articles an editor may swap in: the next best of the edition's window for its reader type, from
     stories none of the current picks tells."""
     fitted = prepare(engine, settings, day=date.fromisoformat(briefing.date), window=briefing.window)
-    pool, recommender = fitted.pool, fitted.recommender
+    pool = fitted.pool
     current = {p.article_id for p in briefing.picks}
-    taken = {int(recommender.stories_.of[i]) for i in range(len(pool)) if int(pool.ids[i]) in current}
-    ranked = recommender.recommend(persona, n=SWAP_CANDIDATES + len(taken), exclude=current)
+    # Stories of today's pool: the window may hold more articles than when the edition was built.
+    of = cluster(pool).of
+    taken = {int(of[i]) for i in range(len(pool)) if pool.article_id(i) in current}
+    ranked = fitted.recommender.recommend(persona, n=SWAP_CANDIDATES + len(taken), exclude=current)
     return fitted, [p for p in ranked if p.story not in taken][:SWAP_CANDIDATES]
 
 
@@ -295,7 +303,7 @@ def swap(
     chosen = next((p for p in candidates if p.article_id == new_article_id), None)
     if chosen is None:
         raise UsageError(f"article {new_article_id} is not a candidate to swap in")
-    digest = fitted.pool.hashes[int(fitted.pool.text_of[chosen.index])]
+    digest = fitted.pool.content_hash(chosen.index)
     with engine.connect() as conn:
         row = stored_analyses.load(conn, content_hashes=[digest])[digest]
     parts = stages(settings)

@@ -154,6 +154,22 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Pick:
+    """One recommended article, its place in the edition and why it was chosen."""
+
+    index: int  # position in the pool
+    article_id: int
+    score: float
+    relevance: float
+    kind: PickKind
+    story: int
+    story_size: int
+    topic: str | None
+    matched: tuple[str, ...]  # interest terms found in the article, strongest first
+    reasons: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A sentence of the edition, verbatim from one article: which article, which sentence."""
 

@@ -34,6 +34,8 @@ BUILTINS: tuple[str, ...] = (
     "prism.summarize.extractive",
     "prism.summarize.baselines",
     "prism.write.extractive",
+    "prism.recommend.recommender",
+    "prism.recommend.baselines",
     "prism.brief.render",
 )
 
@@ -42,6 +44,7 @@ POINTS: dict[str, str] = {
     "readers": "prism.ingest.readers:readers",
     "summarizers": "prism.summarize.base:summarizers",
     "writers": "prism.write.base:writers",
+    "recommenders": "prism.recommend.base:recommenders",
     "renderers": "prism.brief.render:renderers",
 }
 

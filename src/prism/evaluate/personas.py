@@ -1,9 +1,10 @@
 """Score persona picks against graded judgments: nDCG@6 and precision@6, beside BM25 and random picks.
 
 The pool is ingested into a temporary home and briefed with the whole pool as the window, exactly as
-`prism brief --window all` would; the BM25 baseline ranks the same analysed pool by a plain keyword query
-(the persona's interest terms, unweighted, exact matches, pool IDF), the random baseline averages many
-seeded draws of 6 articles.
+`prism brief --window all` would; the BM25 baseline is the registered "bm25" recommender (a plain keyword
+query: the persona's interest terms, unweighted, exact matches, pool IDF), the random baseline averages
+many seeded draws of 6 articles (the expectation of random picks, steadier than the one draw of the
+registered "random" recommender).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import numpy as np
 from prism.config import get_settings
 from prism.errors import UsageError
 from prism.ingest.files import read_jsonl_file
+from prism.recommend.base import recommenders
 from prism.recommend.personas import Persona, load_personas
-from prism.recommend.pool import Pool, load_pool
-from prism.recommend.recommender import Recommender
+from prism.recommend.pool import load_pool
 from prism.records import Rejection, SourceRecord
 
 SYSTEMS = ("ours", "bm25", "random")
@@ -106,33 +107,6 @@ def precision(grades: Sequence[int], depth: int = DEPTH) -> float:
     return sum(1 for g in grades[:depth] if g >= 1) / depth
 
 
-def bm25_baseline(pool: Pool, persona: Persona, depth: int = DEPTH) -> list[int]:
-    """Rank the pool by plain BM25 (pool IDF, k1 1.2, b 0.75) of the persona's interest terms."""
-    vocabulary = pool.vocabulary
-    columns = [vocabulary.index[t] for t in persona.interests if t in vocabulary.index]
-    columns += [
-        vocabulary.index[j] for t in persona.interests if (j := t.replace(" ", "")) in vocabulary.index
-    ]
-    columns = sorted(set(columns))
-    texts = pool.texts
-    scores = np.zeros(texts)
-    if columns:
-        lengths = pool.lengths + np.diff(pool.title_terms.indptr)
-        average = float(lengths.mean()) or 1.0
-        counts = np.zeros((texts, len(columns)))
-        for matrix in (pool.counts, pool.title_terms):
-            rows = matrix.row_ids()
-            for k, column in enumerate(columns):
-                hit = matrix.indices == column
-                np.add.at(counts[:, k], rows[hit], matrix.data[hit])
-        df = (counts > 0).sum(axis=0)
-        idf = np.log(1.0 + (texts - df + 0.5) / (df + 0.5))
-        norm = 1.2 * (1 - 0.75 + 0.75 * lengths / average)
-        scores = (idf * counts * 2.2 / (counts + norm[:, None])).sum(axis=1)
-    per_article = scores[pool.text_of]
-    return [int(i) for i in np.argsort(-per_article, kind="stable")[:depth]]
-
-
 def evaluate_personas(
     judgments: Mapping[str, Mapping[str, int]],
     pool_path: Path,
@@ -171,7 +145,8 @@ def evaluate_personas(
         finally:
             engine.dispose()
     report = PersonaReport(pool=len(pool), rejected=list(ingested.rejected))
-    recommender = Recommender().fit(pool)
+    recommender = recommenders.get("prism")().fit(pool)
+    bm25 = recommenders.get("bm25")().fit(pool)
     rng = np.random.default_rng(0)
     for system in SYSTEMS:
         report.scores[system] = {}
@@ -183,8 +158,8 @@ def evaluate_personas(
             return [grades_by_id.get(pool.external_ids[i] or "", 0) for i in indices]
 
         ours = [pick.index for pick in recommender.recommend(persona)]
-        report.picks[key] = [pool.external_ids[i] or str(pool.ids[i]) for i in ours]
-        baseline = bm25_baseline(pool, persona)
+        report.picks[key] = [pool.external_ids[i] or str(pool.article_id(i)) for i in ours]
+        baseline = [pick.index for pick in bm25.recommend(persona)]
         draws = [
             rng.choice(len(pool), size=min(DEPTH, len(pool)), replace=False).tolist()
             for _ in range(RANDOM_DRAWS)

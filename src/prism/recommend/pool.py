@@ -50,6 +50,22 @@ class Sparse:
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         return Sparse(indptr, self.row_ids()[order], self.data[order])
 
+    def entries(self, rows: IntArray) -> tuple[IntArray, FloatArray, IntArray]:
+        """Return (indices, values, which of `rows`) of every entry of the given rows.
+
+        Of a column-major view (see `transpose`), rows are columns: the texts that hold given terms.
+        """
+        starts, stops = self.indptr[rows], self.indptr[rows + 1]
+        lengths = stops - starts
+        total = int(lengths.sum())
+        if not total:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, np.empty(0), empty
+        owners = np.repeat(np.arange(len(rows)), lengths)
+        offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        positions = np.repeat(starts, lengths) + offsets
+        return self.indices[positions], self.data[positions], owners
+
 
 class Vocabulary:
     """Term ↔ column; also finds the terms that contain a given word (기준금리 holds 금리)."""
@@ -123,6 +139,26 @@ class Pool:
     @property
     def texts(self) -> int:
         return len(self.hashes)
+
+    def article_id(self, i: int) -> int:
+        """Return the store id of article `i` (its position in the pool)."""
+        return int(self.ids[i])
+
+    def text_row(self, i: int) -> int:
+        """Return the row of article `i`'s distinct text (copies of one text share it)."""
+        return int(self.text_of[i])
+
+    def content_hash(self, i: int) -> str:
+        """Return the content hash of article `i`'s text: the key of its stored analysis."""
+        return self.hashes[int(self.text_of[i])]
+
+    def topic_of(self, i: int) -> str | None:
+        """Return the topic of article `i`'s text."""
+        return self.topics[int(self.text_of[i])]
+
+    def keyphrases_of(self, i: int) -> list[tuple[str, float]]:
+        """Return the keyphrases of article `i`'s text: (term, weight) pairs."""
+        return self.keyphrases[int(self.text_of[i])]
 
 
 def build_pool(rows: Iterable[PoolRow]) -> Pool:

@@ -14,8 +14,7 @@ from prism.config import Settings
 from prism.nlp.korean import Analysis
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
-from prism.recommend.recommender import Pick
-from prism.records import Briefing
+from prism.records import Briefing, Pick
 from prism.registry import Registry
 from prism.summarize.base import Summarizer
 

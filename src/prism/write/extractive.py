@@ -16,8 +16,7 @@ from prism.nlp.keywords import top_keywords
 from prism.nlp.korean import Analysis
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
-from prism.recommend.recommender import Pick
-from prism.records import Briefing, BriefPick, PickKind, Quote, Section, Summary
+from prism.records import Briefing, BriefPick, Pick, PickKind, Quote, Section, Summary
 from prism.summarize.base import Summarizer
 from prism.summarize.extractive import is_summary_worthy
 from prism.write.base import writers
@@ -113,7 +112,7 @@ def compose(
     allocator = _Allocator(summarizer)
 
     def analysis_of(pick: Pick) -> Analysis:
-        return analyses[pool.hashes[int(pool.text_of[pick.index])]]
+        return analyses[pool.content_hash(pick.index)]
 
     interest = [p for p in picks if p.kind == "interest"]
     lead: list[tuple[Quote, ...]] = []
@@ -149,7 +148,7 @@ def compose(
 
     shown = [_brief_pick(pick, pool, summaries[pick.article_id]) for pick in picks]
     keywords = top_keywords(
-        [_title_weighted(pool.keyphrases[int(pool.text_of[p.index])], pool.titles[p.index]) for p in picks],
+        [_title_weighted(pool.keyphrases_of(p.index), pool.titles[p.index]) for p in picks],
         k=5,
     )
     return Briefing(
@@ -241,7 +240,7 @@ def _brief_pick(
 def _section(pick: Pick, pool: Pool, body: tuple[Quote, ...]) -> Section:
     """Return a ■ section on a 관심 pick: a heading from its keyphrases and title, and its sentences."""
     return Section(
-        heading=heading(pool.keyphrases[int(pool.text_of[pick.index])], pool.titles[pick.index]),
+        heading=heading(pool.keyphrases_of(pick.index), pool.titles[pick.index]),
         sentences=body,
         article_id=pick.article_id,
     )

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from prism.nlp.korean import analyze
-from prism.recommend.personas import Persona
 from prism.web.deps import EngineDep, SettingsDep, TemplatesDep
 from prism.web.pages import fitted, page
 
@@ -36,18 +35,17 @@ def search(
         everything = fitted(request, engine, settings, "all")
         terms = query_terms(query)
         if terms:
-            seeker = Persona(key="search", name="검색", interests=terms, expand=False)
-            _, relevance = everything.recommender.score(seeker)
             pool = everything.pool
-            for i in np.argsort(-relevance, kind="stable")[:RESULTS]:
+            relevance = everything.index.query(terms)[pool.text_of]
+            for i in np.argsort(-relevance, kind="stable")[:RESULTS].tolist():
                 if relevance[i] <= 0:
                     break
                 results.append(
                     {
-                        "id": int(pool.ids[i]),
-                        "title": pool.titles[int(i)],
-                        "source": pool.sources[int(i)],
-                        "keyphrases": [t for t, _ in pool.keyphrases[int(pool.text_of[i])][:4]],
+                        "id": pool.article_id(i),
+                        "title": pool.titles[i],
+                        "source": pool.sources[i],
+                        "keyphrases": [t for t, _ in pool.keyphrases_of(i)[:4]],
                     }
                 )
     return page(request, templates, settings, "search.html", query=query, results=results)

@@ -33,7 +33,7 @@ def keyword_series(engine: EngineDep, zone: ZoneInfo, days: int) -> tuple[list[s
     for i, stamp in enumerate(pool.times.tolist()):
         day = datetime.fromtimestamp(stamp, zone).date().isoformat()
         if day in dates:
-            per_day[day].update(term for term, _ in pool.keyphrases[int(pool.text_of[i])][:5])
+            per_day[day].update(term for term, _ in pool.keyphrases_of(i)[:5])
     total: Counter[str] = Counter()
     for counts in per_day.values():
         total.update(counts)

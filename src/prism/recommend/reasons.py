@@ -1,0 +1,71 @@
+"""Reasons: why an article was picked, in the words a reader sees, and the Pick that carries them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from prism.recommend.pool import Pool
+from prism.recommend.stories import Stories
+from prism.records import Pick, PickKind
+
+LIKED_REASON = 0.15  # a pick this close to the reader's feedback vector says so in its reasons
+MATCHED_SHOWN = 5  # interest terms a pick names
+
+
+def matched_terms(pool: Pool, i: int, matched: Mapping[int, float]) -> tuple[str, ...]:
+    """Return the matched vocabulary columns found in article i's body or title, as terms, strongest
+    (weight × IDF) first."""
+    text = pool.text_row(i)
+    columns, _ = pool.counts.row(text)
+    title_columns, _ = pool.title_terms.row(text)
+    present = set(columns.tolist()) | set(title_columns.tolist())
+    found = sorted(
+        (column for column in matched if column in present),
+        key=lambda column: -matched[column] * pool.idf[column],
+    )
+    return tuple(dict.fromkeys(pool.vocabulary.terms[column] for column in found))[:MATCHED_SHOWN]
+
+
+def reasons(
+    matched: tuple[str, ...], topic: str | None, story_size: int, *, liked: float = 0.0
+) -> tuple[str, ...]:
+    """Return the reason lines of a pick: matched interests, topic, story size, likeness to 👍."""
+    lines = []
+    if matched:
+        lines.append("관심 키워드: " + ", ".join(matched))  # 관심 키워드: interest keywords
+    if topic:
+        lines.append(f"분야: {topic}")  # 분야: field (topic)
+    if story_size > 1:
+        lines.append(f"관련 기사 {story_size}건")  # N related articles
+    if liked >= LIKED_REASON:
+        lines.append("👍 한 기사와 비슷해요")  # like an article you gave 👍
+    return tuple(lines)
+
+
+def pick(
+    pool: Pool,
+    stories: Stories,
+    i: int,
+    *,
+    kind: PickKind,
+    score: float = 0.0,
+    relevance: float = 0.0,
+    matched: tuple[str, ...] = (),
+    liked: float = 0.0,
+) -> Pick:
+    """Return article i as a pick of `kind`, with its story and reasons."""
+    story = int(stories.of[i])
+    size = int(stories.sizes[story])
+    topic = pool.topic_of(i)
+    return Pick(
+        index=i,
+        article_id=pool.article_id(i),
+        score=score,
+        relevance=relevance,
+        kind=kind,
+        story=story,
+        story_size=size,
+        topic=topic,
+        matched=matched,
+        reasons=reasons(matched, topic, size, liked=liked),
+    )

@@ -1,0 +1,109 @@
+"""Scoring: what a reader type asks for, and every article's score for it.
+
+score = relevance × topic prior × story importance × freshness. Relevance is BM25 (prism.recommend.bm25)
+of the persona's weighted interest terms, widened by Kiwi's most similar morphemes, less a share of the
+BM25 of its negative terms, and tilted towards (or away from) a reader's feedback. Apart from the
+widening, these are plain functions over arrays: per distinct text, or per article (`text_of` maps one
+to the other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from prism.recommend.personas import Persona
+from prism.recommend.pool import Pool
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+TOPIC_POWER = 0.5  # how strongly topic priors weigh in
+NEGATIVE = 0.5  # how much negative-term BM25 takes off relevance
+EXPAND_TOP = 5  # similar morphemes per interest term
+EXPAND_WEIGHT = 0.35  # their weight, relative to the term's, times Kiwi's similarity
+FRESHNESS_HALF_LIFE_H = 24.0
+# A reader's feedback vector (see prism.recommend.profile) reweights relevance: ×exp(FEEDBACK_TILT × cos)
+# for what they liked or disliked, plus FEEDBACK_PULL × the pool's best relevance × cos for articles
+# like their 👍 that their reader type alone would not surface.
+FEEDBACK_TILT = 2.0
+FEEDBACK_PULL = 1.0
+
+
+@lru_cache(maxsize=8192)  # every persona's terms stay warm
+def _similar(term: str) -> tuple[tuple[str, float], ...]:
+    """Return Kiwi's most similar morphemes of a one-word term (empty for phrases or unknown words)."""
+    if " " in term:
+        return ()
+    from prism.nlp.korean import kiwi
+
+    try:
+        found = kiwi().most_similar_morphemes(term, top_n=EXPAND_TOP)
+    except (ValueError, RuntimeError):
+        return ()
+    return tuple((m.form, float(m.score)) for m in found if m.tag.startswith("NN") and len(m.form) > 1)
+
+
+def expanded_interests(persona: Persona) -> dict[str, float]:
+    """Return the persona's interests, widened by similar morphemes when the persona allows it."""
+    terms = dict(persona.interests)
+    if not persona.expand:
+        return terms
+    for term, weight in persona.interests.items():
+        for similar, score in _similar(term):
+            if similar not in terms and similar not in persona.negative:
+                terms[similar] = max(terms.get(similar, 0.0), weight * EXPAND_WEIGHT * score)
+    return terms
+
+
+def freshness(times: FloatArray, now: float | None = None) -> FloatArray:
+    """Return 0.5 + 0.5 · 2^(−age / half-life) of every article, aged at `now` or the latest time."""
+    latest = float(times.max()) if len(times) else 0.0
+    age_h = (max(now or latest, latest) - times) / 3600.0
+    return 0.5 + 0.5 * np.exp2(-np.maximum(age_h, 0.0) / FRESHNESS_HALF_LIFE_H)
+
+
+def penalized(relevance: FloatArray, penalty: FloatArray) -> FloatArray:
+    """Return relevance less NEGATIVE × the negative terms' relevance, never below 0."""
+    return np.maximum(relevance - NEGATIVE * penalty, 0.0)
+
+
+def feedback_similarity(pool: Pool, feedback: Mapping[str, float]) -> FloatArray:
+    """Return the cosine of every distinct text's vector with a feedback vector (term → weight)."""
+    index = pool.vocabulary.index
+    dense = np.zeros(len(pool.vocabulary.terms))
+    for term, weight in feedback.items():
+        column = index.get(term)
+        if column is not None:
+            dense[column] = weight
+    vectors = pool.vectors
+    return np.bincount(
+        vectors.row_ids(), weights=dense[vectors.indices] * vectors.data, minlength=pool.texts
+    ).astype(np.float64)
+
+
+def tilted(relevance: FloatArray, similarity: FloatArray) -> FloatArray:
+    """Return relevance reweighted by each text's similarity to a reader's feedback vector."""
+    top = float(relevance.max()) if len(relevance) else 0.0
+    return relevance * np.exp(FEEDBACK_TILT * similarity) + FEEDBACK_PULL * top * np.maximum(similarity, 0.0)
+
+
+def topic_prior(persona: Persona, topics: list[str | None]) -> FloatArray:
+    """Return the persona's weight of every text's topic, softened by TOPIC_POWER."""
+    return np.asarray([persona.topic_weight(topic or "") for topic in topics]) ** TOPIC_POWER
+
+
+def combined(
+    relevance: FloatArray,
+    prior: FloatArray,
+    text_of: IntArray,
+    importance: FloatArray,
+    fresh: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Return (score, relevance) of every article from per-text relevance and topic prior and
+    per-article story importance and freshness."""
+    per_article = relevance[text_of]
+    return per_article * prior[text_of] * importance * fresh, per_article

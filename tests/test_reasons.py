@@ -1,0 +1,32 @@
+"""Reasons: the lines a reader sees under a pick."""
+
+from __future__ import annotations
+
+from prism.recommend.pool import build_pool
+from prism.recommend.reasons import LIKED_REASON, matched_terms, pick, reasons
+from prism.recommend.stories import cluster
+from tests.pools import row, synthetic_pool
+
+
+def test_reason_lines() -> None:
+    assert reasons(("주가", "배당"), "경제", 3, liked=LIKED_REASON) == (
+        "관심 키워드: 주가, 배당",
+        "분야: 경제",
+        "관련 기사 3건",
+        "👍 한 기사와 비슷해요",
+    )
+    assert reasons((), None, 1, liked=LIKED_REASON / 2) == ()
+
+
+def test_matched_terms_strongest_first_and_only_those_in_the_article() -> None:
+    pool = synthetic_pool()
+    column = pool.vocabulary.index
+    matched = {column["주가"]: 1.0, column["코스피"]: 3.0, column["연금"]: 5.0}
+    assert matched_terms(pool, 0, matched) == ("코스피", "주가")  # article 0 is about 코스피, 주가
+
+
+def test_a_pick_carries_its_story_and_reasons() -> None:
+    pool = build_pool([row(0, ["코스피", "주가"]), row(1, ["코스피", "주가"], canonical=0)])
+    made = pick(pool, cluster(pool), 1, kind="reference", matched=("코스피",))
+    assert (made.article_id, made.kind, made.story_size, made.topic) == (1, "reference", 2, "경제")
+    assert made.reasons == ("관심 키워드: 코스피", "분야: 경제", "관련 기사 2건")
