@@ -57,7 +57,8 @@ def brief_cli(
     )
     try:
         edition_day = parse_date(day, settings)
-        chosen = list(load_personas(home).values()) if all_personas else [get_persona(persona or "", home)]
+        homed = settings.home
+        chosen = list(load_personas(homed).values()) if all_personas else [get_persona(persona or "", homed)]
         briefings = build_editions(engine, settings, chosen, day=edition_day, window=window)
     finally:
         engine.dispose()

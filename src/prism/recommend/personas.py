@@ -6,7 +6,6 @@ $PRISM_HOME/personas/*.yaml (a file there with the key of a packaged persona rep
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from prism.config import default_home
 from prism.errors import ConfigError, NotFoundError
 from prism.nlp.topics import TOPICS
 
@@ -90,7 +90,7 @@ def _files(folder: Any) -> Iterable[tuple[str, str]]:
 
 def home_folder(home: Path | None = None) -> Path:
     """Return the folder of a home's own personas."""
-    root = home or Path(os.environ.get("PRISM_HOME") or Path.home() / ".prism").expanduser()
+    root = home or default_home()
     return root / "personas"
 
 
