@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/brief.py
 	$(BIN)/python bench/readers.py
 	$(BIN)/python bench/web_load.py
+	$(BIN)/python bench/cli.py
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) prism-demo build dist .pytest_cache .mypy_cache .ruff_cache
