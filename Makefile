@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-core lint format bench clean
+.PHONY: demo test test-core wheel-smoke lint format bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "AI PRISM needs Python 3.11 or newer: make PYTHON=python3.11 …")'
@@ -47,6 +47,11 @@ $(CORE_VENV)/.installed: $(BUILD_INPUTS)
 test-core: $(CORE_VENV)/.installed
 	$(CORE_VENV)/bin/python -m pytest -q
 
+# The package as users install it: the wheel alone in a fresh virtual environment, outside the checkout,
+# runs `prism --version`, `prism demo` and `prism serve` (editable installs hide a file the wheel lacks).
+wheel-smoke:
+	PYTHON=$(PYTHON) scripts/wheel_smoke.sh
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/enrich.py
@@ -54,6 +59,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/brief.py
 	$(BIN)/python bench/readers.py
 	$(BIN)/python bench/web_load.py
+	$(BIN)/python bench/cli.py
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) prism-demo build dist .pytest_cache .mypy_cache .ruff_cache

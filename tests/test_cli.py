@@ -186,3 +186,51 @@ def test_progress_bar_on_long_inputs_only(tmp_path: Path, monkeypatch: pytest.Mo
     small = write_jsonl(tmp_path / "small.jsonl", [korean_article(1)])
     assert prism("ingest", str(small)).exit_code == 0  # nor for short inputs
     assert "ingesting" not in screen.getvalue()
+
+
+def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+    import tomllib
+
+    from prism import __version__
+    from prism.cli import version
+
+    result = prism("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"prism {version()}\n"
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert __version__ == pyproject["project"]["version"]
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert version() == __version__  # a source tree that was never installed
+
+
+def test_listing_shows_every_command_without_loading_it() -> None:
+    from prism.cli import COMMANDS, LazyCommand, load_command
+
+    result = prism("--help")
+    assert result.exit_code == 0
+    for name, (target, help_line) in COMMANDS.items():
+        assert name in result.stdout and help_line in result.stdout
+        command = load_command(name, target)
+        assert command.name == name and not isinstance(command, LazyCommand)
+        assert command.help, f"`prism {name}` has no help of its own"
+
+
+# What `prism --help` must not import: the database, NLP, web and template stacks.
+HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "kiwipiepy", "numpy", "trafilatura", "jinja2", "yaml", "httpx")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["serve", "--help"]])
+def test_help_imports_nothing_heavy(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom prism.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    loaded = {name.partition(".")[0] for name in done.stderr.split()}
+    assert not loaded.intersection(HEAVY)
+    assert "Usage" in done.stdout or done.stdout.startswith("prism ")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy import Engine
 
-from prism.config import Settings, get_settings
-from prism.store import open_engine
+if TYPE_CHECKING:  # the store and settings load SQLAlchemy and pydantic: only commands that use them pay
+    from sqlalchemy import Engine
+
+    from prism.config import Settings
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -46,6 +47,9 @@ def settings_and_engine(
 ) -> tuple[Settings, Engine]:
     """Return settings (with CLI flags on top; None leaves a setting alone) and an engine on the migrated
     database."""
+    from prism.config import get_settings
+    from prism.store import open_engine
+
     if home is not None:
         # The rest of the process (e.g. the user dictionary in $PRISM_HOME) must see the same home.
         os.environ["PRISM_HOME"] = str(home.expanduser())
