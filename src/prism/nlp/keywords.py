@@ -58,19 +58,12 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
     counts.update(itertools.chain.from_iterable([s.phrases for s in sentences]))
     if not counts:
         return []
-    # An article has a few hundred candidates: weigh them as whole arrays, a Python step per candidate
-    # being most of the cost. weight = log1p(count) × rarity × specificity, × 1.6 when the title says
-    # it, × 1.2 when the lead does; (nan, nan) priors mark what cannot be a keyphrase.
+    # weight = log1p(count) × rarity × specificity, × 1.6 when the title says it, × 1.2 when the lead
+    # does; (nan, nan) priors mark what cannot be a keyphrase.
     terms = list(counts)
-    size = len(terms)
-    rarities: list[float] = []
-    specificities: list[float] = []
-    for term in terms:
-        rarity_of, specificity = _prior(term)
-        rarities.append(rarity_of)
-        specificities.append(specificity)
-    weights = log_of_counts(counts.values(), plus_one=True) * np.array(rarities) * np.array(specificities)
-    position = dict(zip(terms, range(size), strict=True))
+    priors = np.array([_prior(term) for term in terms])
+    weights = log_of_counts(counts.values(), plus_one=True) * priors[:, 0] * priors[:, 1]
+    position = dict(zip(terms, range(len(terms)), strict=True))
     headline_text = " ".join(analysis.title_nouns)
     in_headline = {*analysis.title_nouns, *(term for term in terms if " " in term and term in headline_text)}
     weights[[position[term] for term in in_headline if term in position]] *= 1.6
