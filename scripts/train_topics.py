@@ -103,9 +103,9 @@ def write_model(
 
 
 def read_headlines(path: Path) -> tuple[list[str], list[str]]:
-    """Read a ``title<TAB>topic`` file with a header row; return (titles, topics)."""
+    """Read a ``title<TAB>topic`` file with a header row; return (titles, topic labels)."""
     titles: list[str] = []
-    topics: list[str] = []
+    labels: list[str] = []
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader)
@@ -115,8 +115,8 @@ def read_headlines(path: Path) -> tuple[list[str], list[str]]:
             if len(row) != 2:
                 raise ValueError(f"{path}:{line}: expected 2 fields, got {len(row)}")
             titles.append(row[0])
-            topics.append(row[1])
-    return titles, topics
+            labels.append(row[1])
+    return titles, labels
 
 
 def build_pipeline() -> Pipeline:
