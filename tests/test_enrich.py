@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 from pathlib import Path
 
 import pytest
@@ -94,27 +93,6 @@ def test_enrich_command(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "Analysed 60 texts; 0 were analysed before." in first.stdout
     assert "Analysed 0 texts; 60 were analysed before." in runner.invoke(app, ["enrich"]).stdout
-
-
-def test_enrich_gives_back_automatic_garbage_collection(
-    tmp_path: Path, sqlite_engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Enrichment pauses the automatic collector while it runs; it must be on again afterwards, even
-    # when a batch fails halfway.
-    run_ingest(
-        sqlite_engine, settings, write_jsonl(tmp_path / "n.jsonl", [{"title": "제목", "body": "본문이다."}])
-    )
-
-    def broken(*_: object, **__: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(enrich_module.stored, "save", broken)
-    with pytest.raises(RuntimeError, match="disk full"):
-        enrich(sqlite_engine)
-    assert gc.isenabled()
-    monkeypatch.undo()
-    assert enrich(sqlite_engine).analysed == 1
-    assert gc.isenabled()
 
 
 def test_sqlite_stores_analysis_json_as_text(

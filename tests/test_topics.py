@@ -1,19 +1,19 @@
-"""The topic classifier: its n-grams and arithmetic, the packaged model, and its held-out accuracy."""
+"""The topic model: its arithmetic, the packaged model's predictions, and its held-out accuracy."""
 
 from __future__ import annotations
 
-import copy
-import dataclasses
+import csv
 import hashlib
+import io
+import json
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from prism.nlp import topics
-from prism.nlp.topics import PackedCharGrams, PackedWordGrams, TopicModel, TopicPrediction
+from prism.nlp.topics import TopicModel, TopicPrediction
 
 YNAT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ynat-headlines.tsv"
 FLOOR = 0.86
@@ -60,77 +60,34 @@ def assert_probabilities(prediction: TopicPrediction) -> None:
     assert prediction.label == max(prediction.scores, key=lambda label: prediction.scores[label])
 
 
-# scikit-learn's char_wb analyzer pads each word with one space on both sides; a word shorter than n
-# yields itself (padded) once.
-@pytest.mark.parametrize(
-    ("text", "low", "high", "expected"),
-    [
-        ("ab", 1, 2, [" ", "a", "b", " ", " a", "ab", "b "]),
-        ("가", 1, 4, [" ", "가", " ", " 가", "가 ", " 가 "]),
-        ("국회  통과", 3, 3, [" 국회", "국회 ", " 통과", "통과 "]),
-        ("", 1, 4, []),
-    ],
-)
-def test_char_wb_ngrams_match_scikit_learn(text: str, low: int, high: int, expected: list[str]) -> None:
-    assert topics.char_wb_ngrams(text, low, high) == expected
-
-
-# 어절 (eojeol): a space-separated word with its particles, the unit Korean writing puts spaces around.
-@pytest.mark.parametrize(
-    ("text", "low", "high", "expected"),
-    [
-        ("국회 예산안 통과", 1, 2, ["국회", "예산안", "통과", "국회 예산안", "예산안 통과"]),
-        ("국회 예산안 통과", 2, 2, ["국회 예산안", "예산안 통과"]),
-        ("국회", 1, 2, ["국회"]),
-        ("국회", 2, 2, []),
-    ],
-)
-def test_word_ngrams_match_scikit_learn(text: str, low: int, high: int, expected: list[str]) -> None:
-    assert topics.word_ngrams(text, low, high) == expected
-
-
-def test_normalize_composes_and_lowercases() -> None:
-    decomposed = "\u1100\u1161"  # 가 as separate jamo (자모, letters), as some sources send it
-    assert topics.normalize(f"{decomposed} KOSPI") == "가 kospi"
-
-
-def test_lead_keeps_short_text_and_cuts_long_text_at_a_sentence_end() -> None:
-    assert topics.lead("  짧은 제목  ") == "짧은 제목"
-    text = "첫 문장이다. " * 200
-    cut = topics.lead(text, 100)
-    assert len(cut) <= 100 and cut.endswith("다.")
-    assert topics.lead("가" * 50 + " " + "나" * 100, 100) == "가" * 50
-    assert topics.lead("가" * 300, 100) == "가" * 100
-
-
-def tiny_model(folder: Path) -> TopicModel:
-    """Write and read back a two-topic model over two blocks small enough to score by hand."""
-    topics.write_model(
-        folder,
-        name="tiny",
-        labels=["경제", "스포츠"],
-        blocks=[
-            (
-                {"name": "char", "analyzer": "char_wb", "ngram_range": [2, 2], "weight": 1.0, "documents": 3},
-                [" 골", "주가"],
-                np.array([1, 2]),
-            ),
-            (
-                {"name": "eojeol", "analyzer": "word", "ngram_range": [1, 1], "weight": 0.5, "documents": 3},
-                ["주가"],
-                np.array([2]),
-            ),
+def tiny_model() -> TopicModel:
+    """Return a two-topic model over two blocks small enough to score by hand, read from the bytes of
+    the files scripts/train_topics.py writes."""
+    arrays = {
+        "char.terms": np.frombuffer("\n".join([" 골", "주가"]).encode(), dtype=np.uint8),
+        "char.df": np.array([1, 2], dtype=np.int32),
+        "eojeol.terms": np.frombuffer("주가".encode(), dtype=np.uint8),
+        "eojeol.df": np.array([2], dtype=np.int32),
+        "coef": np.array([[-1.0, 1.0], [2.0, -2.0], [1.0, -1.0]], dtype=np.float32),
+        "intercept": np.array([0.1, -0.1]),
+    }
+    npz = io.BytesIO()
+    np.savez(npz, **arrays)
+    meta = {
+        "format": topics.FORMAT_VERSION,
+        "labels": ["경제", "스포츠"],
+        "blocks": [
+            {"name": "char", "analyzer": "char_wb", "ngram_range": [2, 2], "weight": 1.0, "documents": 3},
+            {"name": "eojeol", "analyzer": "word", "ngram_range": [1, 1], "weight": 0.5, "documents": 3},
         ],
-        coef=np.array([[-1.0, 1.0], [2.0, -2.0], [1.0, -1.0]], dtype=np.float32),
-        intercept=np.array([0.1, -0.1]),
-        temperature=2.0,
-        training={"note": "test"},
-    )
-    return TopicModel.from_folder(folder, "tiny")
+        "temperature": 2.0,
+        "training": {"note": "test"},
+    }
+    return TopicModel.from_bytes(npz.getvalue(), json.dumps(meta, ensure_ascii=False))
 
 
-def test_scores_are_sublinear_tfidf_normalized_per_block(tmp_path: Path) -> None:
-    model = tiny_model(tmp_path)
+def test_scores_are_sublinear_tfidf_normalized_per_block() -> None:
+    model = tiny_model()
     # "주가 주가 골": char 2-grams hold " 골" once and "주가" twice; eojeol unigrams hold "주가" twice.
     idf_goal = math.log(4 / 2) + 1
     idf_price = math.log(4 / 3) + 1
@@ -142,15 +99,6 @@ def test_scores_are_sublinear_tfidf_normalized_per_block(tmp_path: Path) -> None
     assert scores[1] == pytest.approx([0.1, -0.1])  # no known n-gram: the intercepts alone
     p = model.probabilities(scores)
     assert p[0, 0] == pytest.approx(1 / (1 + math.exp(-4 * economy)))
-
-
-def test_write_model_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
-    tiny_model(tmp_path / "a")
-    tiny_model(tmp_path / "b")
-    for suffix in ("npz", "json"):
-        assert (tmp_path / "a" / f"tiny.{suffix}").read_bytes() == (
-            tmp_path / "b" / f"tiny.{suffix}"
-        ).read_bytes()
 
 
 def test_packaged_model_loads_once() -> None:
@@ -171,94 +119,6 @@ def test_predict_many_agrees_with_predict() -> None:
     titles = [title for title, _ in HEADLINES]
     assert topics.predict_many(titles) == [topics.predict(title) for title in titles]
     assert topics.predict_many([]) == []
-
-
-# Texts for the packed-code path: characters outside the vocabulary's alphabet (emoji, Greek, a full-width
-# letter), one-character words, a word longer than any n-gram, runs of whitespace, nothing at all.
-PACKED_TEXTS = [
-    "",
-    "   \n\t ",
-    "가",
-    "주가\u3000상승\u00a0전망\x1c반도체\u2028수출",  # Unicode spaces: str.split() splits where \S+ does
-    "a b c",
-    "😀 이모지 ΩΩΩ 섞인 제목",
-    "경제😀성장 Ａ사 3.5% 상승",
-    "초고속인터넷서비스사업자협의회 " * 3,
-    "코스피, 외국인 순매수에 2,600선 회복…원/달러 환율은 하락",
-    BODY,
-]
-
-
-def assert_packed_counts_like_strings(packer: type, grams: Callable[..., list[str]], text: str) -> None:
-    model = topics.load_model()
-    b, packed = next((b, p) for b, p in model._packed.items() if isinstance(p, packer))
-    block = model.blocks[b]
-    normalized = topics.normalize(text)
-    expected: dict[int, int] = {}
-    for gram in grams(normalized, *block.ngram_range):
-        if gram in block.vocabulary:
-            expected[block.vocabulary[gram]] = expected.get(block.vocabulary[gram], 0) + 1
-    rows, columns, counts = packed.count([normalized])
-    assert set(rows.tolist()) <= {0}
-    assert dict(zip(columns.tolist(), counts.tolist(), strict=True)) == expected
-
-
-@pytest.mark.parametrize("text", PACKED_TEXTS)
-def test_packed_char_grams_count_what_the_string_path_counts(text: str) -> None:
-    assert_packed_counts_like_strings(PackedCharGrams, topics.char_wb_ngrams, text)
-
-
-@pytest.mark.parametrize("packer", [PackedCharGrams, PackedWordGrams])
-def test_packed_grams_keep_texts_apart(packer: type) -> None:
-    model = topics.load_model()
-    packed = next(p for p in model._packed.values() if isinstance(p, packer))
-    texts = [topics.normalize(text) for text in ["주가 상승", "상승 주가", "", "주가", *PACKED_TEXTS]]
-    rows, columns, counts = packed.count(texts)
-    for row, text in enumerate(texts):
-        alone = packed.count([text])
-        mine = rows == row
-        assert columns[mine].tolist() == alone[1].tolist()  # no n-gram across two texts
-        assert counts[mine].tolist() == alone[2].tolist()
-
-
-def test_packed_char_grams_count_more_texts_than_row_bits_hold_in_parts() -> None:
-    model = topics.load_model()
-    packed = copy.copy(next(p for p in model._packed.values() if isinstance(p, PackedCharGrams)))
-    texts = [topics.normalize(text) for text in PACKED_TEXTS]
-    whole = packed.count(texts)
-    packed.max_texts = 2
-    parts = packed.count(texts)
-    assert len(texts) > 2 * packed.max_texts
-    assert entries(parts) == entries(whole)
-
-
-def entries(found: tuple[np.ndarray, ...]) -> set[tuple[int, ...]]:
-    """Return (row, column, count) triples, in whatever order a packer returned them."""
-    return set(zip(*(array.tolist() for array in found), strict=True))
-
-
-def test_packed_scores_equal_string_scores(monkeypatch: pytest.MonkeyPatch) -> None:
-    model = topics.load_model()
-    fast = model.decision_function(PACKED_TEXTS)
-    monkeypatch.setattr(model, "_packed", {})
-    slow = model.decision_function(PACKED_TEXTS)
-    assert np.allclose(fast, slow, rtol=0, atol=1e-12)
-
-
-def test_tiny_model_blocks_are_packed_or_not_as_they_allow(tmp_path: Path) -> None:
-    model = tiny_model(tmp_path)
-    assert [type(packed) for packed in model._packed.values()] == [PackedCharGrams, PackedWordGrams]
-    eojeol = model.blocks[1]
-    for ngram_range in [(1, 3), (2, 3)]:  # 어절 trigrams are counted from strings
-        with pytest.raises(ValueError, match="cannot be packed"):
-            PackedWordGrams(dataclasses.replace(eojeol, ngram_range=ngram_range))
-    with pytest.raises(ValueError, match="cannot be packed"):
-        PackedCharGrams(eojeol)
-
-
-@pytest.mark.parametrize("text", [*PACKED_TEXTS, "주가 주가 골", "주가 상승 주가 상승 주가"])
-def test_packed_word_grams_count_what_the_string_path_counts(text: str) -> None:
-    assert_packed_counts_like_strings(PackedWordGrams, topics.word_ngrams, text)
 
 
 def test_predict_articles_agrees_with_predict() -> None:
@@ -299,7 +159,9 @@ def test_empty_text_still_gives_probabilities() -> None:
 
 @pytest.mark.skipif(not YNAT.exists(), reason=f"{YNAT} is absent (../shared not here)")
 def test_held_out_accuracy_reaches_the_floor() -> None:
-    titles, labels = topics.read_headlines(YNAT)
+    with YNAT.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    titles, labels = [row["title"] for row in rows], [row["topic"] for row in rows]
     _, held = topics.holdout_split(len(titles))
     predictions = topics.predict_many(titles[i] for i in held)
     accuracy = float(np.mean([p.label == labels[i] for p, i in zip(predictions, held, strict=True)]))

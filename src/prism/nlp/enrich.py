@@ -6,10 +6,8 @@ and the same text stored under two identities is analysed once.
 
 from __future__ import annotations
 
-import gc
 import itertools
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -61,40 +59,19 @@ def enrich(
     # topics are scored a chunk at a time (one numpy pass), and each batch is committed in one
     # transaction.
     analyses = analyze_many(((title, body) for _, title, body in todo), workers=workers)
-    with _young_garbage_collected_per_batch():
-        for start in range(0, len(todo), TOPIC_BATCH):
-            chunk = todo[start : start + TOPIC_BATCH]
-            predictions: list[topics.TopicPrediction] = []
-            for at in range(0, len(chunk), BATCH):
-                batch = chunk[at : at + BATCH]
-                done = list(itertools.islice(analyses, len(batch)))
-                if not predictions:  # now, with Kiwi's threads already at work on what follows
-                    predictions = topics.predict_articles([(title, body) for _, title, body in chunk])
-                _store(engine, batch, done, predictions[at : at + BATCH])
-                del done  # stored: freed now, so the collection below has less to walk
-                gc.collect(0)
-                report.analysed += len(batch)
-                if progress:
-                    progress(len(batch))
+    for start in range(0, len(todo), TOPIC_BATCH):
+        chunk = todo[start : start + TOPIC_BATCH]
+        predictions: list[topics.TopicPrediction] = []
+        for at in range(0, len(chunk), BATCH):
+            batch = chunk[at : at + BATCH]
+            done = list(itertools.islice(analyses, len(batch)))
+            if not predictions:  # now, with Kiwi's threads already at work on what follows
+                predictions = topics.predict_articles([(title, body) for _, title, body in chunk])
+            _store(engine, batch, done, predictions[at : at + BATCH])
+            report.analysed += len(batch)
+            if progress:
+                progress(len(batch))
     return report
-
-
-@contextmanager
-def _young_garbage_collected_per_batch() -> Iterator[None]:
-    """Pause Python's automatic cycle collection, for the caller to collect the young generation itself.
-
-    Analysing an article allocates thousands of objects (tokens, strings, tuples) that reference counting
-    frees and that form no cycles; the automatic collector still walks them every 700 allocations and,
-    now and then, every long-lived object (topic model, dictionaries): about a tenth of enrichment's
-    Python time. Collecting once per batch still frees what cycles there are (a transaction's, say).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _store(

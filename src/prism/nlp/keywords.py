@@ -12,22 +12,22 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from functools import lru_cache
 
 import numpy as np
 
 from prism.nlp.korean import Analysis
 from prism.nlp.vectors import log_of_counts, rarity
 
-MIN_CHARS: Final = 2
-REPLACE_RATIO: Final = 0.8
-LEAD_SENTENCES: Final = 3
+MIN_CHARS = 2
+REPLACE_RATIO = 0.8
+LEAD_SENTENCES = 3
 # An amount (620억, 4,120선, 6.8%, 52.17포인트) is a fact, not a keyword; 46파이 or HBM4 are names.
-_AMOUNT: Final = re.compile(r"^[\d.,∼~-]+(?:[%가-힣]|포인트|달러|억원|만원|조원|개월|가구|GWh|MW|kg|km)?$")
+_AMOUNT = re.compile(r"^[\d.,∼~-]+(?:[%가-힣]|포인트|달러|억원|만원|조원|개월|가구|GWh|MW|kg|km)?$")
 # With digits, what an amount can start with: most words are not tried against _AMOUNT.
-_AMOUNT_START: Final = frozenset(".,∼~-")
+_AMOUNT_START = frozenset(".,∼~-")
 # A phrase ending in a job title is an attribution (김도윤 새봄증권 연구원), not a topic.
-_ROLES: Final = frozenset(
+_ROLES = frozenset(
     (
         "연구원",
         "애널리스트",
@@ -58,21 +58,12 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
     counts.update(itertools.chain.from_iterable([s.phrases for s in sentences]))
     if not counts:
         return []
-    # An article has a few hundred candidates: weigh them as whole arrays, a Python step per candidate
-    # being most of the cost. weight = log1p(count) × rarity × specificity, × 1.6 when the title says
-    # it, × 1.2 when the lead does; (nan, nan) priors mark what cannot be a keyphrase.
+    # weight = log1p(count) × rarity × specificity, × 1.6 when the title says it, × 1.2 when the lead
+    # does; (nan, nan) priors mark what cannot be a keyphrase.
     terms = list(counts)
-    size = len(terms)
-    rarities: list[float] = []
-    specificities: list[float] = []
-    for term in terms:
-        rarity_of, specificity = _prior(term)
-        rarities.append(rarity_of)
-        specificities.append(specificity)
-    weights = (
-        log_of_counts(counts.values(), size, plus_one=True) * np.array(rarities) * np.array(specificities)
-    )
-    position = dict(zip(terms, range(size), strict=True))
+    priors = np.array([_prior(term) for term in terms])
+    weights = log_of_counts(counts.values(), plus_one=True) * priors[:, 0] * priors[:, 1]
+    position = dict(zip(terms, range(len(terms)), strict=True))
     headline_text = " ".join(analysis.title_nouns)
     in_headline = {*analysis.title_nouns, *(term for term in terms if " " in term and term in headline_text)}
     weights[[position[term] for term in in_headline if term in position]] *= 1.6
@@ -106,15 +97,14 @@ def distinct(weights: Mapping[str, float], *, k: int) -> list[tuple[str, float]]
     chosen: dict[str, float] = {}  # in the order chosen
     joined = ""  # the chosen terms, one per line: one substring search tells if any holds a term
     # Strongest first; on a tie the longer term, then alphabetical order (terms are distinct keys).
-    for negative, _, term in sorted([(-weight, -len(term), term) for term, weight in weights.items()]):
-        weight = -negative
+    for term, weight in sorted(weights.items(), key=lambda item: (-item[1], -len(item[0]), item[0])):
         if len(chosen) >= k and weight < REPLACE_RATIO * min(chosen.values()):
             break  # the list is full and, weights falling, no term that follows can replace one in it
         if term in joined:
             continue  # a more specific term that holds this one is already in
         holds = [held for held in chosen if held in term]
         if holds:
-            strongest = max([chosen[held] for held in holds])
+            strongest = max(chosen[held] for held in holds)
             if weight < REPLACE_RATIO * strongest:
                 continue
             for held in holds:
@@ -134,27 +124,17 @@ def _is_amount(word: str) -> bool:
 
 
 _NOT_A_KEYPHRASE = (math.nan, math.nan)
-_PRIORS: Final[dict[str, tuple[float, float]]] = {}  # terms repeat across articles
-_PRIORS_KEPT: Final = 200_000  # forgotten all at once beyond this many, to stay bounded in long-lived servers
 
 
+@lru_cache(maxsize=200_000)  # terms repeat across articles; bounded for long-lived servers
 def _prior(term: str) -> tuple[float, float]:
     """Return (rarity, specificity) of a keyphrase candidate, or (nan, nan) when it cannot be a keyphrase:
     too short, an amount, or an attribution ending in a job title."""
-    known = _PRIORS.get(term)
-    if known is None:
-        if len(_PRIORS) >= _PRIORS_KEPT:
-            _PRIORS.clear()
-        known = _PRIORS[term] = _weigh(term)
-    return known
-
-
-def _weigh(term: str) -> tuple[float, float]:
     if len(term) < MIN_CHARS:
         return _NOT_A_KEYPHRASE
     if " " in term:
         words = term.split(" ")
-        if words[-1] in _ROLES or any([_is_amount(word) for word in words]):
+        if words[-1] in _ROLES or any(_is_amount(word) for word in words):
             return _NOT_A_KEYPHRASE
     elif _is_amount(term):
         return _NOT_A_KEYPHRASE

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from prism.errors import ConfigError
 from prism.nlp.clean import Cleaned, clean_for_analysis
@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 ANALYZER_VERSION = "kiwi5"
 
 # 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
-NOUN_LIKE: Final = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
-PREDICATES: Final = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
-SENTENCE_END: Final = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
+NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
+PREDICATES = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
+SENTENCE_END = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +135,9 @@ def _texts(articles: Iterable[tuple[str, str]], plan: deque[tuple[Cleaned, str, 
 # One letter per token, so that one regular expression finds the terms of a whole article: N a noun-like
 # token, S a number, P a predicate, x anything else; n and s are noun-like tokens that touch the token
 # before them in the same sentence (they continue a compound).
-_CODE: Final = {tag: "N" for tag in NOUN_LIKE} | {"SN": "S"} | {tag: "P" for tag in PREDICATES}
-_TOUCHING: Final = {"N": "n", "S": "s"}
-_TERM: Final = re.compile(r"[NSns][ns]*|P")
+_CODE = {tag: "N" for tag in NOUN_LIKE} | {"SN": "S"} | {tag: "P" for tag in PREDICATES}
+_TOUCHING = {"N": "n", "S": "s"}
+_TERM = re.compile(r"[NSns][ns]*|P")
 
 
 def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned) -> Analysis:

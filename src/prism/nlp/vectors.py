@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
-from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -23,22 +22,15 @@ from prism.nlp.korean import Analysis
 Vector = dict[str, float]
 FloatArray = npt.NDArray[np.float64]
 
-# math.log of small counts, looked up: the same bits on every machine (numpy's vectorized log may round
-# the last bit differently from the C library's) and faster than a call per term.
-_TABLE_SIZE: Final = 256
-_LOG: Final = np.array([-math.inf] + [math.log(count) for count in range(1, _TABLE_SIZE)])
-_LOG1P: Final = np.array([math.log1p(count) for count in range(_TABLE_SIZE)])
 
+def log_of_counts(counts: Iterable[int], *, plus_one: bool = False) -> FloatArray:
+    """Return math.log (or math.log1p with `plus_one`) of positive counts, as an array.
 
-def log_of_counts(counts: Iterable[int], size: int, *, plus_one: bool = False) -> FloatArray:
-    """Return math.log (or math.log1p with `plus_one`) of `size` positive counts, as an array."""
-    values = np.fromiter(counts, dtype=np.int64, count=size)
-    table = _LOG1P if plus_one else _LOG
-    if size and int(values.max()) >= _TABLE_SIZE:
-        log = math.log1p if plus_one else math.log
-        return np.array([log(value) for value in values.tolist()], dtype=np.float64)
-    result: FloatArray = table[values]
-    return result
+    The C library's log, one count at a time: numpy's vectorized log may round the last bit differently,
+    and stored weights must be the same bits on every machine.
+    """
+    log = math.log1p if plus_one else math.log
+    return np.array([log(count) for count in counts], dtype=np.float64)
 
 
 @cache
@@ -56,18 +48,15 @@ def background() -> tuple[int, dict[str, int]]:
     return documents, counts
 
 
-_IDF: Final[dict[str, float]] = {}  # background IDF of every term some headline holds, filled on first use
-
-
+@cache
 def _idf() -> dict[str, float]:
-    if not _IDF:
-        documents, counts = background()
-        # One math.log per distinct count, not per term; a term no headline holds has count 0.
-        by_count = {count: math.log((documents + 1) / (count + 1)) for count in {0, *counts.values()}}
-        table = {term: by_count[count] for term, count in counts.items()}
-        table[""] = by_count[0]  # what rarity() answers for any unknown word
-        _IDF.update(table)  # all at once: another thread never sees half a table
-    return _IDF
+    """Return the background IDF of every term some headline holds, and under "" that of any other word."""
+    documents, counts = background()
+    # One math.log per distinct count, not per term; a term no headline holds has count 0.
+    by_count = {count: math.log((documents + 1) / (count + 1)) for count in {0, *counts.values()}}
+    table = {term: by_count[count] for term, count in counts.items()}
+    table[""] = by_count[0]
+    return table  # cached only once whole: a thread never reads half a table
 
 
 def rarity(term: str) -> float:
@@ -80,7 +69,7 @@ def rarity(term: str) -> float:
     if " " not in term:
         return unseen
     words = term.split(" ")
-    return sum([idf.get(word, unseen) for word in words]) / len(words)
+    return sum(idf.get(word, unseen) for word in words) / len(words)
 
 
 def tfidf(analysis: Analysis, *, digits: int = 5, body: Counter[str] | None = None) -> Vector:
@@ -93,11 +82,10 @@ def tfidf(analysis: Analysis, *, digits: int = 5, body: Counter[str] | None = No
     counts.update(analysis.title_terms)
     if not counts:
         return {}
-    # Whole arrays per article: an article has hundreds of terms, and a Python step per term was most of
-    # the cost. The arithmetic is the same, in the same order, so the weights are the same bits.
+    # (1 + ln count) × rarity, over all of an article's terms at once; each product rounds as in Python,
+    # and the norm is summed in order, so the weights are the bits the per-term formula gives.
     terms = list(counts)
-    size = len(terms)
-    weights = (1.0 + log_of_counts(counts.values(), size)) * np.array([rarity(term) for term in terms])
+    weights = (1.0 + log_of_counts(counts.values())) * np.array([rarity(term) for term in terms])
     norm = math.sqrt(sum((weights * weights).tolist())) or 1.0  # summed in order, as Python sums
     # rint(x * scale) / scale: what round(x, digits) gives (bar a last-digit tie now and then), without
     # its decimal conversion of each of an article's hundreds of weights; rint rounds halves to even,
