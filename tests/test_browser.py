@@ -122,14 +122,8 @@ def test_reader_journey(browser: Any, site: tuple[str, int], shots: Path) -> Non
     page.select_option("select[name=persona]", "retail-investor")
     page.click("button[type=submit]")
     assert page.url.endswith("/me")
-    # Read an edition and open a pick's article: its 핵심 요약 is highlighted.
-    page.goto(site + "/briefings/retail-investor/2026-11-27")
-    assert "개인 투자자 관심 뉴스" in page.content()
-    snap(page, shots, "edition")
-    page.locator("a", has_text="핵심 문장 표시된 기사 보기").first.click()
-    assert page.locator("article mark").count() >= 2
-    snap(page, shots, "article", at="article mark")
-    # The own edition, then 👍 on a pick: the edition now says why it follows the reader.
+    # The own edition before any feedback, then 👍 on a pick: the edition now says why it follows the
+    # reader. (First, since opening an article from an edition is feedback too: a click.)
     page.goto(site + "/me/briefing")
     assert "내 맞춤 브리핑" in page.content()
     assert "👍 한 기사와 비슷해요" not in page.content()
@@ -137,6 +131,13 @@ def test_reader_journey(browser: Any, site: tuple[str, int], shots: Path) -> Non
     assert page.url.endswith("/me/briefing")
     assert "👍 한 기사와 비슷해요" in page.content()
     snap(page, shots, "own-edition", at="form.feedback")
+    # Read an edition and open a pick's article: its 핵심 요약 is highlighted.
+    page.goto(site + "/briefings/retail-investor/2026-11-27")
+    assert "개인 투자자 관심 뉴스" in page.content()
+    snap(page, shots, "edition")
+    page.locator("a", has_text="핵심 문장 표시된 기사 보기").first.click()
+    assert page.locator("article mark").count() >= 2
+    snap(page, shots, "article", at="article mark")
     # Hostile article text stays text: no dialog fires.
     page.goto(f"{site}/articles/{hostile}")
     assert "<script>alert(" in page.locator("h1").inner_text()
