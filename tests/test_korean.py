@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -103,19 +104,19 @@ def test_stopwords_and_predicates() -> None:
     assert "늘다" in sentence.terms and "밝히다" not in sentence.terms
 
 
-def test_user_dictionary_in_home(home: object, tmp_path: object) -> None:
-    from pathlib import Path
-
-    from prism.nlp import korean
-
-    assert isinstance(home, Path)
+def test_user_dictionary_of_the_home_passed_down(home: Path, tmp_path: Path) -> None:
+    """The home given (a --home flag's, say) brings its dictionary, whatever PRISM_HOME says; the
+    configured home's is the default; homes without one share the packaged dictionary."""
+    own = tmp_path / "elsewhere"
+    own.mkdir()
+    (own / "userdict.txt").write_text("프리즘코인\n", encoding="utf-8")
+    sentence = "프리즘코인이 상장됐다."
+    # One token with the dictionary; without it, Kiwi reads 프리즘 + 코인.
+    assert "프리즘코인" in analyze("", sentence, home=own).sentences[0].lemmas
+    assert "프리즘코인" not in analyze("", sentence).sentences[0].lemmas  # PRISM_HOME has none
     home.mkdir(parents=True, exist_ok=True)
     (home / "userdict.txt").write_text("프리즘코인\n", encoding="utf-8")
-    korean.kiwi.cache_clear()
-    try:
-        assert "프리즘코인" in analyze("", "프리즘코인이 상장됐다.").sentences[0].nouns
-    finally:
-        korean.kiwi.cache_clear()
+    assert "프리즘코인" in analyze("", sentence).sentences[0].lemmas
 
 
 @pytest.mark.parametrize(

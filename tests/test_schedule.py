@@ -49,11 +49,11 @@ def test_a_failing_step_is_retried(
     real = schedule.enrich_pending
     calls = []
 
-    def flaky(engine: Engine) -> object:
+    def flaky(engine: Engine, settings: Settings) -> object:
         calls.append(1)
         if len(calls) < 3:
             raise OSError("disk hiccup")
-        return real(engine)
+        return real(engine, settings)
 
     monkeypatch.setattr(schedule, "enrich_pending", flaky)
     report = schedule.run_day(corpus, settings, DAY, backoff_s=0)

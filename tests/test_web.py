@@ -254,5 +254,5 @@ def test_requests_never_analyse_and_see_each_enrichment(
     assert "펭귄제과 수출 첫 돌파" not in text(site.get("/search", params={"q": "펭귄제과"}).text)
     assert site.get("/").status_code == 200
     assert pending_count(engine) == 1
-    enrich_pending(engine)
+    enrich_pending(engine, settings)
     assert "펭귄제과 수출 첫 돌파" in text(site.get("/search", params={"q": "펭귄제과"}).text)

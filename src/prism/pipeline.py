@@ -144,10 +144,11 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
 
 
 def enrich_pending(
-    engine: Engine, *, workers: int = 1, progress: Callable[[int], None] | None = None
+    engine: Engine, settings: Settings, *, workers: int = 1, progress: Callable[[int], None] | None = None
 ) -> EnrichReport:
-    """Analyse every stored text not analysed yet (Kiwi); the only stage that does."""
-    return enrich(engine, workers=workers, progress=progress)
+    """Analyse every stored text not analysed yet (Kiwi, with the user dictionary of the settings' home);
+    the only stage that does."""
+    return enrich(engine, workers=workers, progress=progress, home=settings.home)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def build_editions(
     articles of `window`."""
     stages(settings)  # unknown stage names are a usage error before Kiwi runs
     window_bounds(day, window, settings)
-    enrich_pending(engine)
+    enrich_pending(engine, settings)
     fitted = prepare(engine, settings, day=day, window=window)
     briefings = []
     for persona in personas:

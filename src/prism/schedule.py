@@ -68,7 +68,7 @@ def run_day(engine: Engine, settings: Settings, day: date, *, backoff_s: float =
             backoff_s=backoff_s,
         )
         report.steps.append("ingest")
-    step("enrich", lambda: enrich_pending(engine), backoff_s=backoff_s)
+    step("enrich", lambda: enrich_pending(engine, settings), backoff_s=backoff_s)
     report.steps.append("enrich")
     personas = list(load_personas(settings.home).values())
     with engine.connect() as conn:

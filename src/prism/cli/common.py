@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -50,8 +49,5 @@ def settings_and_engine(
     from prism.config import get_settings
     from prism.store import open_engine
 
-    if home is not None:
-        # The rest of the process (e.g. the user dictionary in $PRISM_HOME) must see the same home.
-        os.environ["PRISM_HOME"] = str(home.expanduser())
     settings = get_settings(database_url=database, home=home, **overrides)
     return settings, open_engine(settings.resolved_database_url)

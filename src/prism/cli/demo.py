@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from collections import Counter
@@ -53,7 +52,6 @@ def demo_cli(
 ) -> None:
     """Run the demo: the sample corpus into a fresh home, an edition for every reader type, HTML pages."""
     home = fresh_home(home.expanduser().resolve())
-    os.environ["PRISM_HOME"] = str(home)  # the user dictionary and personas of this home
     # The demo's editions are published at once, so `prism serve` shows them without an editor.
     settings = get_settings(home=home, database_url=f"sqlite:///{home / 'prism.db'}", auto_publish=True)
     engine = open_engine(settings.resolved_database_url)

@@ -18,16 +18,18 @@ def enrich_cli(
     home: HomeOption = None,
 ) -> None:
     """Analyse pending articles: sentences, lemmas and tags, keyphrases, topic and vector."""
-    _, engine = settings_and_engine(database, home)
+    settings, engine = settings_and_engine(database, home)
     try:
         total = pending_count(engine)
         if total and err_console.is_terminal:
             columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err_console, transient=True) as bar:
                 task = bar.add_task("enrich", total=total)
-                report = enrich_pending(engine, workers=workers, progress=lambda n: bar.advance(task, n))
+                report = enrich_pending(
+                    engine, settings, workers=workers, progress=lambda n: bar.advance(task, n)
+                )
         else:
-            report = enrich_pending(engine, workers=workers)
+            report = enrich_pending(engine, settings, workers=workers)
     finally:
         engine.dispose()
     console.print(f"Analysed [bold]{report.analysed}[/] texts; {report.already} were analysed before.")

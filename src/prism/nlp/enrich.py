@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -49,16 +50,21 @@ def enrichment(content_hash: str, analysis: Analysis, prediction: topics.TopicPr
 
 
 def enrich(
-    engine: Engine, *, workers: int = 1, progress: Callable[[int], None] | None = None
+    engine: Engine,
+    *,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    home: Path | None = None,
 ) -> EnrichReport:
-    """Analyse every stored text that has no analysis by the current analyzer."""
+    """Analyse every stored text that has no analysis by the current analyzer (with the user dictionary
+    of `home`, default the configured one)."""
     with engine.connect() as conn:
         todo = stored.pending(conn, analyzer=ANALYZER_VERSION)
         report = EnrichReport(already=stored.count(conn, analyzer=ANALYZER_VERSION))
     # One stream through Kiwi for everything pending, so its threads never wait at a batch boundary;
     # topics are scored a chunk at a time (one numpy pass), and each batch is committed in one
     # transaction.
-    analyses = analyze_many(((title, body) for _, title, body in todo), workers=workers)
+    analyses = analyze_many(((title, body) for _, title, body in todo), workers=workers, home=home)
     for start in range(0, len(todo), TOPIC_BATCH):
         chunk = todo[start : start + TOPIC_BATCH]
         predictions: list[topics.TopicPrediction] = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prism.config import default_home
 from prism.errors import ConfigError
 from prism.nlp.clean import Cleaned, clean_for_analysis
 
@@ -69,21 +69,22 @@ class Analysis:
         return [term for sentence in self.sentences for term in sentence.terms]
 
 
-def _userdict_paths() -> list[Path]:
-    paths = [Path(str(files("prism") / "data" / "userdict.txt"))]
-    home = Path(os.environ.get("PRISM_HOME") or Path.home() / ".prism").expanduser()
-    if (home / "userdict.txt").exists():
-        paths.append(home / "userdict.txt")
-    return paths
+def kiwi(workers: int = 1, *, home: Path | None = None) -> Kiwi:
+    """Return this process's Kiwi for `workers` threads with our user dictionary and the home's own
+    (`home`/userdict.txt; default: the configured home), created on first use.
+
+    Homes without a dictionary of their own share one Kiwi: loading the model takes a second.
+    """
+    own = (home or default_home()) / "userdict.txt"
+    return _kiwi(workers, (own,) if own.exists() else ())
 
 
 @cache
-def kiwi(workers: int = 1) -> Kiwi:
-    """Return this process's Kiwi for `workers` threads, created on first use with our user dictionaries."""
+def _kiwi(workers: int, extra: tuple[Path, ...]) -> Kiwi:
     from kiwipiepy import Kiwi  # here, not at the top: loading the model takes a second
 
     instance = Kiwi(num_workers=workers)
-    for path in _userdict_paths():
+    for path in (Path(str(files("prism") / "data" / "userdict.txt")), *extra):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             entry = line.split("#", 1)[0].strip()
             if not entry:
@@ -96,12 +97,14 @@ def kiwi(workers: int = 1) -> Kiwi:
     return instance
 
 
-def analyze(title: str, body: str, *, workers: int = 1) -> Analysis:
-    """Analyse one article."""
-    return next(analyze_many([(title, body)], workers=workers))
+def analyze(title: str, body: str, *, workers: int = 1, home: Path | None = None) -> Analysis:
+    """Analyse one article (with the user dictionary of `home`, default the configured one)."""
+    return next(analyze_many([(title, body)], workers=workers, home=home))
 
 
-def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> Iterator[Analysis]:
+def analyze_many(
+    articles: Iterable[tuple[str, str]], *, workers: int = 1, home: Path | None = None
+) -> Iterator[Analysis]:
     """Analyse (title, body) pairs; all of them go through one Kiwi call, in parallel with `workers`.
 
     Both ends stream: Kiwi pulls articles (each cleaned when its turn comes) while its threads work,
@@ -113,7 +116,7 @@ def analyze_many(articles: Iterable[tuple[str, str]], *, workers: int = 1) -> It
     # One Kiwi call for sentences and tokens together: `tokenize` marks each token with its sentence
     # (sent_position) and line (line_number), which is all `split_into_sents(..., return_tokens=True)`
     # adds, minus the cost of building its Python objects per sentence.
-    for tokens in kiwi(workers).tokenize(_texts(articles, plan)):
+    for tokens in kiwi(workers, home=home).tokenize(_texts(articles, plan)):
         clean, text, base = plan.popleft()
         yield _assemble(tokens, text, base, clean)
 

@@ -3,6 +3,8 @@ ranked by BM25 of its terms over their titles, bodies and keyphrases."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
@@ -15,9 +17,9 @@ router = APIRouter(tags=["search"])
 RESULTS = 20
 
 
-def query_terms(query: str) -> dict[str, float]:
+def query_terms(query: str, home: Path | None = None) -> dict[str, float]:
     """The query's content terms, as Kiwi reads them (금리인하 → 금리인하; 올랐다 → 오르다)."""
-    analysis = analyze(query, "")
+    analysis = analyze(query, "", home=home)
     terms = dict.fromkeys(analysis.title_terms, 1.0)
     words = [w for w in query.split() if len(w) >= 2]
     for word in words:  # a word Kiwi split differently still matches as written
@@ -33,7 +35,7 @@ def search(
     results = []
     if query:
         everything = fitted(request, engine, settings, "all")
-        terms = query_terms(query)
+        terms = query_terms(query, settings.home)
         if terms:
             pool = everything.pool
             relevance = everything.index.query(terms)[pool.text_of]
