@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from prism.cli.common import console, err_console
+from prism.cli.common import RecommenderOption, console, err_console
 from prism.evaluate.personas import SYSTEMS, evaluate_personas, load_judgments
 from prism.evaluate.summaries import evaluate, load_references, table_rows
 
@@ -58,12 +58,13 @@ def personas_cli(
         bool, typer.Option("--drop-category", help="Ingest the pool without its category field.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    recommender: RecommenderOption = None,
 ) -> None:
     """nDCG@6 and precision@6 of every judged persona's picks, beside BM25 queries and random picks."""
     judged, rejected = load_judgments(judgments)
     for rejection in rejected:
         err_console.print(f"rejected: {rejection.where}: {rejection.reason}", soft_wrap=True, markup=False)
-    report = evaluate_personas(judged, pool, drop_category=drop_category)
+    report = evaluate_personas(judged, pool, drop_category=drop_category, recommender=recommender or "prism")
     report.rejected = rejected + report.rejected
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))

@@ -113,10 +113,12 @@ def evaluate_personas(
     *,
     drop_category: bool = False,
     personas: Mapping[str, Persona] | None = None,
+    recommender: str = "prism",
 ) -> PersonaReport:
-    """Ingest the pool into a temporary home, brief every judged persona, score beside the baselines."""
+    """Ingest the pool into a temporary home, brief every judged persona with the recommender called
+    `recommender` ("ours"), and score it beside the baselines."""
     from prism.ingest import ingest
-    from prism.nlp.enrich import enrich
+    from prism.pipeline import enrich_pending
     from prism.store import open_engine
 
     known = personas or load_personas()
@@ -140,12 +142,12 @@ def evaluate_personas(
         engine = open_engine(settings.resolved_database_url)
         try:
             ingested = ingest([str(source)], engine=engine, settings=settings)
-            enrich(engine)
+            enrich_pending(engine, settings)
             pool = load_pool(engine)
         finally:
             engine.dispose()
     report = PersonaReport(pool=len(pool), rejected=list(ingested.rejected))
-    recommender = recommenders.get("prism")().fit(pool)
+    fitted = recommenders.get(recommender)().fit(pool)
     bm25 = recommenders.get("bm25")().fit(pool)
     rng = np.random.default_rng(0)
     for system in SYSTEMS:
@@ -157,7 +159,7 @@ def evaluate_personas(
         def grades_of(indices: Sequence[int], grades_by_id: Mapping[str, int] = grades_by_id) -> list[int]:
             return [grades_by_id.get(pool.external_ids[i] or "", 0) for i in indices]
 
-        ours = [pick.index for pick in recommender.recommend(persona)]
+        ours = [pick.index for pick in fitted.recommend(persona)]
         report.picks[key] = [pool.external_ids[i] or str(pool.article_id(i)) for i in ours]
         baseline = [pick.index for pick in bm25.recommend(persona)]
         draws = [
