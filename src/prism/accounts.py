@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from prism.config import Settings
 from prism.errors import PrismError
+from prism.records import ROLES, Account, ApiToken, Reader, Role
 from prism.store import readers as stored
 from prism.store import write_transaction
 
-ROLES = ("reader", "editor")
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
@@ -37,33 +35,13 @@ class AccountError(PrismError):
         self.locked = locked
 
 
-@dataclass(frozen=True, slots=True)
-class Reader:
-    """A signed-up reader, as the app sees them (never their password hash)."""
-
-    id: int
-    email: str
-    role: str
-    persona: str | None
-    interests: tuple[str, ...] = field(default=())
-    muted: tuple[str, ...] = field(default=())
-    subscribed: bool = False
-    topics: tuple[tuple[str, str], ...] = field(default=())  # (topic, "follow" | "mute")
-    companies: tuple[str, ...] = field(default=())  # followed companies
-    muted_companies: tuple[str, ...] = field(default=())
-
-    @property
-    def is_editor(self) -> bool:
-        return self.role == "editor"
-
-
-def _reader(row: dict[str, Any]) -> Reader:
-    profile = row.get("profile") or {}
+def _reader(account: Account) -> Reader:
+    profile = account.profile
     return Reader(
-        id=int(row["id"]),
-        email=row["email"],
-        role=row["role"],
-        persona=row["persona"],
+        id=account.id,
+        email=account.email,
+        role=account.role,
+        persona=account.persona,
         interests=tuple(profile.get("interests", ())),
         muted=tuple(profile.get("muted", ())),
         subscribed=bool(profile.get("subscribed", False)),
@@ -78,7 +56,7 @@ def normalize_email(email: str) -> str:
 
 
 def sign_up(
-    engine: Engine, *, email: str, password: str, persona: str | None = None, role: str = "reader"
+    engine: Engine, *, email: str, password: str, persona: str | None = None, role: Role = "reader"
 ) -> Reader:
     """Create an account; errors say what is wrong with the email or password."""
     email = normalize_email(email)
@@ -119,20 +97,20 @@ def log_in(engine: Engine, settings: Settings, *, email: str, password: str) -> 
         if row is None:
             _hasher.hash(password)  # the same work as a real check, so timing tells nothing
             refusal = wrong
-        elif row["locked_until"] is not None and row["locked_until"] > now:
-            minutes = max(1, int((row["locked_until"] - now).total_seconds() // 60) + 1)
+        elif row.locked_until is not None and row.locked_until > now:
+            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
             refusal = AccountError(
                 f"로그인 시도가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.", locked=True
             )
-        elif not _verified(row["password_hash"], password):
-            failed = int(row["failed_logins"]) + 1
+        elif not _verified(row.password_hash, password):
+            failed = int(row.failed_logins) + 1
             locked = (
                 now + timedelta(minutes=settings.lockout_minutes)
                 if failed >= settings.max_failed_logins
                 else None
             )
             stored.set_login_state(
-                conn, reader_id=row["id"], failed_logins=0 if locked else failed, locked_until=locked
+                conn, reader_id=row.id, failed_logins=0 if locked else failed, locked_until=locked
             )
             refusal = (
                 AccountError(
@@ -143,12 +121,12 @@ def log_in(engine: Engine, settings: Settings, *, email: str, password: str) -> 
                 else wrong
             )
         else:
-            stored.set_login_state(conn, reader_id=row["id"], failed_logins=0, locked_until=None)
+            stored.set_login_state(conn, reader_id=row.id, failed_logins=0, locked_until=None)
             token = secrets.token_urlsafe(32)
             stored.insert_session(
                 conn,
                 token_hash=token_hash(token),
-                reader_id=row["id"],
+                reader_id=row.id,
                 created_at=now,
                 expires_at=now + timedelta(days=settings.session_days),
             )
@@ -262,6 +240,6 @@ def revoke_token(engine: Engine, reader: Reader, token_id: int) -> bool:
         return stored.delete_token(conn, reader_id=reader.id, token_id=token_id)
 
 
-def tokens(engine: Engine, reader: Reader) -> list[dict[str, Any]]:
+def tokens(engine: Engine, reader: Reader) -> list[ApiToken]:
     with engine.connect() as conn:
         return stored.tokens_of(conn, reader_id=reader.id)

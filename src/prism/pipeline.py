@@ -22,18 +22,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from prism import __version__
-from prism.accounts import Reader
 from prism.config import Settings
 from prism.errors import UsageError
 from prism.nlp.enrich import EnrichReport, enrich
-from prism.nlp.korean import ANALYZER_VERSION, Analysis, from_json
+from prism.nlp.korean import ANALYZER_VERSION, from_json
 from prism.recommend.base import PICKS, Recommender, recommenders
 from prism.recommend.bm25 import BM25
 from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.profile import feedback_vector, reader_persona
 from prism.recommend.stories import cluster
-from prism.records import Briefing, Pick
+from prism.records import Analysis, Briefing, Pick, Reader
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback

@@ -141,6 +141,85 @@ class PoolRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article, with offsets into the original body."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    lemmas: tuple[str, ...]
+    tags: tuple[str, ...]
+    nouns: tuple[str, ...]  # compound nouns, stop words removed
+    terms: tuple[str, ...]  # nouns and predicate lemmas (what the sentence says), in order
+    phrases: tuple[str, ...] = ()  # two or three nouns apart by one space: 차세대 배터리, 경량 AI 모델
+
+    @property
+    def is_statement(self) -> bool:
+        """Return True for a full sentence: a sentence-final ending, or a period after a noun ending
+        (…때문., …예정.); headline-style lines and fragments have neither."""
+        return "EF" in self.tags[-4:] or (self.tags[-1:] == ("SF",) and self.text.endswith("."))
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What one pass of Kiwi says about an article."""
+
+    title_terms: tuple[str, ...]
+    title_nouns: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def terms(self) -> list[str]:
+        """Return every content term of the body, in order, repeats included."""
+        return [term for sentence in self.sentences for term in sentence.terms]
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """A signed-up reader, as the app sees them (never their password hash)."""
+
+    id: int
+    email: str
+    role: Role
+    persona: str | None
+    interests: tuple[str, ...] = field(default=())
+    muted: tuple[str, ...] = field(default=())
+    subscribed: bool = False
+    topics: tuple[tuple[str, str], ...] = field(default=())  # (topic, "follow" | "mute")
+    companies: tuple[str, ...] = field(default=())  # followed companies
+    muted_companies: tuple[str, ...] = field(default=())
+
+    @property
+    def is_editor(self) -> bool:
+        return self.role == "editor"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A stored reader account as the store returns it: what log-in checks, beside the profile."""
+
+    id: int
+    email: str
+    password_hash: str  # argon2id
+    role: Role
+    persona: str | None
+    profile: Mapping[str, Any]
+    created_at: datetime
+    failed_logins: int
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A reader's personal access token as they see it listed (never its hash)."""
+
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """A summary: sentences in article order, each with the index of the source sentence it is."""
 

@@ -11,8 +11,8 @@ from typing import Any
 from prism.errors import UsageError
 from prism.evaluate.rouge import ROUGE_TYPES, mean, rouge
 from prism.ingest.files import read_jsonl_file
-from prism.nlp.korean import Analysis, analyze_many
-from prism.records import Rejection, SourceRecord
+from prism.nlp.korean import analyze_many
+from prism.records import Analysis, Rejection, SourceRecord
 from prism.summarize.baselines import lead, textrank
 from prism.summarize.extractive import summarize
 

@@ -17,8 +17,9 @@ from sqlalchemy import Engine
 
 from prism.nlp import topics
 from prism.nlp.keywords import keyphrases
-from prism.nlp.korean import ANALYZER_VERSION, Analysis, analyze_many, to_json
+from prism.nlp.korean import ANALYZER_VERSION, analyze_many, to_json
 from prism.nlp.vectors import body_counts, tfidf
+from prism.records import Analysis
 from prism.store import analyses as stored
 from prism.store import write_transaction
 

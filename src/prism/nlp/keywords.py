@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from prism.nlp.korean import Analysis
 from prism.nlp.vectors import log_of_counts, rarity
+from prism.records import Analysis
 
 MIN_CHARS = 2
 REPLACE_RATIO = 0.8

@@ -12,7 +12,6 @@ import itertools
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from prism.config import default_home
 from prism.errors import ConfigError
 from prism.nlp.clean import Cleaned, clean_for_analysis
+from prism.records import Analysis, Sentence
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
@@ -32,41 +32,6 @@ ANALYZER_VERSION = "kiwi5"
 NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
 PREDICATES = frozenset({"VV", "VA"})  # 동사, 형용사 (verbs, adjectives): lemma = stem + 다
 SENTENCE_END = frozenset({"EF"})  # 종결 어미 (sentence-final ending)
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence of an article, with offsets into the original body."""
-
-    index: int
-    text: str
-    start: int
-    end: int
-    lemmas: tuple[str, ...]
-    tags: tuple[str, ...]
-    nouns: tuple[str, ...]  # compound nouns, stop words removed
-    terms: tuple[str, ...]  # nouns and predicate lemmas (what the sentence says), in order
-    phrases: tuple[str, ...] = ()  # two or three nouns apart by one space: 차세대 배터리, 경량 AI 모델
-
-    @property
-    def is_statement(self) -> bool:
-        """Return True for a full sentence: a sentence-final ending, or a period after a noun ending
-        (…때문., …예정.); headline-style lines and fragments have neither."""
-        return "EF" in self.tags[-4:] or (self.tags[-1:] == ("SF",) and self.text.endswith("."))
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """What one pass of Kiwi says about an article."""
-
-    title_terms: tuple[str, ...]
-    title_nouns: tuple[str, ...]
-    sentences: tuple[Sentence, ...]
-
-    @property
-    def terms(self) -> list[str]:
-        """Return every content term of the body, in order, repeats included."""
-        return [term for sentence in self.sentences for term in sentence.terms]
 
 
 def kiwi(workers: int = 1, *, home: Path | None = None) -> Kiwi:

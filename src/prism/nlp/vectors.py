@@ -17,7 +17,7 @@ from importlib.resources import files
 import numpy as np
 import numpy.typing as npt
 
-from prism.nlp.korean import Analysis
+from prism.records import Analysis
 
 Vector = dict[str, float]
 FloatArray = npt.NDArray[np.float64]

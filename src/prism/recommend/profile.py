@@ -12,10 +12,9 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 
-from prism.accounts import Reader
 from prism.nlp.topics import TOPICS
 from prism.recommend.personas import Persona
-from prism.records import Feedback
+from prism.records import Feedback, Reader
 
 FEEDBACK_WEIGHTS = {"up": 1.0, "click": 0.3, "down": -1.0}
 FEEDBACK_HALF_LIFE_DAYS = 30.0

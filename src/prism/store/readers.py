@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, Row, delete, select, update
 
+from prism.records import Account, ApiToken, Role
 from prism.store.schema import api_tokens, readers, sessions
 
 
 def insert_reader(
-    conn: Connection, *, email: str, password_hash: str, role: str, persona: str | None, created_at: datetime
+    conn: Connection, *, email: str, password_hash: str, role: Role, persona: str | None, created_at: datetime
 ) -> int:
     """Store a new reader and return their id (the email must be new)."""
     result = conn.execute(
@@ -31,14 +32,28 @@ def insert_reader(
     return int(key[0])
 
 
-def reader_by_email(conn: Connection, *, email: str) -> dict[str, Any] | None:
+def _account(row: Row[Any]) -> Account:
+    return Account(
+        id=int(row.id),
+        email=row.email,
+        password_hash=row.password_hash,
+        role=row.role,
+        persona=row.persona,
+        profile=row.profile or {},
+        created_at=row.created_at,
+        failed_logins=int(row.failed_logins),
+        locked_until=row.locked_until,
+    )
+
+
+def reader_by_email(conn: Connection, *, email: str) -> Account | None:
     row = conn.execute(select(readers).where(readers.c.email == email)).first()
-    return dict(row._mapping) if row else None
+    return _account(row) if row else None
 
 
-def reader_by_id(conn: Connection, *, reader_id: int) -> dict[str, Any] | None:
+def reader_by_id(conn: Connection, *, reader_id: int) -> Account | None:
     row = conn.execute(select(readers).where(readers.c.id == reader_id)).first()
-    return dict(row._mapping) if row else None
+    return _account(row) if row else None
 
 
 def set_login_state(
@@ -90,14 +105,14 @@ def insert_token(
     return int(key[0])
 
 
-def tokens_of(conn: Connection, *, reader_id: int) -> list[dict[str, Any]]:
+def tokens_of(conn: Connection, *, reader_id: int) -> list[ApiToken]:
     """Return a reader's tokens (never their hashes)."""
     rows = conn.execute(
         select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at)
         .where(api_tokens.c.reader_id == reader_id)
         .order_by(api_tokens.c.id)
     )
-    return [dict(row._mapping) for row in rows]
+    return [ApiToken(id=int(row.id), name=row.name, created_at=row.created_at) for row in rows]
 
 
 def token_reader_id(conn: Connection, *, token_hash: str) -> int | None:

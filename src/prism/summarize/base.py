@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
-from prism.nlp.korean import Analysis
-from prism.records import Summary
+from prism.records import Analysis, Summary
 from prism.registry import Registry
 
 DEFAULT_SENTENCES = 4

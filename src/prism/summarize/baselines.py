@@ -7,9 +7,8 @@ import math
 from collections import Counter
 from collections.abc import Collection
 
-from prism.nlp.korean import Analysis
 from prism.nlp.vectors import cosine
-from prism.records import Summary
+from prism.records import Analysis, Summary
 from prism.summarize.base import DEFAULT_SENTENCES, from_indices, summarizers
 
 

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 
 from prism.nlp.keywords import keyphrases
-from prism.nlp.korean import Analysis, Sentence, analyze
+from prism.nlp.korean import analyze
 from prism.nlp.vectors import Vector, cosine
-from prism.records import Summary
+from prism.records import Analysis, Sentence, Summary
 from prism.summarize.base import DEFAULT_SENTENCES, summarizers
 
 # Weights of the five signals; each signal is scaled to [0, 1] within the article first. Position

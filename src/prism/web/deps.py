@@ -10,8 +10,9 @@ from fastapi import Depends, HTTPException, Request, status
 from jinja2 import Environment
 from sqlalchemy import Connection, Engine
 
-from prism.accounts import Reader, session_reader
+from prism.accounts import session_reader
 from prism.config import Settings
+from prism.records import Reader
 
 
 def get_settings(request: Request) -> Settings:

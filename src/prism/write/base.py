@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from prism.config import Settings
-from prism.nlp.korean import Analysis
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
-from prism.records import Briefing, Pick
+from prism.records import Analysis, Briefing, Pick
 from prism.registry import Registry
 from prism.summarize.base import Summarizer
 

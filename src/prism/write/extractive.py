@@ -13,10 +13,9 @@ from collections.abc import Mapping, Sequence
 
 from prism.config import Settings
 from prism.nlp.keywords import top_keywords
-from prism.nlp.korean import Analysis
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
-from prism.records import Briefing, BriefPick, Pick, PickKind, Quote, Section, Summary
+from prism.records import Analysis, Briefing, BriefPick, Pick, PickKind, Quote, Section, Summary
 from prism.summarize.base import Summarizer
 from prism.summarize.extractive import is_summary_worthy
 from prism.write.base import writers

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 
-from prism.accounts import Reader, token_reader
+from prism.accounts import token_reader
 from prism.brief.render import as_json
 from prism.pipeline import reader_edition
 from prism.recommend.personas import load_personas
+from prism.records import Reader
 from prism.store import analyses, editions
 from prism.store import articles as stored
 from prism.web.deps import ConnectionDep, EngineDep, SettingsDep

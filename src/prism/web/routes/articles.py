@@ -10,7 +10,8 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 
 from prism.brief.render import safe_url
-from prism.nlp.korean import Analysis, from_json
+from prism.nlp.korean import from_json
+from prism.records import Analysis
 from prism.store import analyses, write_transaction
 from prism.store import articles as stored
 from prism.store import feedback as stored_feedback

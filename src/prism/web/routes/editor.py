@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prism.accounts import Reader
 from prism.brief.review import apply_edits, diff
 from prism.pipeline import swap, swap_candidates
 from prism.recommend.personas import load_personas
+from prism.records import Reader
 from prism.store import articles as stored_articles
 from prism.store import editions, write_transaction
 from prism.web.deps import ConnectionDep, CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep

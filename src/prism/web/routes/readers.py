@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prism.accounts import (
     AccountError,
-    Reader,
     create_token,
     log_in,
     log_out,
@@ -22,6 +21,7 @@ from prism.brief.email import verify_unsubscribe
 from prism.config import Settings
 from prism.nlp.topics import TOPICS
 from prism.recommend.personas import load_personas
+from prism.records import Reader
 from prism.store import write_transaction
 from prism.store.readers import set_subscribed
 from prism.web.deps import (
