@@ -143,3 +143,16 @@ def test_a_name_is_taken_once() -> None:
         registry.add("two words", object())
     with pytest.raises(UsageError, match="widget 'three' is not one of one"):
         registry.get("three")
+
+
+def test_the_settings_digest_records_the_stages(home: Path) -> None:
+    from prism.config import get_settings
+    from prism.pipeline import settings_digest
+    from prism.recommend.personas import load_personas
+
+    persona = load_personas(home)["startup-founder"]
+    digests = {
+        settings_digest(get_settings(**choice), persona)
+        for choice in ({}, {"summarizer": "lead"}, {"writer": "other"}, {"recommender": "bm25"})
+    }
+    assert len(digests) == 4

@@ -92,30 +92,16 @@ def candidate_pool(engine: Engine, day: date, window: str, settings: Settings) -
 
 @dataclass(frozen=True, slots=True)
 class Stages:
-    """The implementations that build an edition, by their registered names."""
+    """The summarizer and writer `settings` name, built (the recommender is built by `fit`)."""
 
     summarizer: Summarizer
     writer: Writer
-    recommender: str
-    names: Mapping[str, str]
 
 
 def stages(settings: Settings) -> Stages:
     """Return the stages `settings` names; a UsageError lists the names there are."""
-    summarizer = summarizers.get(settings.summarizer)()
-    writer = writers.get(settings.writer)()
-    recommender_class(settings.recommender)  # a bad name fails before any work
-    names = {
-        "summarizer": settings.summarizer,
-        "writer": settings.writer,
-        "recommender": settings.recommender,
-    }
-    return Stages(summarizer=summarizer, writer=writer, recommender=settings.recommender, names=names)
-
-
-def recommender_class(name: str) -> type[Recommender]:
-    """Return the recommender registered as `name`."""
-    return recommenders.get(name)
+    recommenders.get(settings.recommender)  # a bad name fails before any work
+    return Stages(summarizer=summarizers.get(settings.summarizer)(), writer=writers.get(settings.writer)())
 
 
 def settings_digest(settings: Settings, persona: Persona) -> str:
@@ -168,7 +154,7 @@ class Fitted:
 
 def fit(pool: Pool, *, recommender: str, now: float | None) -> Recommender:
     """Return the recommender called `recommender` fitted on `pool` (no I/O)."""
-    return recommender_class(recommender)().fit(pool, now=now)
+    return recommenders.get(recommender)().fit(pool, now=now)
 
 
 def prepare(engine: Engine, settings: Settings, *, day: date, window: str = "24h") -> Fitted:
