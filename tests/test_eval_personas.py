@@ -90,6 +90,14 @@ def test_eval_command_reports_bad_rows_and_unknown_personas(tmp_path: Path) -> N
     data = json.loads(result.stdout)
     assert [r["where"] for r in data["rejected"]] == [f"{judgments}:2", f"{judgments}:3"]
     assert data["picks"]["retiree"][0] == "a"
+    with_bm25 = CliRunner().invoke(
+        app, ["eval", "personas", str(judgments), str(pool), "--json", "--recommender", "bm25"]
+    )
+    assert with_bm25.exit_code == 0, with_bm25.output
+    scores = json.loads(with_bm25.stdout)["scores"]
+    assert scores["ours"] == scores["bm25"]  # "ours" is the recommender asked for
+    nope = CliRunner().invoke(app, ["eval", "personas", str(judgments), str(pool), "--recommender", "nope"])
+    assert nope.exit_code == 2 and "recommender 'nope' is not one of prism, bm25, random" in nope.stderr
     unknown = tmp_path / "u.jsonl"
     unknown.write_text('{"id": "a", "astronaut": 1}\n', encoding="utf-8")
     bad = CliRunner().invoke(app, ["eval", "personas", str(unknown), str(pool)])

@@ -121,6 +121,7 @@ def evaluate_personas(
     from prism.pipeline import enrich_pending
     from prism.store import open_engine
 
+    chosen = recommenders.get(recommender)  # an unknown name fails before any work
     known = personas or load_personas()
     unknown = sorted(set(judgments) - set(known))
     if unknown:
@@ -147,7 +148,7 @@ def evaluate_personas(
         finally:
             engine.dispose()
     report = PersonaReport(pool=len(pool), rejected=list(ingested.rejected))
-    fitted = recommenders.get(recommender)().fit(pool)
+    fitted = chosen().fit(pool)
     bm25 = recommenders.get("bm25")().fit(pool)
     rng = np.random.default_rng(0)
     for system in SYSTEMS:

@@ -34,11 +34,32 @@ class _Baseline:
         self.stories_: Stories = cluster(pool)
         return self
 
-    def _allowed(self, exclude: Collection[int]) -> npt.NDArray[np.bool_]:
+    def _picks(
+        self,
+        order: npt.NDArray[np.intp],
+        *,
+        n: int,
+        exclude: Collection[int],
+        score: npt.NDArray[np.float64] | None = None,
+    ) -> list[Pick]:
+        """Return the first article of each story in `order` (ids in `exclude` left out), n at most:
+        the first 3 관심, then 참고; each scored by `score` when given."""
         pool = self.pool_
         if not len(pool):
             raise UsageError("the pool is empty: no analysed article in the edition's window")
-        return ~np.isin(pool.ids, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
+        allowed = ~np.isin(pool.ids, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
+        chosen = first_of_each_story(order[allowed[order]], self.stories_.of, n=n)
+        return [
+            pick(
+                pool,
+                self.stories_,
+                i,
+                kind=kind,
+                score=float(score[i]) if score is not None else 0.0,
+                relevance=float(score[i]) if score is not None else 0.0,
+            )
+            for i, kind in zip(chosen, kinds(len(chosen)), strict=True)
+        ]
 
 
 @recommenders.register("bm25")
@@ -59,14 +80,8 @@ class BM25Recommender(_Baseline):
     ) -> list[Pick]:
         """Return up to n picks from n different stories, best first: the first 3 관심, then 참고."""
         pool = self.pool_
-        allowed = self._allowed(exclude)
         score = plain(pool, persona.interests, k1=self.k1, b=self.b)[pool.text_of]
-        order = np.argsort(-score, kind="stable")
-        chosen = first_of_each_story(order[allowed[order]], self.stories_.of, n=n)
-        return [
-            pick(pool, self.stories_, i, kind=kind, score=float(score[i]), relevance=float(score[i]))
-            for i, kind in zip(chosen, kinds(len(chosen)), strict=True)
-        ]
+        return self._picks(np.argsort(-score, kind="stable"), n=n, exclude=exclude, score=score)
 
 
 @recommenders.register("random")
@@ -85,13 +100,6 @@ class RandomRecommender(_Baseline):
         exclude: Collection[int] = (),
     ) -> list[Pick]:
         """Return up to n picks from n different stories, in draw order: the first 3 관심, then 참고."""
-        pool = self.pool_
-        allowed = self._allowed(exclude)
         # crc32, not hash(): str hashes change from one process to the next.
         rng = np.random.default_rng([self.seed, zlib.crc32(persona.key.encode("utf-8"))])
-        order = rng.permutation(len(pool))
-        chosen = first_of_each_story(order[allowed[order]], self.stories_.of, n=n)
-        return [
-            pick(pool, self.stories_, i, kind=kind)
-            for i, kind in zip(chosen, kinds(len(chosen)), strict=True)
-        ]
+        return self._picks(rng.permutation(len(self.pool_)), n=n, exclude=exclude)

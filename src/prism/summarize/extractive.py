@@ -78,22 +78,6 @@ def summarize(
     return Summary(tuple(s.text for s in picked), tuple(s.index for s in picked))
 
 
-@summarizers.register("extractive")
-class Extractive:
-    """Our extractive summarizer (the module's `summarize`)."""
-
-    def summarize(
-        self,
-        analysis: Analysis,
-        *,
-        sentences: int = DEFAULT_SENTENCES,
-        max_chars: int | None = None,
-        exclude: Collection[int] = (),
-    ) -> Summary:
-        """Return the module's summary of `analysis`."""
-        return summarize(analysis, sentences=sentences, max_chars=max_chars, exclude=exclude)
-
-
 def is_summary_worthy(sentence: Sentence) -> bool:
     """Return False for fragments (no sentence-final ending, too short), bare quotes and bylines."""
     text = sentence.text
@@ -145,3 +129,10 @@ def _scores(analysis: Analysis, candidates: Sequence[Sentence]) -> tuple[list[fl
 def _scaled(values: Sequence[float]) -> list[float]:
     top = max(values, default=0.0)
     return [v / top for v in values] if top > 0 else [0.0 for _ in values]
+
+
+@summarizers.register("extractive")
+class Extractive:
+    """Our extractive summarizer: the module's `summarize`."""
+
+    summarize = staticmethod(summarize)
