@@ -110,8 +110,10 @@ def test_json_has_the_documented_schema(editions) -> None:  # type: ignore[no-un
         assert pick["summary"] == " ".join(pick["sentences"])
         assert len(pick["sentences"]) == len(pick["source_indices"])
     for section in data["sections"]:
-        assert {"heading", "text", "article_id"} <= set(section)
-        assert section["article_id"] in {p["id"] for p in data["interest"]}
+        assert {"heading", "text", "article_ids", "sources"} <= set(section)
+        assert section["article_ids"][0] in {p["id"] for p in data["interest"]}
+        shown = {p["id"] for p in data["interest"] + data["reference"]}
+        assert {source["article_id"] for source in section["sources"]} <= set(section["article_ids"]) <= shown
 
 
 def test_settings_brand_the_edition(sample) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from prism.recommend.personas import load_personas
 from prism.records import Briefing
 from prism.store import editions
 from prism.web.app import create_app
+from tests.editions import assert_no_repeats
 from tests.helpers import serving
 
 PASSWORD = "correct horse battery"
@@ -147,7 +148,6 @@ def test_editor_swaps_a_pick_for_a_candidate(site: httpx.Client, engine: Engine)
     ids = [p.article_id for p in swapped.picks]
     assert new in ids and old not in ids and len(ids) == 6
     assert swapped.picks[0].reasons[0] == "편집자가 고른 기사"
-    texts = [q.text for q in swapped.quotes()]
-    assert len(texts) == len(set(texts))  # still no sentence twice
-    assert any(s.article_id == new for s in swapped.sections)  # a 관심 pick brings its own section
+    assert_no_repeats(swapped)  # still no sentence twice
+    assert any(s.article_ids[0] == new for s in swapped.sections)  # a 관심 pick brings its own section
     assert "picks[" in site.get(f"/editor/editions/{edition_id}").text

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prism.nlp.keywords import distinct, keyphrases, rarity, top_keywords
+from prism.nlp.keywords import cut_words, distinct, is_generic, keyphrases, rarity, top_keywords
 from prism.nlp.korean import analyze
 from prism.nlp.vectors import background, log_of_counts
 
@@ -123,3 +123,33 @@ def test_distinct_stops_early_only_when_nothing_later_could_enter(weights: dict[
 def test_log_of_counts_is_the_math_module_log(counts: list[int], plus_one: bool) -> None:
     log = math.log1p if plus_one else math.log
     assert log_of_counts(counts, plus_one=plus_one).tolist() == [log(c) for c in counts]
+
+
+def test_top_keywords_spread_over_articles_and_skip_generic_and_cut_words() -> None:
+    editions = [
+        [("반도체", 0.5), ("HBM4", 0.4), ("SK하이닉스", 0.35), ("가격", 0.9)],  # 가격: generic
+        [("전세대출", 0.3), ("시중은행", 0.2)],
+        [("노동생산", 0.8), ("노동생산성 둔화", 0.25)],  # 노동생산: cut from 노동생산성
+    ]
+    top = top_keywords(editions, k=4, per_article=2, exclude={"노동생산"})
+    assert "가격" not in top and "노동생산" not in top
+    assert sum(term in {"반도체", "HBM4", "SK하이닉스"} for term in top) == 2  # at most two of one article
+    assert {"전세대출", "노동생산성 둔화"} <= set(top)
+
+
+@pytest.mark.parametrize(
+    ("text", "cut", "whole"),
+    [
+        ("노동생산성이 낮다. 노동생산성 개선이 과제다.", {"노동생산"}, set()),  # 성: 접미사 (suffix, XSN)
+        ("기업들이 투자를 늘렸다. 기업 실적이 좋다.", set(), {"기업"}),  # 들 (plural) keeps 기업 whole
+    ],
+)
+def test_cut_words(text: str, cut: set[str], whole: set[str]) -> None:
+    found = cut_words(analyze("제목", text))
+    assert cut <= found
+    assert not (whole & found)
+
+
+@pytest.mark.parametrize(("term", "generic"), [("가격", True), ("반대 권고", True), ("전세대출 금리", False)])
+def test_generic_terms(term: str, generic: bool) -> None:
+    assert is_generic(term) is generic

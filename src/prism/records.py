@@ -259,11 +259,11 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One ■ section: a short heading and a few sentences of one 관심 story."""
+    """One ■ section: a theme's heading and a few sentences of the stories it groups."""
 
     heading: str
     sentences: tuple[Quote, ...]
-    article_id: int
+    article_ids: tuple[int, ...]  # the theme's articles, its 관심 story first
 
     @property
     def text(self) -> str:
@@ -343,7 +343,10 @@ class Briefing:
                 "lead": tuple(quotes(p) for p in data["lead"]),
                 "sections": tuple(
                     Section(
-                        heading=s["heading"], sentences=quotes(s["sentences"]), article_id=s["article_id"]
+                        heading=s["heading"],
+                        sentences=quotes(s["sentences"]),
+                        # Editions stored before themes had one article per section.
+                        article_ids=tuple(s["article_ids"]) if "article_ids" in s else (s["article_id"],),
                     )
                     for s in data["sections"]
                 ),

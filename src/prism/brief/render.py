@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from prism.records import Briefing, BriefPick
 from prism.registry import Registry
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: themed sections (article_ids, sources per sentence)
 
 Render = Callable[[Briefing], str]
 
@@ -212,8 +212,11 @@ def as_json(briefing: Briefing) -> dict[str, Any]:
             {
                 "heading": s.heading,
                 "text": s.text,
-                "article_id": ids.get(s.article_id, str(s.article_id)),
-                "source_indices": [q.index for q in s.sentences],
+                "article_ids": [ids.get(a, str(a)) for a in s.article_ids],
+                "sources": [
+                    {"article_id": ids.get(q.article_id, str(q.article_id)), "index": q.index}
+                    for q in s.sentences
+                ],
             }
             for s in briefing.sections
         ],

@@ -48,9 +48,17 @@ def apply_edits(
             new_lead[i] = _quotes(text, new_lead[i], 0)
     sections: list[Section] = []
     for i, section in enumerate(briefing.sections):
-        if section.article_id in drop:
+        if section.article_ids[0] in drop:  # the story that leads the theme
             changes.append((f"sections[{i}]", diff(f"{section.heading}\n{section.text}", "")))
             continue
+        if dropped := [a for a in section.article_ids if a in drop]:
+            kept = dataclasses.replace(
+                section,
+                sentences=tuple(q for q in section.sentences if q.article_id not in dropped),
+                article_ids=tuple(a for a in section.article_ids if a not in dropped),
+            )
+            changes.append((f"sections[{i}]", diff(section.text, kept.text)))
+            section = kept
         heading = " ".join((headings[i] if headings and i < len(headings) else section.heading).split())
         if heading and heading != section.heading:
             changes.append((f"sections[{i}].heading", diff(section.heading, heading)))

@@ -11,8 +11,9 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import cache, lru_cache
+from importlib.resources import files
 
 import numpy as np
 
@@ -20,6 +21,12 @@ from prism.nlp.vectors import log_of_counts, rarity
 from prism.records import Analysis
 
 MIN_CHARS = 2
+PHRASE_BONUS = 1.3  # a concept phrase (경량 AI 모델) over a single word of the same weight
+# 명사 파생 접미사 (noun-deriving suffixes, XSN) and 접두사 (prefixes, XPN) after a noun: the noun is part of
+# a longer word. 들 (plural) leaves the noun whole.
+_AFFIXES = frozenset({"XSN", "XPN"})
+_PLURAL = frozenset({"들"})
+_NOUN_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})
 REPLACE_RATIO = 0.8
 LEAD_SENTENCES = 3
 # An amount (620억, 4,120선, 6.8%, 52.17포인트) is a fact, not a keyword; 46파이 or HBM4 are names.
@@ -27,7 +34,7 @@ _AMOUNT = re.compile(r"^[\d.,∼~-]+(?:[%가-힣]|포인트|달러|억원|만원
 # With digits, what an amount can start with: most words are not tried against _AMOUNT.
 _AMOUNT_START = frozenset(".,∼~-")
 # A phrase ending in a job title is an attribution (김도윤 새봄증권 연구원), not a topic.
-_ROLES = frozenset(
+ROLES = frozenset(
     (
         "연구원",
         "애널리스트",
@@ -79,16 +86,72 @@ def keyphrases(analysis: Analysis, *, k: int = 10) -> list[tuple[str, float]]:
     return [(term, weight / total) for term, weight in chosen]
 
 
-def top_keywords(articles: Iterable[Sequence[tuple[str, float]]], *, k: int = 5) -> list[str]:
-    """Return the `k` keywords of a set of articles from their keyphrases; shared ones rank higher."""
+def top_keywords(
+    articles: Iterable[Sequence[tuple[str, float]]],
+    *,
+    k: int = 5,
+    per_article: int = 2,
+    exclude: Collection[str] = (),
+) -> list[str]:
+    """Return the `k` keywords of a set of articles from their keyphrases, spread over the articles
+    (at most `per_article` from one): shared ones rank higher, phrases (46파이 배터리) above single
+    words, and generic words (가격, 초기) and the terms in `exclude` (say, words Kiwi cut short) never."""
     summed: dict[str, float] = defaultdict(float)
     spread: Counter[str] = Counter()
-    for phrases in articles:
+    owner: dict[str, tuple[float, int]] = {}  # the article a term weighs most in
+    for number, phrases in enumerate(articles):
         for term, weight in phrases:
+            if term in exclude or is_generic(term):
+                continue
             summed[term] += weight
             spread[term] += 1
-    weights = {term: weight * (1.0 + 0.5 * (spread[term] - 1)) for term, weight in summed.items()}
-    return [term for term, _ in distinct(weights, k=k)]
+            if weight > owner.get(term, (-1.0, -1))[0]:
+                owner[term] = (weight, number)
+    weights = {
+        term: weight * (1.0 + 0.5 * (spread[term] - 1)) * (PHRASE_BONUS if " " in term else 1.0)
+        for term, weight in summed.items()
+    }
+    # Over-ask, then keep at most `per_article` of each article's, in weight order.
+    chosen: list[str] = []
+    taken: Counter[int] = Counter()
+    for term, _ in distinct(weights, k=len(weights)):
+        article = owner[term][1]
+        if taken[article] < per_article:
+            chosen.append(term)
+            taken[article] += 1
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def is_generic(term: str) -> bool:
+    """Return True when every word of `term` is a generic noun (data/generic.txt)."""
+    words = generic_words()
+    return all(word in words for word in term.split())
+
+
+@cache
+def generic_words() -> frozenset[str]:
+    """Return the nouns that name no subject on their own (data/generic.txt)."""
+    text = (files("prism") / "data" / "generic.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
+
+
+def cut_words(analysis: Analysis) -> set[str]:
+    """Return the nouns Kiwi cut from a longer word in most of their uses: those a derivational affix
+    follows (노동생산 of 노동생산성, 이용 of 이용률) or a prefix tag wrongly follows (김용 of 김용범)."""
+    cut: Counter[str] = Counter()
+    for sentence in analysis.sentences:
+        tags, forms = sentence.tags, sentence.lemmas
+        for i in range(1, len(tags)):
+            if tags[i] not in _AFFIXES or forms[i] in _PLURAL or tags[i - 1] not in _NOUN_TAGS:
+                continue
+            start = i
+            while start > 0 and tags[start - 1] in _NOUN_TAGS:
+                start -= 1
+            cut.update({"".join(forms[j:i]) for j in range(start, i)})
+    said = Counter(itertools.chain.from_iterable([s.nouns for s in analysis.sentences]))
+    return {term for term, times in cut.items() if 2 * times >= said.get(term, 0)}
 
 
 def distinct(weights: Mapping[str, float], *, k: int) -> list[tuple[str, float]]:
@@ -134,7 +197,7 @@ def _prior(term: str) -> tuple[float, float]:
         return _NOT_A_KEYPHRASE
     if " " in term:
         words = term.split(" ")
-        if words[-1] in _ROLES or any(_is_amount(word) for word in words):
+        if words[-1] in ROLES or any(_is_amount(word) for word in words):
             return _NOT_A_KEYPHRASE
     elif _is_amount(term):
         return _NOT_A_KEYPHRASE

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 
+from prism.nlp.discourse import is_spoken, leans_back
 from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import analyze
 from prism.nlp.vectors import Vector, cosine
@@ -50,16 +51,24 @@ def summarize(
     """Return up to `sentences` of the article's sentences, at most `max_chars` characters in all;
     sentences whose index is in `exclude` (used elsewhere in an edition) are never chosen."""
     budget = max_chars if max_chars is not None else 150 * sentences
-    candidates = [s for s in analysis.sentences if is_summary_worthy(s) and s.index not in exclude]
+    candidates = [
+        s for s in analysis.sentences if is_summary_worthy(s) and s.index not in exclude and not is_spoken(s)
+    ]
     if not candidates:
         return Summary((), ())
     scores, vectors = _scores(analysis, candidates)
+    # A sentence that leans on the one before it is shown only right after it: it may be chosen once
+    # that sentence is.
+    leaning = [leans_back(s) for s in candidates]
     chosen: list[int] = []
     used = 0
     remaining = set(range(len(candidates)))
     while remaining and len(chosen) < sentences:
         best, best_value = -1, -math.inf
+        picked_indices = {candidates[j].index for j in chosen}
         for i in remaining:
+            if leaning[i] and candidates[i].index - 1 not in picked_indices:
+                continue
             overlap = max((cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
             if overlap >= TOO_SIMILAR:
                 continue

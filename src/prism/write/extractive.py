@@ -1,18 +1,22 @@
 """The extractive writer: a Briefing from the recommender's picks: lead, ■ sections, 핵심 요약, 키워드 TOP 5.
 
-Extractive throughout: every sentence is one of its article's own, recorded with its index, and no
-sentence appears twice in an edition. Sentences are given out in reading order: the lead takes the
-most central sentences of the 관심 stories, each pick's 핵심 요약 the best of the rest, and each ■
-section the best of what remains.
+Extractive throughout: every sentence is one of its article's own, recorded with its index. Each pick's
+핵심 요약 comes first (its main point, then the best of the rest); the lead retells the 관심 stories' main
+points, as the seed edition does, and may repeat them; the ■ sections group the edition's stories into up
+to three themes and take sentences no other part of the edition uses. A sentence that leans on the one
+before it is shown only right after it (the summarizer sees to that within each block).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from prism.config import Settings
-from prism.nlp.keywords import top_keywords
+from prism.nlp.keywords import ROLES, cut_words, is_generic, top_keywords
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
 from prism.records import Analysis, Briefing, BriefPick, Pick, PickKind, Quote, Section, Summary
@@ -21,12 +25,21 @@ from prism.summarize.extractive import is_summary_worthy
 from prism.write.base import writers
 
 HEADING_CHARS = 20
-SECTION_SENTENCES = 3  # 2–4 when the article has them
-LEAD_FIRST = 1  # sentences of the first 관심 story in the lead's first paragraph
+THEMES = 3
+SECTION_SENTENCES = 3  # of a theme's 관심 story
+JOINED_SENTENCES = 2  # of each story joining a theme
+THEME_SENTENCES = 5  # in all
+MIN_SECTION_SENTENCES = 2
+LEAD_EXTRA = 1  # sentences of the first 관심 story in the lead after its main point
+# Cosine of two stories' TF-IDF vectors from which they make one theme: two 관심 stories, or a 참고 story
+# joining a 관심 one.
+MERGE_SIMILARITY = 0.2
+JOIN_SIMILARITY = 0.2
 
 
 class _Allocator:
-    """Hands out sentences so none is used twice in an edition (by index, and by text across articles)."""
+    """Hands out sentences so none is used twice in a part of the edition (by index, and by text across
+    articles)."""
 
     def __init__(self, summarizer: Summarizer) -> None:
         self.summarizer = summarizer
@@ -60,30 +73,14 @@ def _quotes(summary: Summary, article_id: int) -> tuple[Quote, ...]:
     )
 
 
-def heading(keyphrases: Sequence[tuple[str, float]], title: str) -> str:
-    """Return a heading of at most 20 characters from an article's strongest keyphrases.
-
-    What the title names comes first, then specific terms (a noun phrase, or a name of 3+ characters,
-    over a generic word); a second keyphrase sharing no word with the first joins with " · " when both fit.
-    Without a fitting keyphrase, the title, shortened.
-    """
-    fitting = [term for term, _ in keyphrases[:6] if len(term) <= HEADING_CHARS]
-    if not fitting:
-        return title[: HEADING_CHARS - 1].rstrip() + "…" if len(title) > HEADING_CHARS else title
-    squeezed = title.replace(" ", "")
-
-    def rank(term: str) -> tuple[int, int]:
-        return (0 if term.replace(" ", "") in squeezed else 1, 0 if " " in term or len(term) >= 3 else 1)
-
-    ordered = sorted(fitting, key=rank)  # stable: keyphrase order within each rank
-    first = ordered[0]
-    words = set(first.split())
-    for second in ordered[1:]:
-        joined = f"{first} · {second}"
-        overlap = words & set(second.split()) or second in first or first in second
-        if len(joined) <= HEADING_CHARS and not overlap:
-            return joined
-    return first
+def heading(candidates: Sequence[tuple[str, float]], titles: Sequence[str]) -> str:
+    """Return the best-weighted candidate of at most 20 characters (never two keywords joined); without
+    one, the first title, shortened."""
+    fitting = [(term, weight) for term, weight in candidates if 0 < len(term) <= HEADING_CHARS]
+    if fitting:
+        return max(fitting, key=lambda item: item[1])[0]
+    title = titles[0] if titles else ""
+    return title[: HEADING_CHARS - 1].rstrip() + "…" if len(title) > HEADING_CHARS else title
 
 
 def _title_weighted(keyphrases: Sequence[tuple[str, float]], title: str) -> list[tuple[str, float]]:
@@ -93,6 +90,86 @@ def _title_weighted(keyphrases: Sequence[tuple[str, float]], title: str) -> list
     return [
         (term, weight * (2.0 if term.replace(" ", "") in squeezed else 1.0)) for term, weight in keyphrases
     ]
+
+
+def _similarity(pool: Pool, i: int, j: int) -> float:
+    """Return the cosine of two pool articles' TF-IDF vectors."""
+    a_terms, a_weights = pool.vectors.row(pool.text_row(i))
+    b_terms, b_weights = pool.vectors.row(pool.text_row(j))
+    b = dict(zip(b_terms.tolist(), b_weights.tolist(), strict=True))
+    return float(sum(w * b.get(t, 0.0) for t, w in zip(a_terms.tolist(), a_weights.tolist(), strict=True)))
+
+
+def themes(picks: Sequence[Pick], pool: Pool) -> list[list[Pick]]:
+    """Group an edition's stories into at most three themes, each led by a 관심 story: 관심 stories about
+    one subject make one theme, and a 참고 story joins the theme it is closest to when close enough."""
+    groups: list[list[Pick]] = []
+    for pick in (p for p in picks if p.kind == "interest"):
+        closest = max(groups, key=lambda group: _similarity(pool, group[0].index, pick.index), default=None)
+        if closest is not None and _similarity(pool, closest[0].index, pick.index) >= MERGE_SIMILARITY:
+            closest.append(pick)
+        else:
+            groups.append([pick])
+    groups = groups[:THEMES]
+    for pick in (p for p in picks if p.kind == "reference"):
+        scored = [(max(_similarity(pool, q.index, pick.index) for q in group), group) for group in groups]
+        best = max(scored, key=lambda item: item[0], default=None)
+        if best is not None and best[0] >= JOIN_SIMILARITY:
+            best[1].append(pick)
+    return groups
+
+
+def _theme_heading(group: Sequence[Pick], pool: Pool, analyses: Mapping[int, Analysis]) -> str:
+    """Return the heading of a theme: the noun phrase its articles say most about.
+
+    A candidate is a run of 2–3 nouns (a `Sentence.phrases` entry) said at least twice in the theme's
+    articles and titles; it weighs what its words weigh as the articles' keyphrases times the log of its
+    count, more when it spans several articles or a title says it. Without one, the theme's strongest
+    keyphrase.
+    """
+    counts: Counter[str] = Counter()
+    spread: Counter[str] = Counter()
+    words: dict[str, float] = defaultdict(float)
+    titles = [pool.titles[p.index] for p in group]
+    squeezed = [title.replace(" ", "") for title in titles]
+    for pick in group:
+        said = Counter(phrase for s in analyses[pick.article_id].sentences for phrase in s.phrases)
+        counts.update(said)
+        spread.update(said.keys())
+        for term, weight in pool.keyphrases_of(pick.index):
+            for word in term.split():
+                words[word] += weight
+    weights: dict[str, float] = {}
+    for phrase, count in counts.items():
+        in_title = any(phrase.replace(" ", "") in title for title in squeezed)
+        if count + in_title < 2 or not _reads_as_heading(phrase):
+            continue
+        parts = phrase.split()
+        weight = sum(words.get(word, 0.0) for word in parts) * math.log1p(count + in_title)
+        # The titles say what the stories are about: a phrase naming none of their words is likely a
+        # side detail (제일모직 합병 in a story on 엘리엇 and 현대차).
+        titled = sum(1 for word in parts if any(word in title for title in squeezed)) / len(parts)
+        weights[phrase] = (
+            weight * (1.0 + 0.5 * (spread[phrase] - 1)) * (1.5 if in_title else 1.0) * (0.5 + titled)
+        )
+    if not weights:
+        for pick in group:
+            for term, weight in pool.keyphrases_of(pick.index):
+                in_title = any(term.replace(" ", "") in title for title in squeezed)
+                weights[term] = weights.get(term, 0.0) + weight * (1.5 if in_title else 1.0)
+    return heading(list(weights.items()), titles)
+
+
+def _reads_as_heading(phrase: str) -> bool:
+    """Return False for phrases a heading must not be: with a number, a one-letter word or a lowercase
+    Latin word (vs), or ending in a job title (an attribution: 노민선 중기연구원 위원)."""
+    words = phrase.split()
+    return (
+        not any(ch.isdigit() for ch in phrase)
+        and all(len(word) >= 2 and not word.islower() for word in words)
+        and words[-1] not in ROLES
+        and not is_generic(phrase)
+    )
 
 
 def compose(
@@ -108,47 +185,35 @@ def compose(
     notices: Sequence[str] = (),
 ) -> Briefing:
     """Build the edition of `picks` (관심 first, then 참고) for a persona and date."""
+    by_article = {pick.article_id: analyses[pool.content_hash(pick.index)] for pick in picks}
     allocator = _Allocator(summarizer)
-
-    def analysis_of(pick: Pick) -> Analysis:
-        return analyses[pool.content_hash(pick.index)]
+    summaries: dict[int, tuple[Quote, ...]] = {}
+    for pick in picks:
+        summary = allocator.take(pick.article_id, by_article[pick.article_id], settings.summary_sentences)
+        summaries[pick.article_id] = _quotes(summary, pick.article_id)
 
     interest = [p for p in picks if p.kind == "interest"]
     lead: list[tuple[Quote, ...]] = []
     if interest:
         first = interest[0]
-        lead.append(
-            _quotes(allocator.take(first.article_id, analysis_of(first), LEAD_FIRST), first.article_id)
+        main = summaries[first.article_id][:1]
+        extra = _quotes(
+            allocator.take(first.article_id, by_article[first.article_id], LEAD_EXTRA), first.article_id
         )
-        second: list[Quote] = []
-        for pick in interest[1:]:
-            second.extend(_quotes(allocator.take(pick.article_id, analysis_of(pick), 1), pick.article_id))
-        if second:
-            lead.append(tuple(second))
+        lead.append(tuple(sorted((*main, *extra), key=lambda q: q.index)))
+        lead.append(tuple(itertools.chain.from_iterable(summaries[p.article_id][:1] for p in interest[1:])))
     lead = [paragraph for paragraph in lead if paragraph]
 
-    summaries: dict[int, tuple[Quote, ...]] = {}
-    for pick in picks:
-        analysis = analysis_of(pick)
-        available = allocator.available(pick.article_id, analysis)
-        # A 관심 story keeps two sentences for its section when the article is short.
-        keep = 2 if pick.kind == "interest" else 0
-        wanted = min(settings.summary_sentences, max(1, available - keep))
-        summaries[pick.article_id] = _quotes(
-            allocator.take(pick.article_id, analysis, wanted), pick.article_id
-        )
-
-    sections = []
-    for pick in interest:
-        analysis = analysis_of(pick)
-        body = _quotes(allocator.take(pick.article_id, analysis, SECTION_SENTENCES), pick.article_id)
-        if body:
-            sections.append(_section(pick, pool, body))
-
+    sections = [
+        section
+        for group in themes(picks, pool)
+        if (section := _theme_section(group, pool, by_article, allocator)) is not None
+    ]
     shown = [_brief_pick(pick, pool, summaries[pick.article_id]) for pick in picks]
     keywords = top_keywords(
         [_title_weighted(pool.keyphrases_of(p.index), pool.titles[p.index]) for p in picks],
         k=5,
+        exclude=set().union(*(cut_words(analysis) for analysis in by_article.values())),
     )
     return Briefing(
         persona=persona.key,
@@ -168,6 +233,30 @@ def compose(
     )
 
 
+def _theme_section(
+    group: Sequence[Pick], pool: Pool, analyses: Mapping[int, Analysis], allocator: _Allocator
+) -> Section | None:
+    """Return the ■ section of a theme: sentences no other part of the edition uses, its 관심 story's
+    first, then those of the stories that joined it; None with fewer than two to give (one sentence
+    under a heading is not a section)."""
+    sentences: list[Quote] = []
+    for position, pick in enumerate(group):
+        wanted = SECTION_SENTENCES if position == 0 else JOINED_SENTENCES
+        wanted = min(wanted, THEME_SENTENCES - len(sentences))
+        if wanted <= 0:
+            break
+        taken = allocator.take(pick.article_id, analyses[pick.article_id], wanted)
+        sentences.extend(_quotes(taken, pick.article_id))
+    if len(sentences) < MIN_SECTION_SENTENCES:
+        return None
+    shown = [p for p in group if any(q.article_id == p.article_id for q in sentences)]
+    return Section(
+        heading=_theme_heading(shown, pool, analyses),
+        sentences=tuple(sentences),
+        article_ids=tuple(p.article_id for p in shown),
+    )
+
+
 def replacement(
     briefing: Briefing,
     *,
@@ -179,27 +268,39 @@ def replacement(
     summarizer: Summarizer,
 ) -> Briefing:
     """Return the briefing with one pick replaced by another article (an editor's swap): its 핵심 요약
-    and, for a 관심 pick, its ■ section come from the new article; no sentence of the edition repeats."""
+    and, where the old story led a ■ section, that section come from the new article; the old article's
+    sentences leave the lead and the sections it joined."""
     allocator = _Allocator(summarizer)
+    summary = _quotes(allocator.take(pick.article_id, analysis, settings.summary_sentences), pick.article_id)
+    old = next(p for p in briefing.picks if p.article_id == old_article_id)
+    new = _brief_pick(pick, pool, summary, kind=old.kind, reasons=("편집자가 고른 기사", *pick.reasons))
     kept = [q for q in briefing.quotes() if q.article_id != old_article_id]
     allocator.texts.update(q.text for q in kept)
-    old = next(p for p in briefing.picks if p.article_id == old_article_id)
-    summary = _quotes(allocator.take(pick.article_id, analysis, settings.summary_sentences), pick.article_id)
-    new = _brief_pick(pick, pool, summary, kind=old.kind, reasons=("편집자가 고른 기사", *pick.reasons))
     sections = []
     for section in briefing.sections:
-        if section.article_id != old_article_id:
+        if section.article_ids[:1] == (old_article_id,):
+            rebuilt = _theme_section([pick], pool, {pick.article_id: analysis}, allocator)
+            if rebuilt is not None:
+                sections.append(rebuilt)
+        elif old_article_id in section.article_ids:
+            sections.append(_without(section, old_article_id))
+        else:
             sections.append(section)
-            continue
-        body = _quotes(allocator.take(pick.article_id, analysis, SECTION_SENTENCES), pick.article_id)
-        if body:
-            sections.append(_section(pick, pool, body))
     lead = tuple(tuple(q for q in paragraph if q.article_id != old_article_id) for paragraph in briefing.lead)
     return dataclasses.replace(
         briefing,
         picks=tuple(new if p.article_id == old_article_id else p for p in briefing.picks),
         sections=tuple(sections),
         lead=tuple(paragraph for paragraph in lead if paragraph),
+    )
+
+
+def _without(section: Section, article_id: int) -> Section:
+    """Return a section without one of the stories that joined its theme."""
+    return dataclasses.replace(
+        section,
+        sentences=tuple(q for q in section.sentences if q.article_id != article_id),
+        article_ids=tuple(a for a in section.article_ids if a != article_id),
     )
 
 
@@ -233,13 +334,4 @@ def _brief_pick(
         topic=pick.topic,
         story=pick.story,
         story_size=pick.story_size,
-    )
-
-
-def _section(pick: Pick, pool: Pool, body: tuple[Quote, ...]) -> Section:
-    """Return a ■ section on a 관심 pick: a heading from its keyphrases and title, and its sentences."""
-    return Section(
-        heading=heading(pool.keyphrases_of(pick.index), pool.titles[pick.index]),
-        sentences=body,
-        article_id=pick.article_id,
     )

@@ -1,0 +1,183 @@
+"""What a sentence needs around it to be read right: references back, speakers, spoken register.
+
+An edition shows a few sentences of each article, out of their order and next to other articles' sentences.
+A sentence that points back ("이는 …", "그는 …", "이 영향으로 …", "반면 …", "“…”고 덧붙였다") means
+something else, or nothing, without the sentence before it; a sentence in spoken or first-person register
+("…많은데요.", "저는 …") is someone's speech that the briefing would otherwise say in its own voice. These
+checks read the tokens Kiwi already gave each sentence (`Sentence.lemmas` and `Sentence.tags`), so they
+cost nothing at analysis time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from prism.nlp.keywords import ROLES
+from prism.records import Sentence
+
+# 대명사 (pronouns, NP) that stand for someone or something named before: 그는, 이는, 이에, 이를, 이들은.
+# 우리, 저, 나 (first person) are spoken voice instead; 무엇, 누구 ask questions.
+_BACK_PRONOUNS = frozenset(
+    {
+        "이",
+        "그",
+        "그녀",
+        "이것",
+        "그것",
+        "이곳",
+        "그곳",
+        "여기",
+        "거기",
+        "이거",
+        "그거",
+    }
+)
+_FIRST_PERSON = frozenset({"저", "나", "우리", "저희", "내", "제"})
+# 관형사 (determiners, MM) that point at a noun named before: 이 회사, 그 결과, 이런 상황, 양사 (양+사),
+# 두 회사 (the two already named). 한 관계자 ("an official") or 첫 (first) do not.
+_BACK_DETERMINERS = frozenset(
+    {
+        "이",
+        "그",
+        "저",
+        "이런",
+        "그런",
+        "이러한",
+        "그러한",
+        "양",
+        "두",
+        "세",
+        "해당",
+    }
+)
+# Adverbs (MAG) and nouns that open a sentence by linking it to the one before. 한편 ("meanwhile") opens a
+# new topic and stands alone; 현재, 최근, 우선 set a time or order, not a link.
+_BACK_OPENERS = frozenset(
+    {
+        "또",
+        "또한",
+        "이어",
+        "이어서",
+        "특히",
+        "앞서",
+        "다만",
+        "아울러",
+        "게다가",
+        "결국",
+        "물론",
+        "즉",
+        "그만큼",
+        "더욱이",
+        "심지어",
+        "이에",
+        "그나마",
+        "역시",
+        "이처럼",
+        "이렇게",
+        "그렇게",
+        "그러면서",
+        "오히려",
+        "반면",  # NNG in Kiwi
+        "당시",  # NNG: "at the time" of something told before
+        "이후",  # NNG
+        "해당",  # NNG: 해당 기업은
+        "양사",
+        "양측",
+        "동사",  # 同社, "the same company"
+        "이밖에",
+        "이외",
+        "그밖에",
+    }
+)
+# Anywhere in a sentence: said "like this" or "as such", of words given before it (…이같이 말했다).
+_BACK_ANYWHERE = re.compile(
+    r"이같이|이와 같이|이렇게 말|이같은|이 같은|이와 같은|이와 관련|이에 대해|이에 앞서"
+)
+# A single-syllable surname with a title (김 대표는, 이 총재는): the full name was given before. 한 관계자
+# ("an official") is not one: 관계자 is no title.
+_TITLES = (
+    *sorted(ROLES),
+    "부회장",
+    "대통령",
+    "총리",
+    "청장",
+    "지사",
+    "후보",
+    "감독",
+    "씨",
+    "전 대표",
+    "전 장관",
+)
+_SURNAME_TITLE = re.compile(rf"^[가-힣] (?:{'|'.join(_TITLES)})(?:은|는|이|가|도|의|에게|측은|측)\s")
+_OPEN_QUOTES = "“\"‘'「『"
+_CLOSE_QUOTES = "”\"’'」』"
+# After a closing quote, a speaker named in the sentence: "…”고 김 대표는 말했다",
+# "…”라고 업계 관계자가 전했다".
+_SPEAKER_AFTER = re.compile(r"[가-힣A-Za-z0-9)]\s*(?:은|는|이|가|측은|측이)\s")
+# Spoken register at the end, outside quotes: …요. …죠. …데요. …까요? (해요체: polite speech).
+_SPOKEN_END = re.compile(r"(?:요|죠|죵)\s*[.?!…~]*$")
+
+
+def leans_back(sentence: Sentence) -> bool:
+    """Return True when the sentence refers to what a sentence before it said (a pronoun, a determiner,
+    a linking adverb or conjunction, a surname standing for a full name, a quote without its speaker)."""
+    text = sentence.text
+    tags, lemmas = sentence.tags, sentence.lemmas
+    if not tags:
+        return False
+    first, tag = lemmas[0], tags[0]
+    if tag == "MAJ":  # 접속부사 (conjunctive adverb): 하지만, 그러나, 따라서, 그리고
+        return True
+    if tag == "NP" and first in _BACK_PRONOUNS:
+        return True
+    if tag == "MM" and first in _BACK_DETERMINERS:
+        return True
+    if text.split(maxsplit=1)[0].rstrip(",") in _BACK_OPENERS:
+        return True
+    if tag == "VA" and first == "같다" and len(tags) > 1 and tags[1] == "ETM":  # 같은 기간, 같은 날
+        return True
+    if _SURNAME_TITLE.match(text) or _BACK_ANYWHERE.search(text):
+        return True
+    return _quote_without_speaker(text)
+
+
+def is_spoken(sentence: Sentence) -> bool:
+    """Return True for speech in the speaker's own register: polite endings (…요, …죠) or a first-person
+    subject (저는, 우리는) outside quotation marks."""
+    text = sentence.text.rstrip()
+    if text[-1:] in _CLOSE_QUOTES:
+        return False  # the spoken part is quoted: the sentence itself reports it
+    if _SPOKEN_END.search(text):
+        return True
+    tags = sentence.tags
+    # 저는, 우리가: the pronoun with a particle (우리나라 is 우리 + 나라, a noun follows).
+    return (
+        len(tags) > 1 and tags[0] == "NP" and sentence.lemmas[0] in _FIRST_PERSON and tags[1].startswith("J")
+    )
+
+
+def stands_alone(sentence: Sentence) -> bool:
+    """Return True when the sentence can be shown without the sentence before it."""
+    return not leans_back(sentence) and not is_spoken(sentence)
+
+
+def _quote_without_speaker(text: str) -> bool:
+    """Return True for "“…”고 말했다."-style sentences: a quote whose speaker is in the sentence before."""
+    if text[:1] not in _OPEN_QUOTES:
+        return False
+    close = max(text.rfind(mark) for mark in _CLOSE_QUOTES)
+    if close <= 0:
+        return False
+    return _SPEAKER_AFTER.search(text[close + 1 :]) is None
+
+
+def readable_runs(chosen: Sequence[Sentence]) -> bool:
+    """Return True when every chosen sentence that leans back directly follows the sentence it leans on
+    (chosen in reading order, the one before it is the article's previous sentence)."""
+    previous = -2
+    for sentence in chosen:
+        if (leans_back(sentence) and sentence.index != previous + 1) or is_spoken(sentence):
+            return False
+        previous = sentence.index
+    return True

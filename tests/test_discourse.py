@@ -1,0 +1,78 @@
+"""Which sentences lean on the one before them, and which speak in someone's own voice."""
+
+from __future__ import annotations
+
+import pytest
+
+from prism.nlp.discourse import is_spoken, leans_back, readable_runs, stands_alone
+from prism.nlp.korean import analyze
+from prism.records import Sentence
+
+
+def sentence(text: str) -> Sentence:
+    """Return the one sentence Kiwi makes of `text` (after a title line it ignores)."""
+    (only,) = analyze("제목", text).sentences
+    return only
+
+
+LEANS_BACK = [
+    "이는 작년 같은 시기보다 1.6%포인트 높은 수준이다.",  # 이는: "this" (대명사, pronoun)
+    "그는 기자간담회에서 금리 인상 가능성을 언급했다.",  # 그는: "he"
+    "이 영향으로 국내 채권시장에서도 금리가 올랐다.",  # 이 영향으로: "because of this" (관형사 이)
+    "이 총재는 기자 간담회를 열고 이같이 말했다.",  # a surname for a full name, and 이같이 ("like this")
+    "김 대표는 합병 배경을 설명했다.",  # 김 대표: surname and title only
+    "반면 수입은 4.3% 줄어든 것으로 집계됐다.",  # 반면: "on the other hand"
+    "하지만 시장의 반응은 엇갈렸다.",  # 하지만: 접속부사 (conjunctive adverb)
+    "이어 두 회사는 기술 협력 방안을 논의했다.",  # 이어: "then"
+    "양사는 다음 달 합병 계약을 맺을 예정이다.",  # 양사: "both companies" named before
+    "같은 기간 수출은 2.1% 늘었다.",  # 같은 기간: "the same period"
+    "당시 정부는 규제 완화를 약속했다.",  # 당시: "at that time"
+    "“이번 결정은 시장 상황을 반영한 것”이라고 덧붙였다.",  # a quote whose speaker came before
+]
+STANDS_ALONE = [
+    "한국은행은 기준금리를 연 3.5%로 동결했다.",
+    "카카오가 자회사 카카오M을 합병한다고 17일 공시했다.",
+    "한 관계자는 “협상이 막바지에 이르렀다”고 말했다.",  # 한 관계자: "an official", no one named before
+    "한편 정부는 내년 예산안을 다음 주 발표한다.",  # 한편: "meanwhile" opens a new topic
+    "“수출 회복이 더디다”고 한국무역협회 관계자는 설명했다.",  # the speaker follows the quote
+    "우리나라 수출은 석 달 연속 늘었다.",  # 우리나라 (Korea), not 우리 (we)
+]
+SPOKEN = [
+    "요즘 전세 대출이 인기가 많은데요.",  # 해요체 (polite speech) ending
+    "정부도 제도 개선을 검토중이에요.",
+    "이런 현상은 당분간 이어질 것으로 보이죠.",
+    "저는 이번 정책이 필요하다고 생각한다.",  # 저는: first person
+]
+
+
+@pytest.mark.parametrize("text", LEANS_BACK)
+def test_sentences_that_lean_back(text: str) -> None:
+    assert leans_back(sentence(text)), text
+    assert not stands_alone(sentence(text))
+
+
+@pytest.mark.parametrize("text", STANDS_ALONE)
+def test_sentences_that_stand_alone(text: str) -> None:
+    assert stands_alone(sentence(text)), text
+
+
+@pytest.mark.parametrize("text", SPOKEN)
+def test_spoken_register(text: str) -> None:
+    assert is_spoken(sentence(text)), text
+
+
+def test_quoted_speech_is_reported_not_spoken() -> None:
+    assert not is_spoken(sentence("김 대표는 “올해는 꼭 흑자를 내야죠”라고 말했다."))
+    assert not is_spoken(sentence("“올해는 꼭 흑자를 내야죠.”"))
+
+
+def test_a_leaning_sentence_reads_only_after_its_antecedent() -> None:
+    analysis = analyze(
+        "제목",
+        "미국 10년물 국채 금리가 3%를 넘어섰다. 이 영향으로 국내 채권시장에서도 금리가 올랐다. "
+        "주택담보대출 금리도 치솟는 양상이다.",
+    )
+    first, leaning, third = analysis.sentences
+    assert readable_runs([first, leaning, third])
+    assert not readable_runs([leaning, third])  # its antecedent is left out
+    assert not readable_runs([first, third, leaning])  # shown, but not right before it
