@@ -75,7 +75,13 @@ def byline(text: str) -> str | None:
 _TITLES = (
     "대표|회장|부회장|사장|부사장|총재|부총재|장관|차관|부총리|총리|대통령|위원장|부위원장|의원|원장|"
     "청장|실장|국장|부장|본부장|센터장|소장|팀장|교수|연구원|연구위원|위원|이사|이사장|전무|상무|행장|"
-    "지사|시장|구청장|후보|대변인|수석|비서관|대사|감독|변호사|처장|씨|전 대표|전 회장|측|모씨|모 씨"
+    "지사|시장|구청장|후보|대변인|수석|비서관|대사|감독|변호사|처장|측"
+)
+# 성 (surnames) that begin 이 총재는, 김씨는: a list, so that 날씨가 or 솜씨는 are not
+# "a person named before".
+_SURNAMES = (
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함"
+    "변염여추도소석선설마길연위표명기반왕금옥육인맹제탁국어은편용예경봉"
 )
 _TIME_UNITS = "주|달|해|분기|반기|시즌|학기|정부|주말"
 DANGLING: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -107,9 +113,9 @@ DANGLING: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("determiner", re.compile(r"^(이|그|저|해당|상기|동)\s+[가-힣A-Za-z0-9]+")),
     (
         "surname + title",
-        re.compile(rf"^[가-힣]\s?({_TITLES})(은|는|이|가|도|의|에게|과|와|측은|측)?(?=[\s,(])"),
+        re.compile(rf"^[{_SURNAMES}] ({_TITLES})(은|는|이|가|도|의|에게|과|와|측은)?(?=[\s,(])"),
     ),
-    ("surname + title", re.compile(r"^[가-힣]모?\s?씨(는|가|의|도|와|등)?(?=[\s,(])")),
+    ("surname + title", re.compile(rf"^[{_SURNAMES}](모|아무개)?\s?씨(는|가|의|도|와|등|측)?(?=[\s,(])")),
     # Connectives: the sentence continues, contrasts or adds to one the reader has not seen.
     (
         "connective",
@@ -124,16 +130,15 @@ DANGLING: tuple[tuple[str, re.Pattern[str]], ...] = (
     # the edition had not named, so it counts.
     ("time anchor", re.compile(r"^(이날|전날|당시|앞서|같은\s?날|같은 기간|이튿날|다음날|당일)(?=[\s,])")),
     # 이번 + noun is "this (just-mentioned) one": 이번 조치는, 이번 합의로; 이번 주/달/해 is plain calendar.
-    ("time anchor", re.compile(rf"^이번\s?(?!({_TIME_UNITS})(?=[\s에의은는도,]))")),
+    ("time anchor", re.compile(rf"^이번(?!\s?({_TIME_UNITS})(?=[\s에의은는도,]))")),
 )
 # Not at the start but in the sentence's own words (outside quotations): 이 같은 내용의 …, 이런 조치를 ….
 POINTERS = re.compile(
     r"(?<![가-힣])(이\s?같은|이\s?같이|이와 같은|이러한|이런|이처럼|그\s?같은|그러한)(?=\s)"
 )
-# 김 총재가, 이 대표는 inside the sentence: a person named before. 전/현 (former/current) are left out.
-_SURNAME_TITLE = re.compile(
-    rf"(?<=\s)(?![전현각한총약첫두세네몇본새])[가-힣] ({_TITLES})(은|는|이|가|의|도)(?=\s)"
-)
+# 김 총재가, 이 대표는 inside the sentence: a person named before. 전/현 (former/current) and 한
+# (a certain) are left out.
+_SURNAME_TITLE = re.compile(rf"(?<=\s)(?![전현한])[{_SURNAMES}] ({_TITLES})(은|는|이|가|의|도)(?=\s)")
 # Not counted: 특히 ("in particular": the sentence stands on its own), 결국 and 최근 (read as plain
 # adverbs), 이달/올해 (calendar, relative to the edition's date, which the reader knows).
 
@@ -256,10 +261,10 @@ def fragment(text: str, words: Tokens) -> str | None:
     glued = _GLUED.search(stripped)
     if glued:
         return f"glued sentences: {stripped[max(0, glued.start() - 4) : glued.end() + 4]}"
-    if not _END.search(stripped):
-        return f"no final punctuation: …{stripped[-8:]}"
     if stripped.endswith(("”", '"', "’", "'")) and unattributed(stripped):
         return None  # a bare quotation: counted as a quote defect, its end is the speaker's
+    if not _END.search(stripped):
+        return f"no final punctuation: …{stripped[-8:]}"
     last = words.words[-1] if words.words else ("", "")
     # 종결 어미 (EF, sentence-final ending) or a question/quote-final ending; a noun before the period
     # (…할 예정., …때문.) is headline style, not a sentence.
@@ -303,7 +308,7 @@ def sentence_defects(text: str) -> dict[Kind, str]:
 # Editions: blocks, context, headings, stories.
 
 QUOTE_SPAN = 5  # sentences one quotation may run over in an article; a longer "span" is a stray mark
-STORY_JACCARD = 0.5  # nouns shared by two picks' titles (or their summaries) for one story told twice
+STORY_JACCARD = 0.5  # Jaccard of two picks' title (or summary) nouns for one story told twice
 STORY_NOUNS = frozenset({"NNG", "NNP", "SL", "SH"})
 KEYWORD_PAIR = re.compile(r"\S\s·\s\S")
 
@@ -446,16 +451,37 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+_FIGURE = re.compile(
+    r"(?<![\d.,])\d[\d,.]*(?:\s?[만억조]\s?\d[\d,.]*)*\s?[만억조]?(?:명|원|달러|개|건|호|척|대|톤|곳|가구|세대|%)"
+)
+
+
+def figures(text: str) -> set[str]:
+    """Return the specific figures of `text` (four digits or more with a unit, not a year): the
+    numbers two reports of one event share (9308명, 663억5000만달러, 42.46%)."""
+    found = set()
+    for match in _FIGURE.finditer(text):
+        figure = re.sub(r"[\s,]", "", match.group(0))
+        if sum(c.isdigit() for c in figure) >= 4:
+            found.add(figure)
+    return found
+
+
 def same_story(a: BriefPick, b: BriefPick) -> str | None:
-    """Return why two picks of an edition tell one story, else None."""
+    """Return why two picks of an edition tell one story, else None: the recommender's own story
+    label; titles that share half their nouns; summaries that share half their nouns; or a specific
+    figure both report. One ongoing issue told as two events (a ruling, then a reaction) is two stories."""
     if a.story == b.story:
-        return "same story"
-    titles = jaccard(_nouns(a.title), _nouns(b.title))
-    if titles >= STORY_JACCARD:
-        return f"title nouns Jaccard {titles:.2f}"
+        return "same story label"
+    first, second = _nouns(a.title), _nouns(b.title)
+    if len(first & second) >= 2 and jaccard(first, second) >= STORY_JACCARD:
+        return f"titles share {', '.join(sorted(first & second))}"
     summaries = jaccard(_nouns(a.summary_text), _nouns(b.summary_text))
     if summaries >= STORY_JACCARD:
         return f"summary nouns Jaccard {summaries:.2f}"
+    numbers = figures(f"{a.title} {a.summary_text}") & figures(f"{b.title} {b.summary_text}")
+    if numbers:
+        return f"both report {', '.join(sorted(numbers))}"
     return None
 
 
