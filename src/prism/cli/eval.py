@@ -79,3 +79,61 @@ def personas_cli(
         cells = [f"{report.get(s, 'ndcg', key):.3f} / {report.get(s, 'precision', key):.2f}" for s in SYSTEMS]
         table.add_row(key, *cells, style="bold" if key == "mean" else None)
     console.print(table)
+
+
+@app.command("editions")
+def editions_cli(
+    pool: Annotated[Path, typer.Argument(metavar="POOL.jsonl", help="Articles, as ingest reads them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Defects a reader trips on in every reader type's edition built from POOL: bylines, dangling
+    references, broken quotes, spoken register, fragments, particle starts, "A · B" headings, one story
+    told twice."""
+    from prism.evaluate.editions import KINDS, evaluate_editions
+
+    report = evaluate_editions(pool)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    total = report.total
+    title = f"Edition defects: {total.editions} editions, {total.sentences} sentences, {report.pool} articles"
+    table = Table(title=title, title_justify="left")
+    for column in ("defect", "count", "share"):
+        table.add_column(column, justify="left" if column == "defect" else "right")
+    for kind in [*KINDS, "any"]:
+        count = total.defects[kind]
+        table.add_row(
+            kind,
+            str(count),
+            f"{count / max(total.sentences, 1):.1%}",
+            style="bold" if kind == "any" else None,
+        )
+    table.add_row("keyword_pair_heading", str(total.keyword_pair_headings), f"of {total.headings} headings")
+    table.add_row("story_twice", str(total.story_twice), f"of {total.editions} editions")
+    console.print(table)
+    table = Table(title="Per reader type (sentences with any defect)", title_justify="left")
+    for column in ("reader type", "sentences", "any", "A · B", "twice"):
+        table.add_column(column, justify="left" if column == "reader type" else "right")
+    for key, tally in report.personas.items():
+        table.add_row(
+            key,
+            str(tally.sentences),
+            str(tally.defects["any"]),
+            f"{tally.keyword_pair_headings}/{tally.headings}",
+            f"{tally.story_twice_pairs} pairs",
+        )
+    console.print(table)
+    mean = total.as_dict()
+    chars, sentences = mean["summary_mean_chars"], mean["summary_mean_sentences"]
+    console.print(f"핵심 요약: {chars} characters, {sentences} sentences on average", markup=False)
+    for kind in KINDS:
+        for finding in report.examples(kind):
+            console.print(
+                f"{kind} ({finding.persona}, {finding.block}): {finding.kinds[kind]}\n    {finding.text}",
+                soft_wrap=True,
+                markup=False,
+            )
+    for persona, heading in report.headings[:3]:
+        console.print(f"keyword_pair_heading ({persona}): ■ {heading}", markup=False)
+    for persona, first, second, why in report.stories[:3]:
+        console.print(f"story_twice ({persona}): {first} / {second} ({why})", soft_wrap=True, markup=False)
