@@ -76,3 +76,19 @@ def test_a_leaning_sentence_reads_only_after_its_antecedent() -> None:
     assert readable_runs([first, leaning, third])
     assert not readable_runs([leaning, third])  # its antecedent is left out
     assert not readable_runs([first, third, leaning])  # shown, but not right before it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "시중은행들이 하반기에 이처럼 대규모 공채를 진행하는 것은 처음이다.",  # 이처럼 ("like this") inside
+        "김씨 등의 부정 채용은 서류전형 점수를 조작하는 방식으로 이뤄졌다.",  # 김씨: surname + 씨
+        "4일 이 총재가 기자간담회에서 금리 인상 가능성을 언급했다.",  # mid-sentence surname + title
+    ],
+)
+def test_references_inside_a_sentence(text: str) -> None:
+    assert leans_back(sentence(text)), text
+
+
+def test_a_title_inside_a_quote_is_the_speakers() -> None:
+    assert stands_alone(sentence("한국은행 관계자는 “이 총재가 직접 설명할 것”이라고 말했다."))

@@ -92,7 +92,7 @@ _BACK_OPENERS = frozenset(
 )
 # Anywhere in a sentence: said "like this" or "as such", of words given before it (…이같이 말했다).
 _BACK_ANYWHERE = re.compile(
-    r"이같이|이와 같이|이렇게 말|이같은|이 같은|이와 같은|이와 관련|이에 대해|이에 앞서"
+    r"이같이|이와 같이|이렇게 말|이같은|이 같은|이와 같은|이와 관련|이에 대해|이에 앞서|이처럼|이런 내용"
 )
 # A single-syllable surname with a title (김 대표는, 이 총재는): the full name was given before. 한 관계자
 # ("an official") is not one: 관계자 is no title.
@@ -109,7 +109,10 @@ _TITLES = (
     "전 대표",
     "전 장관",
 )
-_SURNAME_TITLE = re.compile(rf"^[가-힣] (?:{'|'.join(_TITLES)})(?:은|는|이|가|도|의|에게|측은|측)\s")
+_SURNAME_TITLE = re.compile(
+    rf"(?:^|\s)[가-힣] (?:{'|'.join(_TITLES)})(?:은|는|이|가|도|의|에게|측은|측)\s"
+    r"|^[가-힣]씨(?:는|가|도|의|\s)"
+)
 _OPEN_QUOTES = "“\"‘'「『"
 _CLOSE_QUOTES = "”\"’'」』"
 # After a closing quote, a speaker named in the sentence: "…”고 김 대표는 말했다",
@@ -137,7 +140,7 @@ def leans_back(sentence: Sentence) -> bool:
         return True
     if tag == "VA" and first == "같다" and len(tags) > 1 and tags[1] == "ETM":  # 같은 기간, 같은 날
         return True
-    if _SURNAME_TITLE.match(text) or _BACK_ANYWHERE.search(text):
+    if _SURNAME_TITLE.search(_unquoted(text)) or _BACK_ANYWHERE.search(_unquoted(text)):
         return True
     return _quote_without_speaker(text)
 
@@ -160,6 +163,14 @@ def is_spoken(sentence: Sentence) -> bool:
 def stands_alone(sentence: Sentence) -> bool:
     """Return True when the sentence can be shown without the sentence before it."""
     return not leans_back(sentence) and not is_spoken(sentence)
+
+
+def _unquoted(text: str) -> str:
+    """Return `text` without what is inside “…” quotation marks (a speaker's "이 총재가" is theirs)."""
+    return _QUOTED.sub("“”", text)
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def _quote_without_speaker(text: str) -> bool:
