@@ -135,7 +135,8 @@ def compose(
         keep = 2 if pick.kind == "interest" else 0
         wanted = min(settings.summary_sentences, max(1, available - keep))
         summaries[pick.article_id] = _quotes(
-            allocator.take(pick.article_id, analysis, wanted), pick.article_id
+            allocator.take(pick.article_id, analysis, wanted, max_chars=settings.summary_chars),
+            pick.article_id,
         )
 
     sections = []
@@ -184,7 +185,12 @@ def replacement(
     kept = [q for q in briefing.quotes() if q.article_id != old_article_id]
     allocator.texts.update(q.text for q in kept)
     old = next(p for p in briefing.picks if p.article_id == old_article_id)
-    summary = _quotes(allocator.take(pick.article_id, analysis, settings.summary_sentences), pick.article_id)
+    summary = _quotes(
+        allocator.take(
+            pick.article_id, analysis, settings.summary_sentences, max_chars=settings.summary_chars
+        ),
+        pick.article_id,
+    )
     new = _brief_pick(pick, pool, summary, kind=old.kind, reasons=("편집자가 고른 기사", *pick.reasons))
     sections = []
     for section in briefing.sections:
