@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     )
     copyright: str = "< 저작권자 ⓒ {publisher}, 무단 전재 및 재배포 금지 >"
     summary_sentences: int = Field(default=4, ge=1, le=8)
+    # A 핵심 요약's character budget: three or four short sentences, main point first.
+    summary_chars: int = Field(default=200, ge=60, le=2000)
     # The stages that build editions, by their registered names (`prism plugins` lists them).
     summarizer: str = "extractive"
     writer: str = "extractive"

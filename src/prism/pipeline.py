@@ -117,6 +117,7 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
                 "editor_note",
                 "copyright",
                 "summary_sentences",
+                "summary_chars",
                 "timezone",
                 "summarizer",
                 "writer",

@@ -11,7 +11,10 @@ from rich.table import Table
 
 from prism.cli.common import RecommenderOption, console, err_console
 from prism.evaluate.personas import SYSTEMS, evaluate_personas, load_judgments
-from prism.evaluate.summaries import evaluate, load_references, table_rows
+from prism.evaluate.summaries import SYSTEMS as SYSTEMS_SUMMARIES
+from prism.evaluate.summaries import evaluate, load_references, prepare, table_rows
+from prism.evaluate.tune import CrossValidation, cross_validate
+from prism.summarize.base import DEFAULT_CHARS
 
 app = typer.Typer(help="Measure quality against human references.", no_args_is_help=True)
 
@@ -24,26 +27,69 @@ def summaries_cli(
     sentences: Annotated[
         int, typer.Option("--sentences", "-n", min=1, max=10, help="Sentences per summary.")
     ] = 3,
+    max_chars: Annotated[
+        int, typer.Option("--chars", min=0, help="Our summary's character budget (0: none, 150 a sentence).")
+    ] = DEFAULT_CHARS,
+    folds: Annotated[
+        str | None,
+        typer.Option(
+            "--folds",
+            help="'dataset': leave one dataset out; tune our constants on the others, score it.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """ROUGE-1/2/L F1 over Kiwi morphemes: ours beside Lead-N and TextRank-N, overall and per dataset."""
+    if folds not in (None, "dataset"):
+        raise typer.BadParameter(f"{folds!r}: the only folds are 'dataset'", param_hint="--folds")
     references, rejected = load_references(data)
     for rejection in rejected:
         err_console.print(f"rejected: {rejection.where}: {rejection.reason}", soft_wrap=True, markup=False)
-    report = evaluate(references, sentences=sentences)
+    budget = max_chars or None
+    if folds:
+        articles = prepare(references, sentences=sentences)
+        cv = cross_validate(articles, sentences=sentences, max_chars=budget)
+        if as_json:
+            typer.echo(
+                json.dumps(cv.as_dict() | {"rejected": [r.as_dict() for r in rejected]}, ensure_ascii=False)
+            )
+        else:
+            _print_folds(cv, len(references))
+        return
+    report = evaluate(references, sentences=sentences, max_chars=budget)
     report.rejected = rejected
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return
-    table = Table(
-        title=f"ROUGE F1 (x100), {sentences} sentences, {len(references)} articles", title_justify="left"
-    )
-    for column in ("dataset", "reference", "system", "n", "ROUGE-1", "ROUGE-2", "ROUGE-L"):
-        table.add_column(column, justify="right" if column.startswith(("ROUGE", "n")) else "left")
+    table = _rouge_table(f"ROUGE F1 (x100), {sentences} sentences, {len(references)} articles", "dataset")
     for dataset, kind, system, count, values in table_rows(report):
         style = "bold" if system == "ours" else None
         table.add_row(dataset, kind, system, str(count), *(f"{v:.1f}" for v in values), style=style)
     console.print(table)
+
+
+def _rouge_table(title: str, first: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in (first, "reference", "system", "n", "ROUGE-1", "ROUGE-2", "ROUGE-L"):
+        table.add_column(column, justify="right" if column.startswith(("ROUGE", "n")) else "left")
+    return table
+
+
+def _print_folds(cv: CrossValidation, articles: int) -> None:
+    title = f"Held-out ROUGE F1 (x100), {cv.sentences} sentences, {articles} articles, each tuned without it"
+    table = _rouge_table(title, "held out")
+    rows = [(name, fold.scores, fold.counts) for name, fold in cv.folds.items()]
+    for name, scores, counts in [*rows, ("mean", cv.mean(), {})]:
+        for kind, systems in scores.items():
+            for system in SYSTEMS_SUMMARIES:
+                metrics = systems[system]
+                values = [f"{metrics[m]:.1f}" for m in ("rouge1", "rouge2", "rougeL")]
+                style = "bold" if system == "ours" else None
+                table.add_row(name, kind, system, str(counts.get(kind, "")), *values, style=style)
+    console.print(table)
+    for name, fold in cv.folds.items():
+        console.print(f"chosen without {name}: {fold.chosen}", soft_wrap=True, markup=False)
+    console.print(f"agreed (ship these): {cv.shipped}", soft_wrap=True, markup=False)
 
 
 @app.command("personas")

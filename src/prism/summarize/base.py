@@ -14,6 +14,7 @@ from prism.records import Analysis, Summary
 from prism.registry import Registry
 
 DEFAULT_SENTENCES = 4
+DEFAULT_CHARS = 200  # a 핵심 요약's character budget (PRISM_SUMMARY_CHARS): three or four short sentences
 
 
 class Summarizer(Protocol):

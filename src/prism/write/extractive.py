@@ -189,7 +189,9 @@ def compose(
     allocator = _Allocator(summarizer)
     summaries: dict[int, tuple[Quote, ...]] = {}
     for pick in picks:
-        summary = allocator.take(pick.article_id, by_article[pick.article_id], settings.summary_sentences)
+        summary = allocator.take(
+            pick.article_id, by_article[pick.article_id], settings.summary_sentences, settings.summary_chars
+        )
         summaries[pick.article_id] = _quotes(summary, pick.article_id)
 
     interest = [p for p in picks if p.kind == "interest"]
@@ -271,11 +273,16 @@ def replacement(
     and, where the old story led a ■ section, that section come from the new article; the old article's
     sentences leave the lead and the sections it joined."""
     allocator = _Allocator(summarizer)
-    summary = _quotes(allocator.take(pick.article_id, analysis, settings.summary_sentences), pick.article_id)
-    old = next(p for p in briefing.picks if p.article_id == old_article_id)
-    new = _brief_pick(pick, pool, summary, kind=old.kind, reasons=("편집자가 고른 기사", *pick.reasons))
     kept = [q for q in briefing.quotes() if q.article_id != old_article_id]
     allocator.texts.update(q.text for q in kept)
+    old = next(p for p in briefing.picks if p.article_id == old_article_id)
+    summary = _quotes(
+        allocator.take(
+            pick.article_id, analysis, settings.summary_sentences, max_chars=settings.summary_chars
+        ),
+        pick.article_id,
+    )
+    new = _brief_pick(pick, pool, summary, kind=old.kind, reasons=("편집자가 고른 기사", *pick.reasons))
     sections = []
     for section in briefing.sections:
         if section.article_ids[:1] == (old_article_id,):

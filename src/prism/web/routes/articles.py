@@ -82,7 +82,7 @@ def article(
     spans: list[tuple[int, int]] = []
     summary: list[str] = []
     if analysis is not None:
-        picked = summarize(analysis, sentences=settings.summary_sentences)
+        picked = summarize(analysis, sentences=settings.summary_sentences, max_chars=settings.summary_chars)
         chosen = set(picked.source_indices)
         spans = [(s.start, s.end) for s in analysis.sentences if s.index in chosen]
         summary = list(picked.sentences)
