@@ -73,7 +73,7 @@ _LINE_START_TAG = re.compile(
             # [이데일리 김유성 기자] [ 고재연/노경목 기자 ] <매체 이름 기자>; a bracket the source lost
             # its opening of (디지털데일리 최민지기자] …)
             rf"\s*\[[^\[\]\n]{{0,40}}?{_ROLE}\s*\]",  # [매경닷컴 MK스포츠(목동) 한이정 기자]
-            rf"\s*[\[(<‹]?[^\[\])>›\n]{{0,40}}?{_ROLE}\s*[\])>›]",
+            rf"\s*[\[(<‹]?[^\[\]()<>‹›\n]{{0,40}}?{_ROLE}\s*[\])>›]",
             # 이세원 기자 = / 박기호 기자,전형민 기자 = (after a dateline, or alone)
             rf"\s*(?:{_NAMES}\s*{_ROLE}\s*[,·ㆍ]\s*)*{_NAMES}\s*{_ROLE}\s*=",
             # [앵커] <기자> [리포트] [질문1] ◀ 앵커 ▶ ‹매체›
@@ -187,6 +187,8 @@ def _tags_end(line: str) -> int:
     end = 0
     while (match := _LINE_START_TAG.match(line, end)) and match.end() > end:
         end = match.end()
+    if end:  # and the spaces after them
+        end = len(line) - len(line[end:].lstrip(" \t\xa0"))
     return end
 
 
