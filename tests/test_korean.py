@@ -155,3 +155,61 @@ def test_analyze_many_streams_and_matches_one_by_one() -> None:
 def test_analyze_many_raises_what_the_input_raises() -> None:
     with pytest.raises(ValueError, match="article 3 cannot be read"):
         list(analyze_many(_articles(10, [0], fail_at=3)))
+
+
+@pytest.mark.parametrize(
+    ("body", "sentences"),
+    [
+        # 인용 (a quotation) of several sentences is one unit
+        (
+            "그는 “9일 만에 6kg을 뺐다. 그냥 굶은 게 아니다.”라고 밝혔다. 팬들이 반겼다.",
+            ["그는 “9일 만에 6kg을 뺐다. 그냥 굶은 게 아니다.”라고 밝혔다.", "팬들이 반겼다."],
+        ),
+        (
+            '조 장관은 "전통문을 보내야겠죠. 내용은 검토 중이다"고 말했다.',
+            ['조 장관은 "전통문을 보내야겠죠. 내용은 검토 중이다"고 말했다.'],
+        ),
+        # 붙은 문장 (glued sentences): split after 다. with no space, the text unchanged
+        ("기능을 도입했다.AI기술을 통해 탑재했다.", ["기능을 도입했다.", "AI기술을 통해 탑재했다."]),
+        # 앞머리 인용어 (a leading quoted term) stays with its sentence, never cut at the closing quote
+        (
+            "금융위가 설명했다. ‘자본시장과 금융투자업에 관한 법’에 따르면 과징금은 최대 20억원이다.",
+            ["금융위가 설명했다.", "‘자본시장과 금융투자업에 관한 법’에 따르면 과징금은 최대 20억원이다."],
+        ),
+        # a URL or e-mail inside a sentence is the body's own text
+        (
+            "자세한 내용은 홈페이지(www.example.kr)에서 본다.",
+            ["자세한 내용은 홈페이지(www.example.kr)에서 본다."],
+        ),
+        # a dateline cut from inside a line ends the caption's title
+        (
+            "'편파수사' 규탄 시위(서울=한빛뉴스) 박동주 기자 = 시민들이 모였다.",
+            ["'편파수사' 규탄 시위", "시민들이 모였다."],
+        ),
+    ],
+)
+def test_sentence_units(body: str, sentences: list[str]) -> None:
+    analysis = analyze("", body)
+    assert [s.text for s in analysis.sentences] == sentences
+    for sentence in analysis.sentences:
+        assert body[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("line", "statement"),
+    [
+        ("가장 많은 비중 차지하는 '1인 가구' 영향 커", False),  # 헤드라인 (headline): no ending
+        ("北 매체, 북미 정상회담 첫 공식화", False),  # ends in a noun
+        ("하지만 상장공지 하루도 안돼", False),  # 해체 (informal) ending, no final mark
+        ("22일 정상회담서 북한 달랠까", False),
+        ("구강청결제 사용 주의하자", False),
+        ("정확하게 어느 수준까지 온 건가요?", False),  # a question
+        ("[우리 사회의 정의를 해치는 행위이므로 근절해야 합니다.]", False),  # a quote box
+        ("연구진은 새 소재를 찾았다", True),  # 다 ending without a period (sci-news style)
+        ("정부가 대책을 내놨다.", True),
+        ("결론은 다음 달 발표될 예정.", True),  # a period after a noun ending
+    ],
+)
+def test_headline_fragments_are_not_statements(line: str, statement: bool) -> None:
+    (sentence,) = analyze("", line).sentences
+    assert sentence.is_statement is statement

@@ -157,8 +157,18 @@ class Sentence:
     @property
     def is_statement(self) -> bool:
         """Return True for a full sentence: a sentence-final ending, or a period after a noun ending
-        (…때문., …예정.); headline-style lines and fragments have neither."""
-        return "EF" in self.tags[-4:] or (self.tags[-1:] == ("SF",) and self.text.endswith("."))
+        (…때문., …예정.); headline-style lines and fragments have neither. Nor are these statements: a
+        question, a line in brackets (a quote box, a deck), and a headline's informal ending left without
+        a final mark (…하루도 안돼, …북한 달랠까, …주의하자), where a sentence would end in 다."""
+        text = self.text
+        if text.endswith("?") or (text.startswith("[") and text.endswith("]")):
+            return False
+        last = len(self.tags) - 1
+        for i in range(last, max(-1, last - 4), -1):
+            if self.tags[i] == "EF":
+                # No final mark: only a 다 ending (했다, 합니다) makes it a sentence.
+                return not "가" <= text[-1:] <= "힣" or self.lemmas[i].endswith("다")
+        return self.tags[-1:] == ("SF",) and text.endswith(".")
 
 
 @dataclass(frozen=True, slots=True)

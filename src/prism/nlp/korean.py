@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 # Bump when what an analysis contains changes: enrichment re-analyses articles analysed by older versions.
-ANALYZER_VERSION = "kiwi5"
+ANALYZER_VERSION = "kiwi6"
 
 # 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
 NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
@@ -77,16 +77,16 @@ def analyze_many(
     reads 16 texts ahead per thread, about 0.1 s of its work with whole articles: a caller may spend
     that long between articles (enrich stores a batch) without leaving Kiwi's threads idle.
     """
-    plan: deque[tuple[Cleaned, str, int]] = deque()  # articles fed to Kiwi, not yet assembled
+    plan: deque[tuple[str, Cleaned, str, int]] = deque()  # articles fed to Kiwi, not yet assembled
     # One Kiwi call for sentences and tokens together: `tokenize` marks each token with its sentence
     # (sent_position) and line (line_number), which is all `split_into_sents(..., return_tokens=True)`
     # adds, minus the cost of building its Python objects per sentence.
     for tokens in kiwi(workers, home=home).tokenize(_texts(articles, plan)):
-        clean, text, base = plan.popleft()
-        yield _assemble(tokens, text, base, clean)
+        body, clean, text, base = plan.popleft()
+        yield _assemble(tokens, text, base, clean, body)
 
 
-def _texts(articles: Iterable[tuple[str, str]], plan: deque[tuple[Cleaned, str, int]]) -> Iterator[str]:
+def _texts(articles: Iterable[tuple[str, str]], plan: deque[tuple[str, Cleaned, str, int]]) -> Iterator[str]:
     """Yield the text Kiwi reads for each article, and note in `plan` what assembling it needs.
 
     One text per article: the title as its first line, then the cleaned body. Kiwi numbers the lines of
@@ -96,7 +96,7 @@ def _texts(articles: Iterable[tuple[str, str]], plan: deque[tuple[Cleaned, str, 
         clean = clean_for_analysis(body)
         head = " ".join((title or "").split())
         text = f"{head}\n{clean.text}"
-        plan.append((clean, text, len(head) + 1))
+        plan.append((body, clean, text, len(head) + 1))
         yield text
 
 
@@ -108,9 +108,9 @@ _TOUCHING = {"N": "n", "S": "s"}
 _TERM = re.compile(r"[NSns][ns]*|P")
 
 
-def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned) -> Analysis:
+def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned, body: str) -> Analysis:
     """Build the analysis of one article from Kiwi's tokens of `text` (the title, a line break, then the
-    cleaned body, which starts at `base`).
+    cleaned `body`, which starts at `base`).
 
     This runs once per token of every article, so it works on whole columns: Kiwi builds a new Python
     object on every attribute read, so each is read once; sentences are slices of the columns.
@@ -123,14 +123,14 @@ def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned) -> Analys
     # sentence, or a line break (which always ends one).
     keys: list[int] = [token.sent_position + token.line_number for token in tokens]
     n = len(tokens)
-    bounds: list[int] = []
+    forced = [bisect.bisect_left(starts, base + at) for at in clean.breaks]
+    bounds = _sentence_starts(keys, tags, starts, ends, text, forced)
     code: list[str] = [_CODE.get(tag, "x") for tag in tags]
-    for i in range(n):
-        if i == 0 or keys[i] != keys[i - 1]:
-            bounds.append(i)
-            code[i] = code[i].upper()  # a compound never runs across sentences
-        elif starts[i] == ends[i - 1]:
-            code[i] = _TOUCHING.get(code[i], code[i])
+    for i in range(1, n):
+        if starts[i] == ends[i - 1] and code[i] in _TOUCHING:
+            code[i] = _TOUCHING[code[i]]
+    for i in bounds:
+        code[i] = code[i].upper()  # a compound never runs across sentences
     bounds.append(n)
     lemmas = forms.copy()
     stop = stopwords()
@@ -165,13 +165,16 @@ def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned) -> Analys
         if not stripped:
             continue
         start = starts[a] - base + len(raw) - len(raw.lstrip())
+        first, last = clean.original_offset(start), clean.original_offset(start + len(stripped) - 1) + 1
         tagged = terms[bisect.bisect_left(at, a) : bisect.bisect_left(at, b)]
         sentences.append(
             Sentence(
                 index=len(sentences),
-                text=stripped,
-                start=clean.original_offset(start),
-                end=clean.original_offset(start + len(stripped) - 1) + 1,
+                # The body's own characters: a URL or e-mail cleaning cut from inside the sentence is
+                # part of what the article says there.
+                text=body[first:last],
+                start=first,
+                end=last,
                 lemmas=tuple(lemmas[a:b]),
                 tags=tuple(tags[a:b]),
                 nouns=tuple([term for term, noun, _, _ in tagged if noun]),
@@ -184,6 +187,65 @@ def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned) -> Analys
         title_nouns=tuple([term for term, noun, _, _ in title if noun]),
         sentences=tuple(sentences),
     )
+
+
+# Tags a sentence cannot start with: particles (J…), endings (E…), suffixes (XS…), the copula (VCP), closing
+# brackets and quotes (SSC) and sentence or mid-sentence punctuation (SF, SP, SE).
+_NO_START = ("J", "E", "XS", "VCP", "SSC", "SF", "SP", "SE")
+_PAIRED_QUOTES = (("“", "”"), ("‘", "’"))
+_TOGGLE_QUOTES = ('"', "'")
+
+
+def _sentence_starts(
+    keys: Sequence[int],
+    tags: Sequence[str],
+    starts: Sequence[int],
+    ends: Sequence[int],
+    text: str,
+    forced: Sequence[int] = (),
+) -> list[int]:
+    """Return the tokens that start a sentence: Kiwi's sentence starts, plus the token after a
+    sentence-final ending and period that Kiwi left glued to it (했다.AI가), minus those inside a
+    quotation or before a particle (Kiwi splits "‘자본시장법’에 따르면" after the closing quote).
+
+    A line break always ends a sentence, and so does a cut the cleaning marked (`forced`: token
+    indices). Quotes count only when they pair up on their line: a quotation running over several
+    paragraphs, or a stray apostrophe, says nothing about where a sentence ends.
+    """
+    candidates = {i for i in range(1, len(keys)) if keys[i] != keys[i - 1]}
+    candidates.update(i + 1 for i, tag in enumerate(tags) if tag == "SF" and i and tags[i - 1] == "EF")
+    candidates.update(forced)
+    hard = set(forced)
+    result = [0] if keys else []
+    for i in sorted(candidates):
+        if i >= len(keys) or i == 0:
+            continue
+        if (
+            i in hard
+            or "\n" in text[ends[i - 1] : starts[i]]
+            or (not tags[i].startswith(_NO_START) and not _in_quotation(text, starts[i]))
+        ):
+            result.append(i)
+    return result
+
+
+def _in_quotation(text: str, at: int) -> bool:
+    """Return True when `at` is inside a quotation that opens and closes on its line."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    before = text[line_start:at]
+    for opening, closing in _PAIRED_QUOTES:
+        if (
+            opening in before
+            and line.count(opening) == line.count(closing)
+            and before.count(opening) > before.count(closing)
+        ):
+            return True
+    for quote in _TOGGLE_QUOTES:
+        if quote in before and line.count(quote) % 2 == 0 and before.count(quote) % 2 == 1:
+            return True
+    return False
 
 
 def _phrases(tagged: Sequence[tuple[str, bool, int, int]], text: str) -> tuple[str, ...]:
