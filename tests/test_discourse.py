@@ -92,3 +92,11 @@ def test_references_inside_a_sentence(text: str) -> None:
 
 def test_a_title_inside_a_quote_is_the_speakers() -> None:
     assert stands_alone(sentence("한국은행 관계자는 “이 총재가 직접 설명할 것”이라고 말했다."))
+
+
+def test_broadcast_register_and_half_quotations() -> None:
+    assert is_spoken(sentence("집주인이 보증금을 돌려주지 못하는 경우가 속출하고 있습니다."))  # 하십시오체
+    assert leans_back(sentence("임대사업 등록 절차 등을 알아보고 있다”고 말했다."))  # a quotation's end
+    assert leans_back(sentence("이날 회의에서 금리 동결이 결정됐다."))  # 이날: "that day"
+    opened = analyze("제목", "박씨는 “전세를 놓고 있는데 걱정이다. 절차를 알아보고 있다”고 말했다.").sentences
+    assert len(opened) == 1  # one quotation over two sentences is one unit

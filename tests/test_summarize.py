@@ -268,3 +268,11 @@ def test_eval_folds_command_prints_held_out_json(tmp_path: Path) -> None:
 
 def test_the_budget_setting_matches_the_summarizer_default() -> None:
     assert Settings().summary_chars == DEFAULT_CHARS
+
+
+def test_a_headline_quote_is_no_summary_sentence() -> None:
+    from prism.nlp.korean import analyze
+    from prism.summarize.extractive import is_summary_worthy
+
+    (line,) = analyze("제목", '고용 감소하는 가운데 부가가치만 늘어…"조선업 구조조정 영향 크다"').sentences
+    assert not is_summary_worthy(line)

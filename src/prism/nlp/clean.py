@@ -76,6 +76,8 @@ _LINE_START_TAG = re.compile(
             rf"\s*[\[(<‹]?[^\[\]()<>‹›\n]{{0,40}}?{_ROLE}\s*[\])>›]",
             # 이세원 기자 = / 박기호 기자,전형민 기자 = (after a dateline, or alone)
             rf"\s*(?:{_NAMES}\s*{_ROLE}\s*[,·ㆍ]\s*)*{_NAMES}\s*{_ROLE}\s*=",
+            # 금융팀 = / 경제부 = / 정책팀 = : a desk signing for its reporters (after a dateline, or alone)
+            r"\s*[가-힣]{1,6}(?:팀|부|취재팀|특별취재팀|데스크)\s*=",
             # [앵커] <기자> [리포트] [질문1] ◀ 앵커 ▶ ‹매체›
             rf"\s*[\[<]\s*{_SCRIPT_TAG}\s*[\]>]",
             r"\s*◀[^▶\n]{0,20}▶",
@@ -132,6 +134,12 @@ _TURN_LINES = 3
 _TAG_OPENERS = frozenset("([【<‹◀◇■●◆□◎QA문답 \t\xa0")
 
 
+def _signed(line: str) -> bool:
+    """Return True when a line may open with a byline: "홍길동 기자 =" or a desk's "금융팀 =" ."""
+    head = line[:30]
+    return "기자" in head or ("=" in head and ("팀" in head or "부" in head))
+
+
 @dataclass(frozen=True, slots=True)
 class Cleaned:
     """Cleaned text plus the runs it was cut from, so offsets map back to the original body."""
@@ -165,7 +173,7 @@ def clean_for_analysis(body: str) -> Cleaned:
             if line.lstrip().startswith("[") and "]" not in line and ":" in line:
                 turn_open = _TURN_LINES
         else:
-            start = _tags_end(line) if line[:1] in _TAG_OPENERS or "기자" in line[:30] else 0
+            start = _tags_end(line) if line[:1] in _TAG_OPENERS or _signed(line) else 0
             if start:
                 removed.append((position, position + start))
             for marker, ends_sentence, pattern in _DROP_INLINE:

@@ -79,6 +79,7 @@ _BACK_OPENERS = frozenset(
         "그러면서",
         "오히려",
         "반면",  # NNG in Kiwi
+        "반면에",
         "당시",  # NNG: "at the time" of something told before
         "이후",  # NNG
         "해당",  # NNG: 해당 기업은
@@ -88,6 +89,11 @@ _BACK_OPENERS = frozenset(
         "이밖에",
         "이외",
         "그밖에",
+        "그럼에도",
+        "그런데도",
+        "이날",  # "that day": the day of an event told before
+        "전날",
+        "다음날",
     }
 )
 # Anywhere in a sentence: said "like this" or "as such", of words given before it (…이같이 말했다).
@@ -118,8 +124,9 @@ _CLOSE_QUOTES = "”\"’'」』"
 # After a closing quote, a speaker named in the sentence: "…”고 김 대표는 말했다",
 # "…”라고 업계 관계자가 전했다".
 _SPEAKER_AFTER = re.compile(r"[가-힣A-Za-z0-9)]\s*(?:은|는|이|가|측은|측이)\s")
-# Spoken register at the end, outside quotes: …요. …죠. …데요. …까요? (해요체: polite speech).
-_SPOKEN_END = re.compile(r"(?:요|죠|죵)\s*[.?!…~]*$")
+# Spoken register at the end, outside quotes: …요. …죠. …데요. …까요? (해요체: polite speech), and the
+# broadcast's …습니다. …합니다. (하십시오체): a newscaster's voice, not the briefing's written one.
+_SPOKEN_END = re.compile(r"(?:요|죠|죵|니다)\s*[.?!…~]*$")
 
 
 def leans_back(sentence: Sentence) -> bool:
@@ -131,6 +138,8 @@ def leans_back(sentence: Sentence) -> bool:
         return False
     first, tag = lemmas[0], tags[0]
     if tag == "MAJ":  # 접속부사 (conjunctive adverb): 하지만, 그러나, 따라서, 그리고
+        return True
+    if _first_quote_closes(text):  # the end of a quotation opened in the sentence before
         return True
     if tag == "NP" and first in _BACK_PRONOUNS:
         return True
@@ -163,6 +172,23 @@ def is_spoken(sentence: Sentence) -> bool:
 def stands_alone(sentence: Sentence) -> bool:
     """Return True when the sentence can be shown without the sentence before it."""
     return not leans_back(sentence) and not is_spoken(sentence)
+
+
+def _first_quote_closes(text: str) -> bool:
+    """Return True when the first curly quotation mark in `text` closes one (…있다”고 말했다.)."""
+    for char in text:
+        if char in "“‘":
+            return False
+        if char in "”’":
+            return True
+    return False
+
+
+def opens_unclosed_quote(sentence: Sentence) -> bool:
+    """Return True when the sentence opens a quotation it does not close: the quotation runs on into
+    the next sentence, and this sentence alone would show half of it."""
+    text = sentence.text
+    return text.count("“") > text.count("”")
 
 
 def _unquoted(text: str) -> str:

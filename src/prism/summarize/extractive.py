@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from prism.nlp.discourse import is_spoken, leans_back
+from prism.nlp.discourse import is_spoken, leans_back, opens_unclosed_quote
 from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import analyze
 from prism.nlp.vectors import Vector, cosine
@@ -32,6 +32,8 @@ POSITION_DECAY = 1.0
 TOO_SIMILAR = 0.75  # a sentence this close to a chosen one is never added
 MIN_CHARS = 20  # shorter "sentences" are fragments
 CHARS_PER_SENTENCE = 150  # the budget when none is given: this many characters a sentence
+# A line ending in a quotation with no mark before its close: a headline's quoted words (…"영향 크다").
+_HEADLINE_QUOTE = re.compile(r'[^.!?…\s][”"’\']$')
 _QUOTE_ONLY = re.compile(r'^[“"‘\'「『].*[”"’\'」』][.!?]?$')
 
 
@@ -149,14 +151,20 @@ def is_summary_worthy(sentence: Sentence) -> bool:
         len(text) >= MIN_CHARS
         and sentence.is_statement
         and not _QUOTE_ONLY.match(text)
+        and not _HEADLINE_QUOTE.search(text)
         and len(sentence.terms) >= 2
     )
 
 
 def signals(analysis: Analysis, exclude: Collection[int] = ()) -> Signals:
     """Return the signals of the sentences that may be chosen (summary-worthy, not in `exclude`)."""
-    # Speech in the speaker's own register (…요, 저는) never passes as the summary's voice.
-    worthy = [s for s in analysis.sentences if is_summary_worthy(s) and not is_spoken(s)]
+    # Speech in the speaker's own register (…요, 저는) never passes as the summary's voice, nor does half
+    # a quotation; an article told wholly in a broadcast's register (…습니다) keeps those sentences rather
+    # than have no summary at all.
+    whole = [s for s in analysis.sentences if is_summary_worthy(s) and not opens_unclosed_quote(s)]
+    worthy = [s for s in whole if not is_spoken(s)] or [
+        s for s in whole if s.text.rstrip(".").endswith("니다")
+    ]
     candidates = tuple(s for s in worthy if s.index not in exclude)
     if not candidates:
         return Signals((), (), (), (), (), (), (), (), None)
