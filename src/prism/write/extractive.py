@@ -155,6 +155,8 @@ def _theme_heading(group: Sequence[Pick], pool: Pool, analyses: Mapping[int, Ana
     if not weights:
         for pick in group:
             for term, weight in pool.keyphrases_of(pick.index):
+                if is_generic(term):
+                    continue
                 in_title = any(term.replace(" ", "") in title for title in squeezed)
                 weights[term] = weights.get(term, 0.0) + weight * (1.5 if in_title else 1.0)
     return heading(list(weights.items()), titles)
