@@ -127,6 +127,7 @@ _SPEAKER_AFTER = re.compile(r"[가-힣A-Za-z0-9)]\s*(?:은|는|이|가|측은|�
 # Spoken register at the end, outside quotes: …요. …죠. …데요. …까요? (해요체: polite speech), and the
 # broadcast's …습니다. …합니다. (하십시오체): a newscaster's voice, not the briefing's written one.
 _SPOKEN_END = re.compile(r"(?:요|죠|죵|니다)\s*[.?!…~]*$")
+_BROADCAST_END = re.compile(r"니다\s*[.?!…~]*$")
 
 
 def leans_back(sentence: Sentence) -> bool:
@@ -167,6 +168,12 @@ def is_spoken(sentence: Sentence) -> bool:
     return (
         len(tags) > 1 and tags[0] == "NP" and sentence.lemmas[0] in _FIRST_PERSON and tags[1].startswith("J")
     )
+
+
+def in_broadcast_register(sentence: Sentence) -> bool:
+    """Return True for a newscaster's …습니다 ending: spoken, but formal (the fallback of an article told
+    wholly in it)."""
+    return _BROADCAST_END.search(sentence.text.rstrip()) is not None
 
 
 def stands_alone(sentence: Sentence) -> bool:

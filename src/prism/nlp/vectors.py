@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,7 @@ import numpy.typing as npt
 from prism.records import Analysis
 
 Vector = dict[str, float]
+Key = TypeVar("Key")  # a term, or its id in a vocabulary
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -110,7 +112,7 @@ def term_counts(analysis: Analysis) -> dict[str, int]:
     return body_counts(analysis)[1]
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def cosine(a: Mapping[Key, float], b: Mapping[Key, float]) -> float:
     """Return the cosine of two normalized sparse vectors."""
     if len(a) > len(b):
         a, b = b, a

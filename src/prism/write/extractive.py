@@ -17,11 +17,11 @@ from collections.abc import Mapping, Sequence
 
 from prism.config import Settings
 from prism.nlp.keywords import ROLES, cut_words, is_generic, top_keywords
+from prism.nlp.vectors import cosine
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
 from prism.records import Analysis, Briefing, BriefPick, Pick, PickKind, Quote, Section, Summary
 from prism.summarize.base import Summarizer
-from prism.summarize.extractive import is_summary_worthy
 from prism.write.base import writers
 
 HEADING_CHARS = 20
@@ -61,10 +61,6 @@ class _Allocator:
         self.texts.update(summary.sentences)
         return summary
 
-    def available(self, article_id: int, analysis: Analysis) -> int:
-        taken = self.excluded(article_id, analysis)
-        return sum(1 for s in analysis.sentences if s.index not in taken and is_summary_worthy(s))
-
 
 def _quotes(summary: Summary, article_id: int) -> tuple[Quote, ...]:
     return tuple(
@@ -94,10 +90,10 @@ def _title_weighted(keyphrases: Sequence[tuple[str, float]], title: str) -> list
 
 def _similarity(pool: Pool, i: int, j: int) -> float:
     """Return the cosine of two pool articles' TF-IDF vectors."""
-    a_terms, a_weights = pool.vectors.row(pool.text_row(i))
-    b_terms, b_weights = pool.vectors.row(pool.text_row(j))
-    b = dict(zip(b_terms.tolist(), b_weights.tolist(), strict=True))
-    return float(sum(w * b.get(t, 0.0) for t, w in zip(a_terms.tolist(), a_weights.tolist(), strict=True)))
+    a, b = (pool.vectors.row(pool.text_row(k)) for k in (i, j))
+    return cosine(
+        dict(zip(*(x.tolist() for x in a), strict=True)), dict(zip(*(x.tolist() for x in b), strict=True))
+    )
 
 
 def themes(picks: Sequence[Pick], pool: Pool) -> list[list[Pick]]:
