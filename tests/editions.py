@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from prism.records import Briefing
 
 
 def assert_edition(briefing: Briefing, bodies: Mapping[int, str]) -> None:
-    """6 picks from 6 stories (3 관심 + 3 참고); every sentence verbatim from its article and used once (the
-    lead's main points may open their 핵심 요약 too); 5 distinct keywords, none inside another; 1–3 themed
-    sections, each led by a 관심 story, with a heading of at most 20 characters that is not "A · B"."""
+    """6 picks from 6 stories (3 관심 + 3 참고); every sentence verbatim from its article (a broadcast's
+    …습니다 may close as …다) and used once (the lead's main points may open their 핵심 요약 too); 5
+    distinct keywords, none inside another; 1–3 themed sections, each led by a 관심 story, with a
+    heading of at most 20 characters that is not "A · B"."""
     assert len(briefing.picks) == 6
     assert [p.kind for p in briefing.picks] == ["interest"] * 3 + ["reference"] * 3
     assert len({p.story for p in briefing.picks}) == 6, "two picks tell the same story"
     assert len({p.article_id for p in briefing.picks}) == 6
     quotes = briefing.quotes()
     for quote in quotes:
-        assert quote.text in bodies[quote.article_id], (
+        assert verbatim(quote.text, bodies[quote.article_id]), (
             f"not verbatim in article {quote.article_id}: {quote.text}"
         )
     assert_no_repeats(briefing)
@@ -41,6 +43,17 @@ def assert_edition(briefing: Briefing, bodies: Mapping[int, str]) -> None:
     for a in keywords:
         for b in keywords:
             assert a == b or a not in b, f"keyword {a!r} is inside {b!r}"
+
+
+def verbatim(text: str, body: str) -> bool:
+    """Return True when `text` is in `body` as it is, or with only its last word's ending changed from a
+    broadcast's …니다 to the written …다."""
+    if text in body:
+        return True
+    head, _, last = text.rpartition(" ")
+    if not last.rstrip(".").endswith("다"):
+        return False
+    return re.search(re.escape(head) + r"\s+\S*니다[.!]?", body) is not None
 
 
 def assert_no_repeats(briefing: Briefing) -> None:

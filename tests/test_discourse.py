@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prism.nlp.discourse import is_spoken, leans_back, readable_runs, stands_alone
+from prism.nlp.discourse import is_spoken, leans_back, readable_runs, stands_alone, written
 from prism.nlp.korean import analyze
 from prism.records import Sentence
 
@@ -28,6 +28,9 @@ LEANS_BACK = [
     "같은 기간 수출은 2.1% 늘었다.",  # 같은 기간: "the same period"
     "당시 정부는 규제 완화를 약속했다.",  # 당시: "at that time"
     "“이번 결정은 시장 상황을 반영한 것”이라고 덧붙였다.",  # a quote whose speaker came before
+    "이후 브랜드를 개인 명의로 등록한 것은 문제가 없다는 설명이다.",  # reports a speaker named before
+    "비급여 청구를 할 수 없다는 얘기다.",  # "that is to say": restates the sentence before
+    "반발을 키웠다는 것이다.",
 ]
 STANDS_ALONE = [
     "한국은행은 기준금리를 연 3.5%로 동결했다.",
@@ -36,6 +39,7 @@ STANDS_ALONE = [
     "한편 정부는 내년 예산안을 다음 주 발표한다.",  # 한편: "meanwhile" opens a new topic
     "“수출 회복이 더디다”고 한국무역협회 관계자는 설명했다.",  # the speaker follows the quote
     "우리나라 수출은 석 달 연속 늘었다.",  # 우리나라 (Korea), not 우리 (we)
+    "남북경협이 재개되면 무역이익 규모가 늘어날 것이란 전망이다.",  # an impersonal outlook
 ]
 SPOKEN = [
     "요즘 전세 대출이 인기가 많은데요.",  # 해요체 (polite speech) ending
@@ -100,3 +104,40 @@ def test_broadcast_register_and_half_quotations() -> None:
     assert leans_back(sentence("이날 회의에서 금리 동결이 결정됐다."))  # 이날: "that day"
     opened = analyze("제목", "박씨는 “전세를 놓고 있는데 걱정이다. 절차를 알아보고 있다”고 말했다.").sentences
     assert len(opened) == 1  # one quotation over two sentences is one unit
+
+
+@pytest.mark.parametrize(
+    ("broadcast", "plain"),
+    [
+        ("경우가 속출하고 있습니다.", "경우가 속출하고 있다."),  # 있다: plain 다
+        ("비용이 발생합니다.", "비용이 발생한다."),  # a verb: ㄴ다
+        ("상가 공실률이 23%에 달합니다.", "상가 공실률이 23%에 달한다."),
+        ("차량이 여성을 그대로 들이받습니다.", "차량이 여성을 그대로 들이받는다."),  # 는다 after a consonant
+        ("김씨는 낭패를 겪을 뻔했습니다.", "김씨는 낭패를 겪을 뻔했다."),  # after a tense: 다
+        ("정부는 내년부터 시행할 계획입니다.", "정부는 내년부터 시행할 계획이다."),  # the copula
+        ("상가 분양가가 비쌉니다.", "상가 분양가가 비싸다."),  # an adjective
+        ("거래는 안 됩니다.", "거래는 안 된다."),
+        ("보증금을 돌려주지 않은 겁니다.", "보증금을 돌려주지 않은 것이다."),
+        ("애물단지로 전락하고 있다고 합니다.", "애물단지로 전락하고 있다고 한다."),  # hearsay stays hearsay
+    ],
+)
+def test_broadcast_register_becomes_written_by_its_ending_only(broadcast: str, plain: str) -> None:
+    assert written(sentence(broadcast)) == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "정부가 대책을 내놨다.",  # already written
+        "김 대표는 “수출이 늘었습니다”라고 말했다.",  # the speaker's words stay his
+        "“수출이 늘었습니다”",  # a quotation's end is not the sentence's own ending
+        "보신 것처럼 자율주행 기술은 빠르게 발전하고 있습니다.",  # addresses viewers: not used at all
+    ],
+)
+def test_written_leaves_other_sentences_alone(text: str) -> None:
+    assert written(sentence(text)) == text
+
+
+def test_a_newscaster_addressing_viewers_is_spoken() -> None:
+    assert is_spoken(sentence("보신 것처럼 자율주행 기술은 빠르게 발전하고 있습니다."))
+    assert is_spoken(sentence("아시다시피 금리는 올랐다."))

@@ -207,7 +207,8 @@ def test_sentence_units(body: str, sentences: list[str]) -> None:
         ("[우리 사회의 정의를 해치는 행위이므로 근절해야 합니다.]", False),  # a quote box
         ("연구진은 새 소재를 찾았다", True),  # 다 ending without a period (sci-news style)
         ("정부가 대책을 내놨다.", True),
-        ("결론은 다음 달 발표될 예정.", True),  # a period after a noun ending
+        ("결론은 다음 달 발표될 예정.", False),  # a noun before the period: headline style
+        ("네이버는 아마존에 정면 승부를 건 경우.", False),
     ],
 )
 def test_headline_fragments_are_not_statements(line: str, statement: bool) -> None:

@@ -70,7 +70,13 @@ def test_an_article_told_wholly_in_the_broadcast_register_still_gets_a_summary()
         "올 들어 역전세난이 나타나면서 보증금을 돌려주지 못하는 경우가 속출하고 있습니다. "
         "세입자가 안전장치를 마련하는 방법이 있지만 비용이 발생합니다.",
     )
-    assert summarize(told, sentences=2).sentences
+    summary = summarize(told, sentences=2)
+    # In the briefing's written register, the closing ending only changed; each traces to its source.
+    assert summary.sentences == (
+        "올 들어 역전세난이 나타나면서 보증금을 돌려주지 못하는 경우가 속출하고 있다.",
+        "세입자가 안전장치를 마련하는 방법이 있지만 비용이 발생한다.",
+    )
+    assert summary.source_indices == (0, 1)
     mixed = analyze(
         "제목", "전세보증금 반환보증 가입 가구가 지난해 크게 늘었다. 비용이 발생하는 점은 부담이라고 합니다."
     )

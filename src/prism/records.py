@@ -156,10 +156,10 @@ class Sentence:
 
     @property
     def is_statement(self) -> bool:
-        """Return True for a full sentence: a sentence-final ending, or a period after a noun ending
-        (…때문., …예정.); headline-style lines and fragments have neither. Nor are these statements: a
-        question, a line in brackets (a quote box, a deck), and a headline's informal ending left without
-        a final mark (…하루도 안돼, …북한 달랠까, …주의하자), where a sentence would end in 다."""
+        """Return True for a full sentence: one with a sentence-final ending. Not statements: headline-style
+        lines and fragments, a noun before the period included (…할 예정., …건 경우.), a question, a line
+        in brackets (a quote box, a deck), and a headline's informal ending left without a final mark
+        (…하루도 안돼, …북한 달랠까, …주의하자), where a sentence would end in 다."""
         text = self.text
         if text.endswith("?") or (text.startswith("[") and text.endswith("]")):
             return False
@@ -168,7 +168,7 @@ class Sentence:
             if self.tags[i] == "EF":
                 # No final mark: only a 다 ending (했다, 합니다) makes it a sentence.
                 return not "가" <= text[-1:] <= "힣" or self.lemmas[i].endswith("다")
-        return self.tags[-1:] == ("SF",) and text.endswith(".")
+        return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from prism.nlp.keywords import ROLES
 from prism.records import Sentence
@@ -119,6 +120,12 @@ _SURNAME_TITLE = re.compile(
     rf"(?:^|\s)[가-힣] (?:{'|'.join(_TITLES)})(?:은|는|이|가|도|의|에게|측은|측)\s"
     r"|^[가-힣]씨(?:는|가|도|의|\s)"
 )
+# A sentence that restates or reports the one before it: "…다는 것이다" (what the speaker named before
+# said), "…라는 설명이다", "…는 얘기다" (that is to say). Impersonal judgements (…라는 분석이다, …는 전망이다)
+# stand alone.
+_RESTATES = re.compile(
+    r"(?:는|은|라는|다는|이라는|란|단)\s?(?:것|얘기|이야기|뜻|의미|설명|입장|주장|말|셈)(?:이다|다)[.!]?\s*$"
+)
 _OPEN_QUOTES = "“\"‘'「『"
 _CLOSE_QUOTES = "”\"’'」』"
 # After a closing quote, a speaker named in the sentence: "…”고 김 대표는 말했다",
@@ -128,6 +135,13 @@ _SPEAKER_AFTER = re.compile(r"[가-힣A-Za-z0-9)]\s*(?:은|는|이|가|측은|�
 # broadcast's …습니다. …합니다. (하십시오체): a newscaster's voice, not the briefing's written one.
 _SPOKEN_END = re.compile(r"(?:요|죠|죵|니다)\s*[.?!…~]*$")
 _BROADCAST_END = re.compile(r"니다\s*[.?!…~]*$")
+# A newscaster addressing viewers (보신 것처럼, 아시다시피, 시청자 여러분): it needs the broadcast's pictures.
+_ADDRESSES_VIEWER = re.compile(r"(?:^|\s)(?:보신|보시는|보시다시피|아시다시피|아시는|여러분)")
+# Endings of 하십시오체 (습니다/ㅂ니다) as Kiwi spells them, and what precedes the plain 다 rather than
+# ㄴ다/는다: a tense or mood (었, 겠), the copula (이다), adjectives, and 있다/없다.
+_FORMAL_ENDINGS = frozenset({"습니다", "ᆸ니다"})
+_PLAIN_DA_AFTER = frozenset({"EP", "VCP", "VA", "VA-I", "VA-R"})
+_PLAIN_DA_STEMS = frozenset({"있", "없", "계시"})
 
 
 def leans_back(sentence: Sentence) -> bool:
@@ -150,6 +164,8 @@ def leans_back(sentence: Sentence) -> bool:
         return True
     if tag == "VA" and first == "같다" and len(tags) > 1 and tags[1] == "ETM":  # 같은 기간, 같은 날
         return True
+    if _RESTATES.search(text):
+        return True
     if _SURNAME_TITLE.search(_unquoted(text)) or _BACK_ANYWHERE.search(_unquoted(text)):
         return True
     return _quote_without_speaker(text)
@@ -161,7 +177,7 @@ def is_spoken(sentence: Sentence) -> bool:
     text = sentence.text.rstrip()
     if text[-1:] in _CLOSE_QUOTES:
         return False  # the spoken part is quoted: the sentence itself reports it
-    if _SPOKEN_END.search(text):
+    if _SPOKEN_END.search(text) or _ADDRESSES_VIEWER.search(_unquoted(text)):
         return True
     tags = sentence.tags
     # 저는, 우리가: the pronoun with a particle (우리나라 is 우리 + 나라, a noun follows).
@@ -174,6 +190,40 @@ def in_broadcast_register(sentence: Sentence) -> bool:
     """Return True for a newscaster's …습니다 ending: spoken, but formal (the fallback of an article told
     wholly in it)."""
     return _BROADCAST_END.search(sentence.text.rstrip()) is not None
+
+
+def written(sentence: Sentence) -> str:
+    """Return the sentence in the briefing's written register: a broadcast's final …습니다/…ㅂ니다 becomes
+    …다/…ㄴ다 (속출하고 있습니다 → 속출하고 있다, 발생합니다 → 발생한다, 계획입니다 → 계획이다). Only the
+    closing ending changes, never words, and never inside a quotation; other sentences come back as they are.
+    """
+    text = sentence.text
+    if not in_broadcast_register(sentence) or _ADDRESSES_VIEWER.search(_unquoted(text)):
+        return text
+    return _plain(text)
+
+
+@lru_cache(maxsize=4096)
+def _plain(text: str) -> str:
+    from prism.nlp.korean import kiwi  # Kiwi tokenizes only the few broadcast sentences an edition shows
+
+    tokens = kiwi().tokenize(text)
+    last = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].tag == "EF"), None)
+    if last is None or last == 0 or tokens[last].form not in _FORMAL_ENDINGS:
+        return text
+    end = tokens[last].start + tokens[last].len
+    if text[end:].strip(" .!…~"):
+        return text  # something follows the ending (a closing quote, a clause): not the sentence's own
+    word_start = text.rfind(" ", 0, tokens[last].start) + 1
+    first = last
+    while first > 0 and tokens[first - 1].start >= word_start:
+        first -= 1
+    before = tokens[last - 1]
+    plain = "다" if before.tag in _PLAIN_DA_AFTER or before.form in _PLAIN_DA_STEMS else "ᆫ다"
+    # 겁니다 is 거 + 이 + ㅂ니다: its written form is 것이다 (거다 is speech).
+    morphs = [("것" if (t.form, t.tag) == ("거", "NNB") else t.form, t.tag) for t in tokens[first:last]]
+    word: str = kiwi().join([*morphs, (plain, "EF")])
+    return text[:word_start] + word + text[end:]
 
 
 def stands_alone(sentence: Sentence) -> bool:

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from prism.nlp.discourse import is_spoken, leans_back, opens_unclosed_quote
+from prism.nlp.discourse import is_spoken, leans_back, opens_unclosed_quote, written
 from prism.nlp.keywords import keyphrases
 from prism.nlp.korean import analyze
 from prism.nlp.vectors import Vector, cosine
@@ -136,7 +136,7 @@ def choose(
         used += length + (1 if chosen else 0)
         chosen.append(best)
     picked = sorted((candidates[i] for i in chosen), key=lambda s: s.index)
-    return Summary(tuple(s.text for s in picked), tuple(s.index for s in picked))
+    return Summary(tuple(written(s) for s in picked), tuple(s.index for s in picked))
 
 
 def lead_sentence(analysis: Analysis) -> Sentence | None:
@@ -159,12 +159,10 @@ def is_summary_worthy(sentence: Sentence) -> bool:
 def signals(analysis: Analysis, exclude: Collection[int] = ()) -> Signals:
     """Return the signals of the sentences that may be chosen (summary-worthy, not in `exclude`)."""
     # Speech in the speaker's own register (…요, 저는) never passes as the summary's voice, nor does half
-    # a quotation; an article told wholly in a broadcast's register (…습니다) keeps those sentences rather
-    # than have no summary at all.
+    # a quotation. An article told wholly in a broadcast's register (…습니다) is summarized from those
+    # sentences, each turned into the written register (`written`: the closing ending only).
     whole = [s for s in analysis.sentences if is_summary_worthy(s) and not opens_unclosed_quote(s)]
-    worthy = [s for s in whole if not is_spoken(s)] or [
-        s for s in whole if s.text.rstrip(".").endswith("니다")
-    ]
+    worthy = [s for s in whole if not is_spoken(s)] or [s for s in whole if written(s) != s.text]
     candidates = tuple(s for s in worthy if s.index not in exclude)
     if not candidates:
         return Signals((), (), (), (), (), (), (), (), None)

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from prism.config import Settings
+from prism.nlp.discourse import written
 from prism.nlp.keywords import ROLES, cut_words, is_generic, top_keywords
 from prism.nlp.vectors import cosine
 from prism.recommend.personas import Persona
@@ -48,7 +49,7 @@ class _Allocator:
 
     def excluded(self, article_id: int, analysis: Analysis) -> set[int]:
         taken = set(self.used.get(article_id, set()))
-        taken.update(s.index for s in analysis.sentences if s.text in self.texts)
+        taken.update(s.index for s in analysis.sentences if written(s) in self.texts)
         return taken
 
     def take(
