@@ -31,15 +31,17 @@ LEANS_BACK = [
     "이후 브랜드를 개인 명의로 등록한 것은 문제가 없다는 설명이다.",  # reports a speaker named before
     "비급여 청구를 할 수 없다는 얘기다.",  # "that is to say": restates the sentence before
     "반발을 키웠다는 것이다.",
+    "한편 정부는 내년 예산안을 다음 주 발표한다.",  # 한편: "meanwhile", turning from what was said
+    "1주택자 종부세는 공시가격 9억원 초과 주택에만 부과되기 때문이다.",  # the reason for what came before
 ]
 STANDS_ALONE = [
     "한국은행은 기준금리를 연 3.5%로 동결했다.",
     "카카오가 자회사 카카오M을 합병한다고 17일 공시했다.",
     "한 관계자는 “협상이 막바지에 이르렀다”고 말했다.",  # 한 관계자: "an official", no one named before
-    "한편 정부는 내년 예산안을 다음 주 발표한다.",  # 한편: "meanwhile" opens a new topic
     "“수출 회복이 더디다”고 한국무역협회 관계자는 설명했다.",  # the speaker follows the quote
     "우리나라 수출은 석 달 연속 늘었다.",  # 우리나라 (Korea), not 우리 (we)
     "남북경협이 재개되면 무역이익 규모가 늘어날 것이란 전망이다.",  # an impersonal outlook
+    "취업자 증가 폭이 줄어든 것은 제조업 취업자가 감소했기 때문이다.",  # names what it explains
 ]
 SPOKEN = [
     "요즘 전세 대출이 인기가 많은데요.",  # 해요체 (polite speech) ending

@@ -23,6 +23,7 @@ from prism.evaluate.editions import (
 )
 from prism.records import Briefing, BriefPick, Quote, Section
 from tests import golden_briefing
+from tests.conftest import NEWS_8CLASS
 
 BYLINES = [
     ("[이데일리 김유성 기자] 카카오가 멜론 운영사를 합병한다고 17일 공시했다.", True),
@@ -262,3 +263,14 @@ def test_command_on_the_sample_corpus() -> None:
 def test_a_missing_pool_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["eval", "editions", "nowhere.jsonl"])
     assert result.exit_code != 0 and "no such file" in result.output
+
+
+@pytest.mark.skipif(not NEWS_8CLASS.exists(), reason=f"{NEWS_8CLASS} is absent (../shared not here)")
+def test_the_shared_articles_meet_the_bar() -> None:
+    """Issue 13's bar on 1,360 real articles: under 1% of edition sentences with any defect, no byline,
+    no keyword-pair heading."""
+    report = json.loads(run("eval", "editions", str(NEWS_8CLASS), "--json"))
+    assert report["pool"] == 1360 and report["editions"] == 8 and report["sentences"] > 200
+    assert report["defects"]["byline"] == 0, report["examples"]["byline"]
+    assert report["keyword_pair_headings"] == 0, report["examples"]["keyword_pair_heading"]
+    assert report["defects"]["any"] < 0.01 * report["sentences"], report["findings"]

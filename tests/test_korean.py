@@ -204,6 +204,8 @@ def test_sentence_units(body: str, sentences: list[str]) -> None:
         ("22일 정상회담서 북한 달랠까", False),
         ("구강청결제 사용 주의하자", False),
         ("정확하게 어느 수준까지 온 건가요?", False),  # a question
+        ("반도체 회사가 젊은 세대를 공략하는 이유는 무엇일까.", False),  # a question without its mark
+        ("정부는 무엇을 해야 하는가.", False),
         ("[우리 사회의 정의를 해치는 행위이므로 근절해야 합니다.]", False),  # a quote box
         ("연구진은 새 소재를 찾았다", True),  # 다 ending without a period (sci-news style)
         ("정부가 대책을 내놨다.", True),

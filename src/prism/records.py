@@ -157,7 +157,8 @@ class Sentence:
     @property
     def is_statement(self) -> bool:
         """Return True for a full sentence: one with a sentence-final ending. Not statements: headline-style
-        lines and fragments, a noun before the period included (…할 예정., …건 경우.), a question, a line
+        lines and fragments, a noun before the period included (…할 예정., …건 경우.), a question (with its
+        mark or without: …무엇일까.), a line
         in brackets (a quote box, a deck), and a headline's informal ending left without a final mark
         (…하루도 안돼, …북한 달랠까, …주의하자), where a sentence would end in 다."""
         text = self.text
@@ -166,6 +167,8 @@ class Sentence:
         last = len(self.tags) - 1
         for i in range(last, max(-1, last - 4), -1):
             if self.tags[i] == "EF":
+                if self.lemmas[i].endswith(("까", "는가", "ᆫ가", "던가")):
+                    return False  # a question without its mark: …이유는 무엇일까. …해야 하는가.
                 # No final mark: only a 다 ending (했다, 합니다) makes it a sentence.
                 return not "가" <= text[-1:] <= "힣" or self.lemmas[i].endswith("다")
         return False

@@ -52,12 +52,14 @@ _BACK_DETERMINERS = frozenset(
         "해당",
     }
 )
-# Adverbs (MAG) and nouns that open a sentence by linking it to the one before. 한편 ("meanwhile") opens a
-# new topic and stands alone; 현재, 최근, 우선 set a time or order, not a link.
+# Adverbs (MAG) and nouns that open a sentence by linking it to the one before. 한편 ("meanwhile") turns
+# from what was said before: read after another article's sentence it jars; 현재, 최근, 우선 set a time or
+# order, not a link.
 _BACK_OPENERS = frozenset(
     {
         "또",
         "또한",
+        "한편",
         "이어",
         "이어서",
         "특히",
@@ -126,6 +128,9 @@ _SURNAME_TITLE = re.compile(
 _RESTATES = re.compile(
     r"(?:는|은|라는|다는|이라는|란|단)\s?(?:것|얘기|이야기|뜻|의미|설명|입장|주장|말|셈)(?:이다|다)[.!]?\s*$"
 )
+# "…때문이다" gives the reason for the sentence before, unless it names what it explains (…한 것은, 이유는).
+_BECAUSE = re.compile(r"때문이다[.!]?\s*$")
+_BECAUSE_TOPIC = re.compile(r"(?:것은|것도|이유는|까닭은|배경은|원인은|탓은|데는|건)\s")
 _OPEN_QUOTES = "“\"‘'「『"
 _CLOSE_QUOTES = "”\"’'」』"
 # After a closing quote, a speaker named in the sentence: "…”고 김 대표는 말했다",
@@ -165,6 +170,10 @@ def leans_back(sentence: Sentence) -> bool:
     if tag == "VA" and first == "같다" and len(tags) > 1 and tags[1] == "ETM":  # 같은 기간, 같은 날
         return True
     if _RESTATES.search(text):
+        return True
+    if _BECAUSE.search(text) and not _BECAUSE_TOPIC.search(
+        text
+    ):  # …기 때문이다: the cause of what came before
         return True
     if _SURNAME_TITLE.search(_unquoted(text)) or _BACK_ANYWHERE.search(_unquoted(text)):
         return True
