@@ -106,6 +106,7 @@ class Quantity:
     start: int
     end: int
     place: float = 1.0  # the place of the last digit written: 2687만 → 1만, 52.3조 → 0.1조
+    approximate: bool = False  # 약 33%, 37억달러 남짓, 10만명대, 60여만원
 
     @property
     def is_date(self) -> bool:
@@ -124,17 +125,23 @@ class Quantity:
         return True
 
 
+_ABOUT_BEFORE = re.compile(r"(?:약|대략|최대|최소|무려|거의)\s?$")
+_ABOUT_AFTER = re.compile(
+    r"\s?[가-힣%]{0,3}?(?:대|여|가량|남짓|안팎|내외|정도|넘게|가까이|이상|이하|미만|초과|쯤)"
+)
 _FRACTION = re.compile(r"(\d+)\s?분의\s?(\d+)")
 
 
 def quantities(text: str) -> list[Quantity]:
     """Return the numbers of `text` with the word that follows each (its unit); "3분의 1" is 33.3%."""
+    fractions = [m for m in _FRACTION.finditer(text) if int(m.group(1))]
     found = [
-        Quantity(int(m.group(2)) / int(m.group(1)) * 100, "%", m.start(), m.end(), 1.0)
-        for m in _FRACTION.finditer(text)
-        if int(m.group(1))
+        Quantity(int(m.group(2)) / int(m.group(1)) * 100, "%", m.start(), m.end(), 1.0) for m in fractions
     ]
+    inside = {i for m in fractions for i in range(m.start(), m.end())}
     for match in _NUMERAL.finditer(text):
+        if match.start() in inside:
+            continue
         span = match.group(0).rstrip()
         if span.endswith(tuple(_BIG)) or span.endswith(tuple(_SMALL)):
             unit_from = match.start() + len(span)
@@ -144,7 +151,14 @@ def quantities(text: str) -> list[Quantity]:
         unit_match = _UNIT.match(text, ranged.end() if ranged else unit_from)
         unit = unit_match.group(1) if unit_match else ""
         unit = _UNIT_ALIASES.get(unit, unit)
-        found.append(Quantity(korean_number(span), unit, match.start(), match.end(), _place(span)))
+        approximate = (
+            bool(_ABOUT_BEFORE.search(text, 0, match.start()))
+            or bool(_ABOUT_AFTER.match(text, match.start() + len(span)))
+            or "여" in span
+        )
+        found.append(
+            Quantity(korean_number(span), unit, match.start(), match.end(), _place(span), approximate)
+        )
     return found
 
 
@@ -218,10 +232,29 @@ _SUBJECT = r"(?:은|는|이|가|도|측은|측이)"
 _OBJECT = r"(?:에|에게|을|를|와|과|의|로|으로)"
 
 
+# A clause ends at a verb's connective ending: 빠졌고, 증가했으며, 늘었지만, 하는데, 오르면서.
+_CONNECTIVE = re.compile(r"(?:[했됐였었았졌났왔갔줬섰켰렸웠겼되하이지]고|으며|며|지만|는데|면서)$")
+
+
 def _clauses(text: str) -> list[str]:
-    """Split a sentence into clauses at commas and the common connective endings."""
-    parts = re.split(r",\s|，|(?<=[고며서만데])\s(?=[가-힣A-Za-z0-9‘“'\"(])", text)
-    return [p for p in parts if p.strip()]
+    """Split a sentence into clauses at commas and the common connective endings (…고, …며, …지만),
+    never inside brackets or quotation marks."""
+    clauses, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "([{“‘":
+            depth += 1
+        elif char in ")]}”’" and depth:
+            depth -= 1
+        elif (
+            depth == 0
+            and char == " "
+            and i > start
+            and (text[i - 1] == "," or _CONNECTIVE.search(text, 0, i))
+        ):
+            clauses.append(text[start:i].rstrip(" ,"))
+            start = i + 1
+    clauses.append(text[start:])
+    return [c for c in clauses if c.strip()]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -467,7 +500,7 @@ def signals(claim: str, sources: Sequence[Analysis]) -> Signals:
     actors = _actors(sentence)
     evidence = _align(sentence, context, set(actors))
     findings: list[Finding] = []
-    for rule in (_numbers, _dates, _entities, _roles, _polarity, _causal, _addition):
+    for rule in (_numbers, _dates, _entities, _roles, _pairing, _polarity, _causal, _addition):
         findings += rule(claim, sentence, evidence, context, actors)
     pairs = tuple((s.position, s.sentence.index) for s in evidence)
     return Signals(tuple(findings), pairs)
@@ -523,7 +556,7 @@ def _numbers(
             and not any(q.same(c) for c in claimed)
             and q.value
             and 1 / 3 <= quantity.value / q.value <= 3
-            and not q.unit.startswith(("대", "여", "가량", "안팎", "내외"))
+            and not q.approximate
         ]
         if conflict and not _matches(quantity, rivals):
             other = closest[conflict[0].start : conflict[0].end] + conflict[0].unit[:2] if closest else ""
@@ -575,7 +608,9 @@ def _matches(quantity: Quantity, stated: Sequence[Quantity], *, derived: bool = 
     37억3000만), or the sum or difference of two of them (4명씩 두 곳 → 8명 is not: products are not)."""
     if any(quantity.same(q) for q in stated):
         return True
-    if quantity.place > 1 and any(abs(q.value - quantity.value) < quantity.place for q in stated):
+    if (quantity.place > 1 or quantity.approximate) and any(
+        abs(q.value - quantity.value) < max(quantity.place, 1.0) for q in stated
+    ):
         return True
     values = [q.value for q in stated] if derived else []
     for i, a in enumerate(values):
@@ -721,6 +756,68 @@ def _negated_predicates(sentence: Sentence) -> dict[str, set[bool]]:
     return found
 
 
+_CLAUSE_SUBJECT = re.compile(r"([가-힣A-Za-z0-9·]{2,}?)(?:\([^)]*\))?(?:이|가|은|는|도)\s")
+_RESPECTIVELY = re.compile(
+    r"([가-힣A-Za-z]{2,})·([가-힣A-Za-z]{2,})(?:이|가|은|는|의)?\s?각각\s?"
+    r"(\d[\d,.]*\s?[%가-힣]*?)(?:와|과|,)\s?(\d[\d,.]*)"
+)
+_KEY_WORDS = re.compile(r"적자|흑자|최고|최저|가장|처음|유죄|무죄")
+
+
+def _subject_of(clause: str) -> str | None:
+    """Return the clause's subject: the noun marked 이/가 (its grammatical subject) if there is one,
+    else the first marked 은/는/도 (its topic); adverbs such as 주체별로는 are not nouns."""
+    found = [m for m in _CLAUSE_SUBJECT.finditer(clause) if not m.group(1).endswith(("로", "에", "서"))]
+    marked = [m for m in found if clause[m.end() - 2] in "이가"]
+    best = (marked or found)[:1]
+    return best[0].group(1) if best else None
+
+
+def _pairing(
+    claim: str, sentence: Sentence, evidence: list[_Source], context: _Context, actors: list[str]
+) -> list[Finding]:
+    """What the claim says of one subject the evidence says of it too, not of another in the same
+    sentence: "개인예금이 24억7000만달러 줄어" where the article's 24억7000만달러 is 기업예금's."""
+    for source in evidence:  # "중국·인도가 각각 69%와 52%": 중국 69%, 인도 52%
+        for match in _RESPECTIVELY.finditer(source.sentence.text):
+            first, second, x, y = match.groups()
+            for name, mine, theirs in ((first, y, x), (second, x, y)):
+                swapped = re.search(re.escape(name) + r"\S{0,2}\s?" + re.escape(mine.strip()), claim)
+                if swapped:
+                    return [Finding("entity", 0.0, f"the articles give {name} {theirs.strip()}")]
+    for mine in _clauses(claim):
+        subject = _subject_of(mine)
+        if subject is None:
+            continue
+        numbers = [q for q in quantities(mine) if not q.is_date]
+        words = set(_KEY_WORDS.findall(mine))
+        if not numbers and not words:
+            continue
+
+        def holds(clause: str, numbers: list[Quantity] = numbers, words: set[str] = words) -> bool:
+            return any(_matches(q, quantities(clause)) for q in numbers) or any(w in clause for w in words)
+
+        for source in evidence:
+            clauses = _clauses(source.sentence.text)
+            own = [c for c in clauses if subject in c]
+            holders = [c for c in clauses if holds(c)]
+            if not own or not holders or any(c in holders for c in own):
+                continue
+            others = [_subject_of(c) for c in holders]
+            # the other subject is one the claim names too (개인예금 … 기업예금보다): a swap, not a fusion
+            other = next(
+                (
+                    o
+                    for o in others
+                    if o and o != subject and subject not in o and o in claim and (len(o) > 2 or o in actors)
+                ),
+                None,
+            )
+            if other is not None:
+                return [Finding("entity", 0.0, f"the articles say this of {other}, not of {subject}")]
+    return []
+
+
 _DIRECTIONS = {  # which way a clause says something went
     "up": re.compile(
         r"증가|늘[었어고며면는다]|늘어|상승|오르|올라|올랐|인상|확대|높아|높았|높은|급등|반등|뛰었|뛴|불어나|불어났"
@@ -780,7 +877,10 @@ def _polarity(
             for word, opposite in ((a, b), (b, a)):
                 if word in mine and opposite not in mine and opposite in theirs and word not in theirs:
                     return [Finding("polarity", 0.0, f"the articles say {opposite}…, not {word}…")]
-        way, their_way = _direction(mine), _direction(theirs)
+        # "A는 X%, B는 Y% 감소했다": a clause without a verb of its own goes the way of what follows it
+        rest = next((c for source in evidence for c in [source.sentence.text] if theirs in c), theirs)
+        after = rest[rest.find(theirs) + len(theirs) :]
+        way, their_way = _direction(mine), _direction(theirs) or _direction(after.split(".")[0])
         if way and their_way and way != their_way:
             return [Finding("polarity", 0.0, f"the articles say it went {their_way}, not {way}")]
         than, their_than = _THAN.search(mine), _THAN.search(theirs)
