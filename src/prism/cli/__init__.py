@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "editions": ("prism.cli.editions:app", "List, publish or unpublish stored editions."),
     "send": ("prism.cli.send:send_cli", "E-mail a published edition."),
     "schedule": ("prism.cli.schedule:schedule_cli", "The daily run, once or at the configured times."),
+    "verify": ("prism.cli.verify:verify_cli", "Check written sentences against their articles."),
     "eval": ("prism.cli.eval:app", "Measure quality against human references."),
     "plugins": ("prism.cli.plugins:plugins_cli", "Installed plugins and every registered stage."),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -183,3 +183,79 @@ def editions_cli(
         console.print(f"keyword_pair_heading ({persona}): ■ {heading}", markup=False)
     for persona, first, second, why in report.stories[:3]:
         console.print(f"story_twice ({persona}): {first} / {second} ({why})", soft_wrap=True, markup=False)
+
+
+@app.command("claims")
+def claims_cli(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            metavar="CLAIMS.jsonl", help="Rows {id, article_id, claim, label, error, title, body}."
+        ),
+    ],
+    folds: Annotated[
+        int,
+        typer.Option(
+            "--folds",
+            min=0,
+            max=20,
+            help="Folds by article: thresholds tuned on the others (0: shipped ones).",
+        ),
+    ] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The claim checker: catch rate on unsupported claims, acceptance of supported ones, per error type,
+    beside the containment baseline (every number and name of the claim is in the article)."""
+    from prism.evaluate.claims import cross_validate, load_claims, measure, reason_examples, score
+    from prism.verify.checker import ERRORS, SETTINGS
+
+    claims, rejected = load_claims(data)
+    for rejection in rejected:
+        err_console.print(f"rejected: {rejection.where}: {rejection.reason}", soft_wrap=True, markup=False)
+    if not claims:
+        raise typer.Exit(1)
+    measured = measure(claims)
+    if folds >= 2:
+        cv = cross_validate(measured, folds)
+        ours, baseline, shipped = cv.pooled, cv.baseline, cv.shipped
+        report: dict[str, Any] = cv.as_dict()
+    else:
+        ours, baseline = score(measured, SETTINGS)
+        shipped = SETTINGS
+        report = {"held_out": ours.as_dict(), "baseline": baseline.as_dict()}
+    report["examples"] = reason_examples(measured, shipped)
+    report["rejected"] = [r.as_dict() for r in rejected]
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    how = f"held-out, {folds} folds by article" if folds >= 2 else "shipped thresholds, no folds"
+    table = Table(title=f"Claim checker, {len(claims)} claims ({how})", title_justify="left")
+    for column in ("", "ours", "baseline (containment)"):
+        table.add_column(column, justify="left" if not column else "right")
+    table.add_row(
+        "caught (unsupported flagged)",
+        _rate(ours.caught, ours.unsupported),
+        _rate(baseline.caught, baseline.unsupported),
+    )
+    table.add_row(
+        "accepted (supported passed)",
+        _rate(ours.accepted, ours.supported),
+        _rate(baseline.accepted, baseline.supported),
+    )
+    for error in sorted(ours.by_error, key=lambda e: ERRORS.index(e) if e in ERRORS else len(ERRORS)):
+        mine, theirs = ours.by_error[error], baseline.by_error.get(error, [0, 0])
+        table.add_row(f"  caught: {error}", _rate(*mine), _rate(*theirs))
+    console.print(table)
+    if folds >= 2:
+        for fold in cv.folds:
+            console.print(
+                f"fold {fold.number} ({fold.articles} articles): caught {fold.ours.catch:.2f}, "
+                f"accepted {fold.ours.acceptance:.2f} with {fold.chosen}",
+                soft_wrap=True,
+                markup=False,
+            )
+        console.print(f"chosen on all claims (ship these): {shipped}", soft_wrap=True, markup=False)
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.3f} ({part}/{whole})" if whole else "–"
