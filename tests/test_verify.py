@@ -128,7 +128,7 @@ def test_verify_command_with_articles_and_stdin(tmp_path: Path) -> None:
     (only,) = [json.loads(line) for line in out.splitlines()]
     assert only["id"] == 1 and only["verdict"] == "supported"
     assert "stdin:2: article 99 is not in --articles" in err
-    assert "stdin:3: not JSON" in err and "stdin:4: missing claim" in err
+    assert "stdin:3: malformed JSON" in err and "stdin:4: missing claim" in err
     assert "Traceback" not in err
 
 
@@ -167,7 +167,7 @@ def test_eval_claims_rejects_bad_rows(tmp_path: Path) -> None:
     assert report["held_out"]["supported"] == 1
     reasons = [r["reason"] for r in report["rejected"]]
     assert any("not supported/unsupported" in r for r in reasons)
-    assert any("missing body" in r for r in reasons) and any("not a JSON object" in r for r in reasons)
+    assert any("missing body" in r for r in reasons) and any("expected a JSON object" in r for r in reasons)
 
 
 @pytest.mark.skipif(not CLAIMS.exists(), reason=f"{CLAIMS} is absent (../shared not here)")

@@ -75,29 +75,22 @@ def _open_output(path: str) -> IO[str]:
 
 
 def _rows(source: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (where, row) for each JSON object line; a bad line is reported and skipped."""
+    """Yield (where, row) for each JSON object of the file (or stdin); a bad line is reported and skipped."""
+    from prism.ingest.files import parse_jsonl, read_jsonl_file
+    from prism.records import Rejection, SourceRecord
+
     if source == "-":
-        lines: Iterator[str] = iter(sys.stdin)
-        name = "stdin"
+        items = parse_jsonl(sys.stdin.buffer.read(), name="stdin")
     else:
         path = Path(source)
         if not path.is_file():
             raise UsageError(f"{source}: no such file")
-        lines = iter(path.read_text(encoding="utf-8", errors="replace").splitlines())
-        name = source
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{name}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            err_console.print(f"rejected: {escape(where)}: not JSON ({escape(exc.msg)})", soft_wrap=True)
-            continue
-        if not isinstance(row, dict):
-            err_console.print(f"rejected: {escape(where)}: not a JSON object", soft_wrap=True)
-            continue
-        yield where, row
+        items = read_jsonl_file(path, name=source)
+    for item in items:
+        if isinstance(item, SourceRecord):
+            yield item.where, dict(item.fields)
+        elif isinstance(item, Rejection):
+            err_console.print(f"rejected: {escape(item.where)}: {escape(item.reason)}", soft_wrap=True)
 
 
 def _articles(path: Path) -> dict[str, dict[str, Any]]:

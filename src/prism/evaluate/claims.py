@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,39 +58,36 @@ def load_claims(path: Path) -> tuple[list[Claim], list[Rejected]]:
     """Read labelled claims; a bad row is rejected with its line and the reason, the rest are kept."""
     if not path.exists():
         raise UsageError(f"{path}: no such file")
+    from prism.ingest.files import read_jsonl_file
+    from prism.records import Rejection, SourceRecord
+
     claims: list[Claim] = []
     rejected: list[Rejected] = []
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                rejected.append(Rejected(where, f"not JSON ({exc.msg})"))
-                continue
-            if not isinstance(row, dict):
-                rejected.append(Rejected(where, "not a JSON object"))
-                continue
-            missing = [k for k in ("claim", "label", "body") if not isinstance(row.get(k), str) or not row[k]]
-            if missing:
-                rejected.append(Rejected(where, f"missing {', '.join(missing)}"))
-                continue
-            if row["label"] not in ("supported", "unsupported"):
-                rejected.append(Rejected(where, f"label {row['label']!r} is not supported/unsupported"))
-                continue
-            claims.append(
-                Claim(
-                    id=str(row.get("id", number)),
-                    article_id=str(row.get("article_id") or row.get("title") or number),
-                    claim=row["claim"],
-                    supported=row["label"] == "supported",
-                    error=row.get("error") if row["label"] == "unsupported" else None,
-                    title=str(row.get("title") or ""),
-                    body=row["body"],
-                )
+    for number, item in enumerate(read_jsonl_file(path, name=str(path)), start=1):
+        if isinstance(item, Rejection):
+            rejected.append(Rejected(item.where, item.reason))
+            continue
+        if not isinstance(item, SourceRecord):
+            continue
+        where, row = item.where, item.fields
+        missing = [k for k in ("claim", "label", "body") if not isinstance(row.get(k), str) or not row[k]]
+        if missing:
+            rejected.append(Rejected(where, f"missing {', '.join(missing)}"))
+            continue
+        if row["label"] not in ("supported", "unsupported"):
+            rejected.append(Rejected(where, f"label {row['label']!r} is not supported/unsupported"))
+            continue
+        claims.append(
+            Claim(
+                id=str(row.get("id", number)),
+                article_id=str(row.get("article_id") or row.get("title") or where),
+                claim=row["claim"],
+                supported=row["label"] == "supported",
+                error=row.get("error") if row["label"] == "unsupported" else None,
+                title=str(row.get("title") or ""),
+                body=row["body"],
             )
+        )
     return claims, rejected
 
 
