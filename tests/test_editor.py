@@ -151,3 +151,30 @@ def test_editor_swaps_a_pick_for_a_candidate(site: httpx.Client, engine: Engine)
     assert_no_repeats(swapped)  # still no sentence twice
     assert any(s.article_ids[0] == new for s in swapped.sections)  # a 관심 pick brings its own section
     assert "picks[" in site.get(f"/editor/editions/{edition_id}").text
+
+
+def test_unsupported_editor_sentences_are_flagged_and_publishing_records_them(
+    site: httpx.Client, engine: Engine, draft: Briefing
+) -> None:
+    log_in(site, "editor@example.com")
+    queue = site.get("/editor")
+    edition_id = int(re.search(r'href="/editor/editions/(\d+)"', queue.text).group(1))  # type: ignore[union-attr]
+    form = site.get(f"/editor/editions/{edition_id}").text
+    assert "기사로 확인되지 않는 문장" not in form  # the articles' own sentences are not flagged
+    data = {"csrf": site.cookies["prism_csrf"]}
+    for name, text in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        data[name] = text
+    first = draft.picks[0]
+    invented = "정부는 내년부터 이 제도를 전국 모든 은행으로 확대 시행할 계획이다."
+    data[f"summary-{first.article_id}"] = f"{first.summary[0].text} {invented}"
+    assert site.post(f"/editor/editions/{edition_id}", data=data).status_code == 303
+    review = site.get(f"/editor/editions/{edition_id}").text
+    assert "기사로 확인되지 않는 문장 1개" in review and invented in review
+    assert first.summary[0].text not in re.search(r'<section class="flags".*?</section>', review, re.S).group(
+        0
+    )  # type: ignore[union-attr]
+    published = site.post(f"/editor/editions/{edition_id}/publish", data={"csrf": site.cookies["prism_csrf"]})
+    assert published.status_code == 303  # the editor's call: allowed
+    with engine.connect() as conn:
+        notes = [e.diff for e in editions.edits(conn, edition_id=edition_id) if e.field == "status"]
+    assert notes and notes[-1].startswith("publish with 1 unsupported sentence") and invented in notes[-1]

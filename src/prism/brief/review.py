@@ -2,6 +2,8 @@
 
 An edited passage is the editor's words, not an article's: it is stored as one quote with index -1, so
 provenance stays honest (verbatim sentences keep their article and index; edited text says it was edited).
+`unsupported` runs the claim checker on every sentence an editor wrote, so the review page can flag what
+the articles do not support before publishing (publishing anyway is allowed, and recorded with the flags).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import dataclasses
 import difflib
 from collections.abc import Collection, Mapping, Sequence
 
-from prism.records import Briefing, BriefPick, Quote, Section
+from prism.records import Analysis, Briefing, BriefPick, Quote, Section
 
 EDITED = -1  # the index of a quote an editor wrote
 
@@ -76,3 +78,39 @@ def apply_edits(
         picks.append(pick)
     edited = dataclasses.replace(briefing, lead=tuple(new_lead), sections=tuple(sections), picks=tuple(picks))
     return edited, changes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Flag:
+    """A sentence an editor wrote that the claim checker finds unsupported."""
+
+    field: str  # lead[0], picks[3].summary
+    sentence: str
+    reason: str
+
+
+def unsupported(briefing: Briefing, articles: Mapping[int, Analysis]) -> list[Flag]:
+    """Return every sentence an editor wrote (a quote with index `EDITED`) that the articles do not
+    support: a 핵심 요약 against its own article, the lead against all the edition's picks."""
+    from prism.nlp.korean import analyze
+    from prism.verify import check
+
+    everything = [articles[p.article_id] for p in briefing.picks if p.article_id in articles]
+    flags: list[Flag] = []
+
+    def flag(field: str, quote: Quote, sources: Sequence[Analysis]) -> None:
+        for sentence in analyze("", quote.text).sentences:
+            verdict = check(sentence.text, sources)
+            if not verdict.supported:
+                flags.append(Flag(field, sentence.text, verdict.reason))
+
+    for i, paragraph in enumerate(briefing.lead):
+        for quote in paragraph:
+            if quote.index == EDITED:
+                flag(f"lead[{i}]", quote, everything)
+    for pick in briefing.picks:
+        own = [articles[pick.article_id]] if pick.article_id in articles else []
+        for quote in pick.summary:
+            if quote.index == EDITED:
+                flag(f"picks[{pick.id}].summary", quote, own)
+    return flags

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prism.brief.review import apply_edits, diff
+from prism.brief.review import Flag, apply_edits, diff, unsupported
 from prism.pipeline import swap, swap_candidates
 from prism.recommend.personas import load_personas
-from prism.records import Reader
+from prism.records import Analysis, Briefing, Reader
 from prism.store import articles as stored_articles
 from prism.store import editions, write_transaction
 from prism.web.deps import ConnectionDep, CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
@@ -67,6 +67,7 @@ def review(
         b=briefing,
         candidates=[(p.article_id, titles[p.article_id]) for p in candidates],
         log=editions.edits(conn, edition_id=edition_id),
+        flags=flags_of(conn, briefing),
     )
 
 
@@ -126,6 +127,15 @@ def publish(edition_id: int, action: str, editor: RequireEditor, engine: EngineD
     """Publish (readers see it) or unpublish (back to draft) an edition."""
     if action not in ("publish", "unpublish"):
         raise HTTPException(404, f"알 수 없는 동작입니다: {action}")
+    # Publishing with sentences the checker finds unsupported is the editor's call: allowed, and recorded.
+    note = action
+    if action == "publish":
+        with engine.connect() as reading:
+            row = editions.get_edition(reading, edition_id=edition_id)
+            flags = flags_of(reading, row.briefing) if row else []
+        if flags:
+            lines = [f"{f.field}: {f.sentence} ({f.reason})" for f in flags]
+            note = f"publish with {len(flags)} unsupported sentence(s)\n" + "\n".join(lines)
     with write_transaction(engine) as conn:
         found = editions.set_status(
             conn, edition_id=edition_id, status="published" if action == "publish" else "draft"
@@ -137,11 +147,25 @@ def publish(edition_id: int, action: str, editor: RequireEditor, engine: EngineD
                 editor_id=editor.id,
                 at=datetime.now(UTC),
                 field="status",
-                diff=action,
+                diff=note,
             )
     if not found:
         raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
     return RedirectResponse(f"/editor/editions/{edition_id}", status.HTTP_303_SEE_OTHER)
+
+
+def flags_of(conn: ConnectionDep, briefing: Briefing) -> list[Flag]:
+    """Return the editor-written sentences of `briefing` that its articles do not support."""
+    from prism.nlp.korean import analyze
+
+    if not any(q.index == -1 for q in briefing.quotes()):
+        return []  # nothing an editor wrote: the articles' own sentences need no check
+    analyses: dict[int, Analysis] = {}
+    for pick in briefing.picks:
+        found = stored_articles.get_article(conn, key=f"#{pick.article_id}")
+        if found is not None:
+            analyses[pick.article_id] = analyze(found.title, found.body)
+    return unsupported(briefing, analyses)
 
 
 def title_of(conn: ConnectionDep, article_id: int) -> str:
