@@ -49,7 +49,9 @@ ARTICLES: list[dict[str, str]] = [
         "김민수 한빛전자 대표는 “인재 확보가 회사 성장의 열쇠”라고 말했다. "
         "채용 분야는 반도체 설계와 소프트웨어 개발이다. "
         "이정훈 인사팀장은 “지원자의 실무 역량을 중점적으로 보겠다”고 설명했다. "
-        "서류 접수는 다음 달 5일까지 진행된다.",
+        "서류 접수는 다음 달 5일까지 진행된다. "
+        "합격자는 내년 1월부터 경기 화성 사업장에서 근무한다. 회사는 지난해에도 신입사원 10명을 뽑았다. "
+        "채용 규모는 반도체 수요 회복에 맞춰 정해졌다.",
     },
     {
         "id": "t-export",
@@ -57,7 +59,9 @@ ARTICLES: list[dict[str, str]] = [
         "body": "올해 3분기 수출이 지난해 같은 기간보다 8.2% 증가했다. "
         "반도체 수출액은 320억 달러로 집계됐다. "
         "산업통상자원부는 반도체 수출이 크게 늘어난 덕분이라고 설명했다. "
-        "자동차 수출도 소폭 늘었다. 정부는 다음 달 수출 지원 대책을 발표할 예정이다.",
+        "자동차 수출도 소폭 늘었다. 정부는 다음 달 수출 지원 대책을 발표할 예정이다. "
+        "수입은 1.4% 줄어 무역수지는 흑자를 냈다. 대중국 수출은 석 달 연속 늘었다. "
+        "선박 수출은 인도 일정이 늦어지며 부진했다.",
     },
     {
         "id": "t-rate",
@@ -65,7 +69,9 @@ ARTICLES: list[dict[str, str]] = [
         "body": "한국은행 금융통화위원회는 기준금리를 연 3.5%로 동결했다. "
         "시장의 예상과 달리 금리를 인하하지 않았다. "
         "다음 금리 결정 회의는 11월 28일 열린다. "
-        "물가 상승률은 2.1%로 안정세를 보였다. 가계부채 증가세가 여전히 부담으로 꼽혔다.",
+        "물가 상승률은 2.1%로 안정세를 보였다. 가계부채 증가세가 여전히 부담으로 꼽혔다. "
+        "금통위원 6명 가운데 1명은 인하 의견을 냈다. 시장금리는 결정 직후 소폭 올랐다. "
+        "원·달러 환율은 큰 변동이 없었다.",
     },
     {
         "id": "t-store",
@@ -73,21 +79,27 @@ ARTICLES: list[dict[str, str]] = [
         "body": "국내 편의점 업계의 지난달 매출이 1년 전보다 3% 줄었다. "
         "도시락과 음료 판매가 특히 부진했다. "
         "업계는 할인 행사를 늘려 대응하고 있다. "
-        "1인 가구의 소비가 위축된 것으로 분석된다.",
+        "1인 가구의 소비가 위축된 것으로 분석된다. "
+        "점포 수는 5만 곳을 넘어 출점 경쟁도 여전하다. 업계 1위 업체의 점포당 매출은 2% 줄었다. "
+        "가맹점주들은 본사에 수수료 인하를 요구하고 있다.",
     },
     {
         "id": "t-bio",
         "title": "새봄바이오, 당뇨 신약 임상 2상 돌입",
         "body": "새봄바이오가 개발 중인 당뇨 신약의 임상 2상에 돌입했다. "
         "박서연 새봄바이오 연구소장은 “2027년 상용화를 목표로 한다”고 말했다. "
-        "임상은 국내 병원 12곳에서 진행된다. 회사는 올해 연구개발에 450억 원을 투자했다.",
+        "임상은 국내 병원 12곳에서 진행된다. 회사는 올해 연구개발에 450억 원을 투자했다. "
+        "임상 대상자는 환자 240명이다. 회사는 1상에서 안전성을 확인했다고 밝혔다. "
+        "주가는 발표 당일 6% 올랐다.",
     },
     {
         "id": "t-charge",
         "title": "전국 전기차 충전소 1만 곳 돌파",
         "body": "전국 전기차 충전소가 1만 곳을 넘어섰다. "
         "환경부는 올해에만 충전소 2천 곳이 새로 설치됐다고 밝혔다. "
-        "급속 충전기 비중은 30%다. 정부는 아파트 단지 충전기 설치를 지원하고 있다.",
+        "급속 충전기 비중은 30%다. 정부는 아파트 단지 충전기 설치를 지원하고 있다. "
+        "충전기 고장 신고는 한 달 평균 800건에 이른다. 환경부는 고장 충전기 점검을 강화하기로 했다. "
+        "전기차 등록 대수는 70만 대를 넘었다.",
     },
 ]
 
@@ -213,7 +225,7 @@ def test_a_faithful_model_writes_the_edition_and_every_sentence_is_checked(
     summaries = [q for p in briefing.picks for q in p.summary]
     assert summaries and all(q.kind == "written" for q in summaries)
     assert all(q.kind == "written" for paragraph in briefing.lead for q in paragraph)
-    assert all(q.kind == "written" for s in briefing.sections for q in s.sentences)
+    assert briefing.sections and all(q.kind == "written" for s in briefing.sections for q in s.sentences)
     analyses = _analyses(briefing, home)
     for quote in briefing.quotes():
         # Provenance holds: the article and sentence(s) it rests on, and the checker accepts it.
@@ -344,6 +356,30 @@ def test_a_wrong_number_in_an_added_sentence_is_never_published(home: Path, six:
     assert all(q.kind == "written" for q in others)  # one article's failure leaves the rest written
     data = json.loads(render(briefing, "json"))
     assert data["rejected"][0]["article_ids"] == ["t-charge"] and data["rejected"][0]["text"] == added
+
+
+def test_a_lead_paragraph_or_heading_that_fails_falls_back_to_the_extractive_one(
+    home: Path, six: Path
+) -> None:
+    wrong = "관련 기업 99곳이 참여했다."
+
+    def behaviour(request: Request) -> Reply:
+        reply = faithful(request)
+        if kind_of(request) == "edition":
+            answer = json.loads(reply.content or "")
+            answer["lead"][0].append({"text": wrong, "sources": answer["lead"][0][0]["sources"]})
+            answer["sections"][0]["heading"] = "우주항공 산업"
+            return Reply(json.dumps(answer, ensure_ascii=False))
+        return reply
+
+    with chat_server(behaviour) as server:
+        settings = settings_for(home, six, server)
+        briefing = edition(settings)
+    plain = extractive(settings)
+    assert briefing.lead[0] == plain.lead[0] and wrong not in published(briefing)
+    assert all(q.kind == "written" for q in briefing.lead[1])  # the other paragraph stands as written
+    assert briefing.sections[0].heading == plain.sections[0].heading
+    assert {r.where for r in briefing.rejected} == {"lead[0]", "sections[0].heading"}
 
 
 def test_commentary_is_off_by_default_and_set_apart_when_on(home: Path, six: Path) -> None:
@@ -603,11 +639,39 @@ def test_cli_names_the_missing_setting(home: Path, six: Path, missing: str) -> N
 
 
 def test_the_daily_run_honours_prism_writer(home: Path, six: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prism.schedule import run_day
+    from prism.store import editions as stored_editions
+
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(six, home / "prism.db")
     with chat_server() as server:
         monkeypatch.setenv("PRISM_WRITER", "openai")
         monkeypatch.setenv("PRISM_LLM_BASE_URL", server.url)
         monkeypatch.setenv("PRISM_LLM_MODEL", MODEL)
-        briefing = edition(get_settings())
-    assert server.requests and any(q.kind == "written" for q in briefing.quotes())
+        settings = get_settings()
+        engine = open_engine(settings.resolved_database_url)
+        try:
+            report = run_day(engine, settings, DAY, backoff_s=0)
+            with engine.connect() as conn:
+                rows = stored_editions.list_editions(conn, limit=100)
+                stored = [stored_editions.get_edition(conn, edition_id=row.id) for row in rows]
+        finally:
+            engine.dispose()
+    assert report.built == len(load_personas()) == len(server.calls("edition"))
+    assert len(server.calls("summary")) == 6  # one a story, whichever reader types show it
+    assert all(e is not None and any(q.kind == "written" for q in e.briefing.quotes()) for e in stored)
+
+
+def test_the_call_cache_on_both_databases(engine: Any) -> None:
+    from datetime import UTC, datetime
+
+    from prism.store import llm_calls, write_transaction
+
+    for _ in range(2):  # a key stored twice (two processes made the same call) keeps the first answer
+        with write_transaction(engine) as conn:
+            llm_calls.remember(
+                conn, key="a" * 64, model=MODEL, prompt_version="1", content='{"답": 1}', at=datetime.now(UTC)
+            )
+    with engine.connect() as conn:
+        assert llm_calls.cached(conn, keys={"a" * 64, "b" * 64}) == {"a" * 64: '{"답": 1}'}
+        assert llm_calls.cached(conn, keys=set()) == {}

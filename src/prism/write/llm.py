@@ -252,7 +252,7 @@ def _heading(
     said = "".join(
         titles[a] + "".join(s.text for s in by_article[a].sentences) for a in section.article_ids
     ).replace(" ", "")
-    missing = [word for word in heading.split() if word.strip("‘’“”'\"") not in said]
+    missing = [word for word in heading.split() if word.strip("‘’“”'\"…") not in said]
     return f"the articles do not say {missing[0]!r}" if missing else None
 
 
@@ -393,12 +393,12 @@ def _edition(
     for i, paragraph in enumerate(answer.lead[: len(lead)]):
         lead[i] = checker.block(f"lead[{i}]", paragraph, numbered) or lead[i]
     sections = list(briefing.sections)
+    done: set[int] = set()
     for theme in answer.sections:
         k = theme.theme - 1
-        if not 0 <= k < len(sections) or any(
-            t.theme == theme.theme for t in answer.sections[: answer.sections.index(theme)]
-        ):
+        if not 0 <= k < len(sections) or k in done:  # a theme there is not, or one written twice
             continue
+        done.add(k)
         section = sections[k]
         own = {number[a]: numbered[number[a]] for a in section.article_ids if a in number}
         sentences = checker.block(f"sections[{k}]", theme.sentences, own) or section.sentences
