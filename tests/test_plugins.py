@@ -128,7 +128,7 @@ def test_every_extension_point_has_its_builtins() -> None:
     assert names["readers"] == ["jsonl", "csv", "txt", "rss", "html"]
     assert names["renderers"] == ["text", "md", "html", "json"]
     assert {"extractive", "lead", "textrank"} <= set(names["summarizers"])
-    assert names["writers"] == ["extractive"]
+    assert names["writers"] == ["extractive", "openai"]
     assert names["recommenders"] == ["prism", "bm25", "random"]
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     summarizer: str = "extractive"
     writer: str = "extractive"
     recommender: str = "prism"
+    # The `openai` writer: any OpenAI-compatible Chat Completions endpoint (hosted, vLLM, Ollama, llama.cpp).
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    # Never logged or shown; local servers usually accept any key.
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(default=60.0, gt=0)  # seconds per call
+    llm_concurrency: int = Field(default=4, ge=1, le=64)
+    llm_retries: int = Field(default=2, ge=0, le=10)  # on 5xx answers and timeouts, with exponential backoff
+    # Allow a marked sentence of interpretation (the reader type's angle) that no article states.
+    llm_commentary: bool = False
     # Publish editions as they are built; otherwise they wait as drafts for an editor.
     auto_publish: bool = False
     # The web app: outside development a real secret is required (the app refuses the placeholder).

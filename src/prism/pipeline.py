@@ -99,9 +99,14 @@ class Stages:
 
 
 def stages(settings: Settings) -> Stages:
-    """Return the stages `settings` names; a UsageError lists the names there are."""
+    """Return the stages `settings` names; a UsageError lists the names there are, and a writer with a
+    `ready(settings)` method (the openai writer) raises a ConfigError there if its settings are missing."""
     recommenders.get(settings.recommender)  # a bad name fails before any work
-    return Stages(summarizer=summarizers.get(settings.summarizer)(), writer=writers.get(settings.writer)())
+    writer = writers.get(settings.writer)()
+    ready = getattr(writer, "ready", None)
+    if callable(ready):
+        ready(settings)
+    return Stages(summarizer=summarizers.get(settings.summarizer)(), writer=writer)
 
 
 def settings_digest(settings: Settings, persona: Persona) -> str:
@@ -122,6 +127,7 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
                 "summarizer",
                 "writer",
                 "recommender",
+                *(("llm_base_url", "llm_model", "llm_commentary") if settings.writer == "openai" else ()),
             }
         ),
     }

@@ -11,6 +11,10 @@ PickKind = Literal["interest", "reference"]  # 관심 뉴스 (the reader's inter
 EditionStatus = Literal["draft", "published"]
 Role = Literal["reader", "editor"]
 FeedbackKind = Literal["up", "down", "click"]
+# Where an edition sentence comes from: verbatim from its article ("source"), rewritten by a writer and
+# accepted by the claim checker ("written"), or a checked sentence of interpretation no article states
+# ("analysis", the reader type's angle: only with PRISM_LLM_COMMENTARY, and always shown apart).
+QuoteKind = Literal["source", "written", "analysis"]
 
 EDITION_STATUSES: tuple[EditionStatus, ...] = get_args(EditionStatus)
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -263,11 +267,73 @@ class Pick:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A sentence of the edition, verbatim from one article: which article, which sentence."""
+    """A sentence of the edition: verbatim from one article (which article, which sentence), or written
+    from source sentences it names and the claim checker accepted."""
 
     text: str
     article_id: int
-    index: int  # the sentence's index in the article's analysis
+    index: int  # the sentence's index in the article's analysis (a written one: the first it rests on)
+    kind: QuoteKind = "source"
+    # A written sentence: every (article id, sentence index) it rests on, `(article_id, index)` first.
+    sources: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def written(self) -> bool:
+        """Return True for a sentence a writer wrote rather than took verbatim."""
+        return self.kind != "source"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the stored form; a verbatim sentence keeps the three fields it always had."""
+        stored: dict[str, Any] = {"text": self.text, "article_id": self.article_id, "index": self.index}
+        if self.kind != "source":
+            stored["kind"] = self.kind
+        if self.sources:
+            stored["sources"] = [list(pair) for pair in self.sources]
+        return stored
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Quote:
+        """Rebuild a quote stored by `as_dict` (or by `asdict`, before sentences had a kind)."""
+        return cls(
+            text=data["text"],
+            article_id=data["article_id"],
+            index=data["index"],
+            kind=data.get("kind", "source"),
+            sources=tuple((int(a), int(i)) for a, i in data.get("sources", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A sentence a writer proposed that the edition does not show, and why (the claim checker's reason,
+    or what made the writer's answer unusable)."""
+
+    where: str  # the block it was meant for: lead[0], sections[1], sections[1].heading, picks[prism-019]
+    text: str
+    reason: str
+    error: str | None = None  # the checker's error type (number, date, entity, …) when it gave one
+    article_ids: tuple[int, ...] = ()  # the articles it claimed to rest on
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the stored form."""
+        return {
+            "where": self.where,
+            "text": self.text,
+            "reason": self.reason,
+            "error": self.error,
+            "article_ids": list(self.article_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Rejected:
+        """Rebuild a rejected sentence stored by `as_dict`."""
+        return cls(
+            where=data["where"],
+            text=data["text"],
+            reason=data["reason"],
+            error=data.get("error"),
+            article_ids=tuple(data.get("article_ids", ())),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +389,10 @@ class Briefing:
     picks: tuple[BriefPick, ...]
     keywords: tuple[str, ...]
     notices: tuple[str, ...] = field(default=())
+    # Sentences of interpretation (kind "analysis"), kept apart from the lead; only with commentary on.
+    analysis: tuple[Quote, ...] = field(default=())
+    # What a writer proposed and the edition does not show (replaced by source sentences), with reasons.
+    rejected: tuple[Rejected, ...] = field(default=())
 
     @property
     def interest(self) -> tuple[BriefPick, ...]:
@@ -340,19 +410,37 @@ class Briefing:
         return found
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the stored form (every field, provenance included)."""
-        return asdict(self)
+        """Return the stored form (every field, provenance included). A verbatim sentence and an edition
+        without commentary or rejected sentences store exactly as they did before those existed."""
+
+        def quotes(items: Sequence[Quote]) -> list[dict[str, Any]]:
+            return [q.as_dict() for q in items]
+
+        stored = asdict(self)
+        stored["lead"] = [quotes(paragraph) for paragraph in self.lead]
+        for section, given in zip(stored["sections"], self.sections, strict=True):
+            section["sentences"] = quotes(given.sentences)
+        for pick, given_pick in zip(stored["picks"], self.picks, strict=True):
+            pick["summary"] = quotes(given_pick.summary)
+        del stored["analysis"], stored["rejected"]
+        if self.analysis:
+            stored["analysis"] = quotes(self.analysis)
+        if self.rejected:
+            stored["rejected"] = [r.as_dict() for r in self.rejected]
+        return stored
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Briefing:
-        """Rebuild a briefing stored by `as_dict`."""
+        """Rebuild a briefing stored by `as_dict` (older stored forms too)."""
 
         def quotes(items: list[dict[str, Any]]) -> tuple[Quote, ...]:
-            return tuple(Quote(**item) for item in items)
+            return tuple(Quote.from_dict(item) for item in items)
 
         return cls(
             **{
                 **data,
+                "analysis": quotes(data.get("analysis", [])),
+                "rejected": tuple(Rejected.from_dict(r) for r in data.get("rejected", ())),
                 "lead": tuple(quotes(p) for p in data["lead"]),
                 "sections": tuple(
                     Section(

@@ -34,6 +34,7 @@ BUILTINS: tuple[str, ...] = (
     "prism.summarize.extractive",
     "prism.summarize.baselines",
     "prism.write.extractive",
+    "prism.write.llm",
     "prism.recommend.recommender",
     "prism.recommend.baselines",
     "prism.brief.render",

@@ -13,12 +13,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from prism.records import Briefing, BriefPick
+from prism.records import Briefing, BriefPick, Quote
 from prism.registry import Registry
 
 SCHEMA_VERSION = 2  # 2: themed sections (article_ids, sources per sentence)
 
 Render = Callable[[Briefing], str]
+
+# How renderings set commentary apart from what the articles say (kind "analysis"; PRISM_LLM_COMMENTARY).
+ANALYSIS = "AI 해설"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ def text(briefing: Briefing) -> str:
         f"* 편집자 주 : {briefing.editor_note}",
     ]
     lines += [" ".join(q.text for q in paragraph) for paragraph in briefing.lead]
+    lines += [f"[{ANALYSIS}] {q.text}" for q in briefing.analysis]
     for section in briefing.sections:
         lines += [f"■ {section.heading}", section.text]
     lines.append(f"[{name} 관심 뉴스]")
@@ -112,6 +116,8 @@ def markdown(briefing: Briefing) -> str:
     ]
     for paragraph in briefing.lead:
         out += [_md_escape(" ".join(q.text for q in paragraph)), ""]
+    for q in briefing.analysis:
+        out += [f"> **{ANALYSIS}** · {_md_escape(q.text)}", ""]
     for section in briefing.sections:
         out += [f"## ■ {_md_escape(section.heading)}", "", _md_escape(section.text), ""]
     for label, picks, first in (
@@ -178,8 +184,20 @@ def index_html(editions: Sequence[tuple[Briefing, str]]) -> str:
 
 
 def as_json(briefing: Briefing) -> dict[str, Any]:
-    """The documented JSON form (docs/formats.md); picks carry the external id given at ingest."""
+    """The documented JSON form (docs/formats.md); picks carry the external id given at ingest. What a
+    writer wrote (kind "written") names every source sentence it rests on; the fields of written
+    sentences, commentary and rejected sentences appear only in editions that have them."""
     ids = {pick.article_id: pick.id for pick in briefing.picks}
+
+    def shown(article_id: int) -> str:
+        return ids.get(article_id, str(article_id))
+
+    def source(q: Quote) -> dict[str, Any]:
+        found: dict[str, Any] = {"article_id": shown(q.article_id), "index": q.index}
+        if q.written:
+            found["kind"] = q.kind
+            found["sources"] = [{"article_id": shown(a), "index": i} for a, i in q.sources]
+        return found
 
     def pick(p: BriefPick) -> dict[str, Any]:
         return {
@@ -193,9 +211,9 @@ def as_json(briefing: Briefing) -> dict[str, Any]:
             "reasons": list(p.reasons),
             "topic": p.topic,
             "score": p.score,
-        }
+        } | ({"sources": [source(q) for q in p.summary]} if any(q.written for q in p.summary) else {})
 
-    return {
+    data: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "persona": briefing.persona,
         "persona_name": briefing.persona_name,
@@ -204,19 +222,13 @@ def as_json(briefing: Briefing) -> dict[str, Any]:
         "title": briefing.title,
         "editor_note": briefing.editor_note,
         "lead": [" ".join(q.text for q in paragraph) for paragraph in briefing.lead],
-        "lead_sources": [
-            [{"article_id": ids.get(q.article_id, str(q.article_id)), "index": q.index} for q in paragraph]
-            for paragraph in briefing.lead
-        ],
+        "lead_sources": [[source(q) for q in paragraph] for paragraph in briefing.lead],
         "sections": [
             {
                 "heading": s.heading,
                 "text": s.text,
-                "article_ids": [ids.get(a, str(a)) for a in s.article_ids],
-                "sources": [
-                    {"article_id": ids.get(q.article_id, str(q.article_id)), "index": q.index}
-                    for q in s.sentences
-                ],
+                "article_ids": [shown(a) for a in s.article_ids],
+                "sources": [source(q) for q in s.sentences],
             }
             for s in briefing.sections
         ],
@@ -226,6 +238,13 @@ def as_json(briefing: Briefing) -> dict[str, Any]:
         "notices": list(briefing.notices),
         "copyright": briefing.copyright,
     }
+    if briefing.analysis:
+        data["analysis"] = [{"text": q.text, **source(q)} for q in briefing.analysis]
+    if briefing.rejected:
+        data["rejected"] = [
+            {**r.as_dict(), "article_ids": [shown(a) for a in r.article_ids]} for r in briefing.rejected
+        ]
+    return data
 
 
 @renderer("json", suffix="json", media_type="application/json", description="the documented JSON form")

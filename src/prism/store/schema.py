@@ -194,6 +194,19 @@ sent_emails = Table(
 )
 
 
+# What a language model answered, keyed by a digest of (model, prompt version, request): the same call is
+# never made twice, whichever edition or reader type asks for it. Only answers that parsed are kept.
+llm_calls = Table(
+    "llm_calls",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 hex of model, prompt version and request
+    Column("model", String(200), nullable=False),
+    Column("prompt_version", String(40), nullable=False),
+    Column("content", Text, nullable=False),  # the message content as the endpoint returned it
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column with orjson: compact, Korean as UTF-8 (not \\uXXXX escapes), and several
     times faster than the standard library on enrichment's analyses and the pool's reads."""

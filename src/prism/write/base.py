@@ -2,7 +2,9 @@
 
 Writers are classes in one registry, built with no arguments; the pipeline picks one by name
 (`PRISM_WRITER`, `--writer`) and hands it the summarizer picked the same way. Every sentence a writer
-puts in an edition is a `Quote` that names the article and sentence it rests on.
+puts in an edition is a `Quote` that names the article and sentence it rests on. A writer that needs
+settings of its own may have a `ready(settings)` method: the pipeline calls it before any work, and its
+ConfigError names what is missing.
 """
 
 from __future__ import annotations
