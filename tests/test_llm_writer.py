@@ -279,7 +279,6 @@ ERRORS: dict[str, tuple[str, str]] = {
     "cause": ("국내 편의점 업계의 지난달 매출이", "원자재 가격 상승 탓에 국내 편의점 업계의 지난달 매출이"),
 }
 ADDED = "업계는 내년 충전소 수가 두 배로 늘어날 것으로 전망했다."
-NEEDS_CHECKER = pytest.mark.xfail(strict=False, reason="needs the claim checker")
 
 
 def changing(old: str, new: str) -> Callable[[Request], Reply]:
@@ -311,12 +310,12 @@ def adding(sentence: str, title: str) -> Callable[[Request], Reply]:
     [
         "number",
         "date",
-        pytest.param("company", marks=NEEDS_CHECKER),
-        pytest.param("person", marks=NEEDS_CHECKER),
-        pytest.param("polarity", marks=NEEDS_CHECKER),
-        pytest.param("negation", marks=NEEDS_CHECKER),
-        pytest.param("speaker", marks=NEEDS_CHECKER),
-        pytest.param("cause", marks=NEEDS_CHECKER),
+        "company",
+        "person",
+        "polarity",
+        "negation",
+        "speaker",
+        "cause",
     ],
 )
 def test_a_changed_fact_is_never_published(home: Path, six: Path, error: str) -> None:
@@ -335,7 +334,6 @@ def test_a_changed_fact_is_never_published(home: Path, six: Path, error: str) ->
             assert all(q.kind == "source" for q in pick.summary)
 
 
-@NEEDS_CHECKER
 def test_an_added_outlook_is_never_published(home: Path, six: Path) -> None:
     with chat_server(adding(ADDED, "전국 전기차 충전소 1만 곳 돌파")) as server:
         briefing = edition(settings_for(home, six, server))
@@ -563,7 +561,6 @@ def gullible(request: Request) -> Reply:
     return Reply(json.dumps(answer, ensure_ascii=False))
 
 
-@NEEDS_CHECKER
 def test_a_model_that_obeys_an_injection_publishes_nothing_of_it(home: Path, injected: Path) -> None:
     with chat_server(gullible) as server:
         briefing = edition(settings_for(home, injected, server))

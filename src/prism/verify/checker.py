@@ -218,8 +218,13 @@ _STRONG_CAUSAL = re.compile(
     r"때문|탓|덕분|덕에|영향으로|영향이|영향을|여파|계기|근거로|에 따라|로 인해|으로 인해|바람에|이유로|원인"
 )
 _PLAN = re.compile(
-    r"계획|방침|예정|내다봤|전망|검토|추진|착수|도입하기로|하기로|할 것|나설|나서겠|겠다|요청할|제안|보인다|예상|관측"
+    r"계획|방침|예정|내다봤|전망|검토|추진|착수|도입하기로|하기로|할 것|나설|나서겠|겠다|요청할|제안"
+    r"|보인다|예상|관측"
 )
+# Endings of a command, a suggestion or a question (사라, 하세요, 하자, 할까): no claim of fact.
+_NOT_STATEMENTS = ("어라", "아라", "라", "세요", "십시오", "시오", "자", "까", "ᆯ까", "니", "나요", "가요")
+# Words of judgement an article may not make, and a briefing must not add: 훌륭하다, 최고의 투자처, 유망하다.
+_EVALUATIONS = re.compile(r"훌륭|탁월|최고의 투자|유망|추천|매수 기회|사야|팔아야|반드시|확실히|틀림없")
 _INTENT = re.compile(r"계획|방침|예정|검토|추진|착수|하기로|나설|나서겠|겠다|요청할|제안|목표")
 _OUTLOOK_END = re.compile(r"(?:전망이다|내다봤다|것으로 보인다|예상된다)[.]?$")
 # A claim that is itself a plan or an outlook: its main predicate, at the end.
@@ -340,9 +345,20 @@ def _kind(name: str) -> str:
     return "latin" if re.search(r"[A-Za-z]", name) else "name"
 
 
+# Company names Kiwi may split into an adjective and a noun (푸른제약 = 푸르 + ㄴ + 제약): found in the text.
+_COMPANY = re.compile(
+    r"(?<![가-힣A-Za-z])([가-힣A-Za-z]{2,}(?:제약|바이오|전자|증권|건설|화학|카드|생명|화재|홀딩스|테크|반도체"
+    r"|자동차|중공업|물산|텔레콤|엔터|푸드|제과|식품|은행|캐피탈|자산운용|에너지|제철|조선|핀테크|코인))"
+    r"(?=[이가은는의와과도를을에]|\s|$)"
+)
+
+
 def _actors(sentence: Sentence) -> list[str]:
     """Return names and the organisations or people that act in the claim (경찰, 금융위원회, 청와대)."""
     found = _names(sentence)
+    for company in _COMPANY.findall(sentence.text):
+        if company not in found and not any(company in f for f in found):
+            found.append(company)
     for noun in sentence.nouns:
         if _ORG_TAIL.search(noun) and noun not in found:
             found.append(noun)
@@ -921,6 +937,21 @@ def _addition(
 ) -> list[Finding]:
     """The claim's nouns are in the articles; a plan or an outlook only where the evidence gives one."""
     found = []
+    ending = next(
+        (
+            lemma
+            for lemma, tag in zip(reversed(sentence.lemmas), reversed(sentence.tags), strict=True)
+            if tag == "EF"
+        ),
+        "",
+    )
+    if ending.endswith(_NOT_STATEMENTS) or claim.rstrip().endswith("?"):
+        found.append(
+            Finding("addition", 0.0, "the claim is a command, a suggestion or a question, not a fact")
+        )
+    judged = [w for w in _EVALUATIONS.findall(claim) if w not in context.text]
+    if judged:
+        found.append(Finding("addition", 0.0, f"the articles do not judge so: {judged[0]}"))
     uncovered = _uncovered(sentence, context)
     if uncovered:
         reason = f"{uncovered:.0%} of what the claim names is not in the articles"
