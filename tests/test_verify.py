@@ -185,3 +185,47 @@ def test_held_out_folds_meet_the_bar() -> None:
         assert counts["catch"] >= 0.6, (error, counts)
     assert held["catch"] >= report["baseline"]["catch"] + 0.3
     assert report["shipped"] == dataclasses.asdict(SETTINGS)
+
+
+def _sample_articles(limit: int) -> list[tuple[str, str]]:
+    from prism.cli.demo import sample_corpus
+
+    rows = []
+    for path in sorted(sample_corpus().glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows.append((row["title"], row["body"]))
+    return rows[:limit]
+
+
+def test_an_articles_own_sentences_pass_and_changed_numbers_do_not() -> None:
+    """On articles the checker was not written from (our sample corpus): every full sentence of an
+    article passes as a claim about it (so an extractive fallback always passes), and the same
+    sentence with its first number changed is caught."""
+    from prism.nlp.korean import analyze
+    from prism.summarize.extractive import is_summary_worthy
+    from prism.verify import check
+
+    passed = total = caught = changed = 0
+    for title, body in _sample_articles(20):
+        analysis = analyze(title, body)
+        for sentence in analysis.sentences:
+            if not is_summary_worthy(sentence):
+                continue
+            total += 1
+            passed += check(sentence.text, [analysis]).supported
+            numbers = [q for q in quantities(sentence.text) if not q.is_date and q.value >= 2]
+            if numbers:
+                q = numbers[0]
+                digits = sentence.text[q.start : q.end].split(",")[0].rstrip("조억만천백여 ")
+                if digits.isdigit():
+                    wrong = (
+                        sentence.text[: q.start]
+                        + str(int(digits) + 7)
+                        + sentence.text[q.start + len(digits) :]
+                    )
+                    changed += 1
+                    caught += not check(wrong, [analysis]).supported
+    assert total > 100 and passed == total
+    assert changed > 30 and caught >= 0.9 * changed, (caught, changed)

@@ -558,6 +558,8 @@ def _numbers(
     claimed = [q for q in quantities(claim) if not q.is_date and not _a_period(q)]
     closest = _closest(sentence, context)
     rivals = [q for q in quantities(closest) if not q.is_date] if closest else []
+    # A claim that copies a sentence but for its numbers: any other number of the same kind is a rival.
+    near = _closest_sentence(sentence, context, NEAR_COPY) is not None
     found = []
     for quantity in claimed:
         number = claim[quantity.start : quantity.end] + quantity.unit[:2]
@@ -569,7 +571,7 @@ def _numbers(
             if q.unit[:1] == quantity.unit[:1]
             and not any(q.same(c) for c in claimed)
             and q.value
-            and 1 / 3 <= quantity.value / q.value <= 3
+            and (near or 1 / 3 <= quantity.value / q.value <= 3)
             and not q.approximate
         ]
         if conflict and not _matches(quantity, rivals):
@@ -581,6 +583,7 @@ def _numbers(
 
 
 CLOSEST = 0.5  # the share of the claim a sentence must say to be its counterpart
+NEAR_COPY = 0.8  # … and to be the sentence the claim copies
 
 
 def _closest(sentence: Sentence, context: _Context) -> str | None:
@@ -589,13 +592,13 @@ def _closest(sentence: Sentence, context: _Context) -> str | None:
     return closest.text if closest else None
 
 
-def _closest_sentence(sentence: Sentence, context: _Context) -> Sentence | None:
+def _closest_sentence(sentence: Sentence, context: _Context, share: float = CLOSEST) -> Sentence | None:
     """Return the source sentence that says most of the claim (names included), if it says at least
-    `CLOSEST` of it: the sentence the claim restates."""
+    `share` of it: the sentence the claim restates."""
     weights = _term_weights(sentence, context)
     scored = [(_share(s.sentence.text, weights, context), s.sentence) for s in context.sources]
-    share, best = max(scored, key=lambda item: item[0], default=(0.0, None))
-    return best if share >= CLOSEST else None
+    best_share, best = max(scored, key=lambda item: item[0], default=(0.0, None))
+    return best if best_share >= share else None
 
 
 def _a_period(quantity: Quantity) -> bool:
@@ -619,14 +622,18 @@ def _place(span: str) -> float:
 
 def _matches(quantity: Quantity, stated: Sequence[Quantity], *, derived: bool = False) -> bool:
     """The claim's number is one of `stated`, rounded as written (약 52.3조 for 52조3428억, 37억 남짓 for
-    37억3000만), or the sum or difference of two of them (4명씩 두 곳 → 8명 is not: products are not)."""
+    37억3000만), or the sum or difference of two of the same unit (852억원 − 192억원 → 660억원; products
+    are not: 4명씩 두 곳 → 8명 is not derived)."""
     if any(quantity.same(q) for q in stated):
         return True
+    # Rounded as written: within half the last written place (2687만 for 2686만8000), or within a whole
+    # place when the claim says it is approximate (37억달러 남짓 for 37억3000만달러).
+    tolerance = max(quantity.place, 1.0) if quantity.approximate else quantity.place / 2
     if (quantity.place > 1 or quantity.approximate) and any(
-        abs(q.value - quantity.value) < max(quantity.place, 1.0) for q in stated
+        abs(q.value - quantity.value) <= tolerance for q in stated
     ):
         return True
-    values = [q.value for q in stated] if derived else []
+    values = [q.value for q in stated if q.unit[:1] == quantity.unit[:1]] if derived else []
     for i, a in enumerate(values):
         for b in values[i + 1 :]:
             for value in (a + b, abs(a - b)):
