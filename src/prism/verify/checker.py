@@ -694,6 +694,9 @@ def _entities(
 
     closest = _closest_sentence(sentence, context)
     rivals = [a for a in _actors(closest) if not _covered(a, context, claim)] if closest else []
+    # A claim that copies a sentence but for a name: any name of that sentence it leaves out is a rival.
+    near = _closest_sentence(sentence, context, NEAR_COPY)
+    near_rivals = [a for a in _actors(near) if not _covered(a, context, claim)] if near else []
     # What the claim reports someone said rests on one sentence, the best aligned: its speaker is named
     # there, or in the sentence before when it leans back ("이 관계자는 …").
     said = ""
@@ -714,6 +717,12 @@ def _entities(
         kind = "attribution" if speaker else "entity"
         if speaker and said and _covered(actor, context, context.text):
             found.append(Finding(kind, 0.0, f"{actor} is not who says this in the articles"))
+        elif (
+            near is not None
+            and not _covered(actor, context, near.text)
+            and (swapped := [r for r in near_rivals if (_kind(r) == "latin") == (_kind(actor) == "latin")])
+        ):  # (a Latin name for a Hangul one may be its transliteration: P2P, 피투피)
+            found.append(Finding(kind, 0.0, f"{actor}: the articles say {swapped[0]}"))
         elif (
             closest is not None
             and not _covered(actor, context, closest.text)
