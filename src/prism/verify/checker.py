@@ -511,6 +511,10 @@ def signals(claim: str, sources: Sequence[Analysis]) -> Signals:
         why = "the claim has no sentence" if not parsed else "there is no source sentence"
         return Signals((Finding("addition", 0.0, why),), ())
     sentence = parsed[0] if len(parsed) == 1 else _joined(parsed)
+    plain = " ".join(claim.split())
+    for source in context.sources:  # a sentence of the article itself: nothing to check
+        if plain and plain in " ".join(source.sentence.text.split()):
+            return Signals((), ((source.position, source.sentence.index),))
     actors = _actors(sentence)
     evidence = _align(sentence, context, set(actors))
     findings: list[Finding] = []
