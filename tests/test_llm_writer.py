@@ -147,6 +147,16 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def forget_failed_endpoints() -> Iterator[None]:
+    """Each test starts with no endpoint marked as failed (a port may be reused by a later server)."""
+    from prism.write import chat
+
+    chat._failed.clear()
+    yield
+    chat._failed.clear()
+
+
+@pytest.fixture(autouse=True)
 def only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     """Record every outgoing connection and refuse any to a host other than 127.0.0.1."""
     made: list[Any] = []
@@ -470,6 +480,17 @@ def test_an_endpoint_that_is_down_gives_the_extractive_edition(home: Path, six: 
     briefing = edition(settings)
     assert briefing.notices == (UNAVAILABLE,)
     assert [p.summary for p in briefing.picks] == [p.summary for p in extractive(settings).picks]
+
+
+def test_a_failed_endpoint_is_left_alone_by_the_editions_after(home: Path, six: Path) -> None:
+    """A daily run of many reader types waits out one call's retries, not one per edition."""
+    with chat_server(lambda request: Reply(status=500)) as server:
+        settings = settings_for(home, six, server, llm_retries=1)
+        first = edition(settings)
+        asked = len(server.requests)
+        second = edition(settings, persona="job-seeker")
+    assert first.notices == second.notices == (UNAVAILABLE,)
+    assert asked >= 1 and len(server.requests) == asked  # the second edition asked nothing
 
 
 def test_5xx_answers_are_retried_with_backoff(home: Path, six: Path) -> None:

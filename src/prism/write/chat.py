@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from threading import Event
+from threading import Event, Lock
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -96,6 +97,13 @@ def parse(answer: type[BaseModel], content: str | None) -> BaseModel:
         raise ValueError(f"{kind}: {where}: {first['msg']}") from None
 
 
+# An endpoint that failed is left alone for a while by every edition of the process, not only the one
+# that saw it fail: a daily run of 8 reader types then waits out one call's retries, not eight.
+COOL_DOWN = 300.0  # seconds
+_failed: dict[tuple[str, str], float] = {}  # (base URL, model) → when it may be tried again
+_failed_lock = Lock()
+
+
 class Chat:
     """A client of one endpoint and model, with the store as its cache."""
 
@@ -104,6 +112,14 @@ class Chat:
         self.settings = settings
         self.engine = engine
         self._down = Event()
+        with _failed_lock:
+            if time.monotonic() < _failed.get((self.base_url, self.model), 0.0):
+                self._down.set()
+
+    def _mark_down(self) -> None:
+        self._down.set()
+        with _failed_lock:
+            _failed[(self.base_url, self.model)] = time.monotonic() + COOL_DOWN
 
     @cached_property
     def client(self) -> OpenAI:
@@ -184,7 +200,7 @@ class Chat:
         except openai.APIResponseValidationError as exc:
             return None, Failure(f"the endpoint's response is not a chat completion: {exc.message}", False)
         except openai.APIError as exc:
-            self._down.set()
+            self._mark_down()
             reason = f"the endpoint failed: {type(exc).__name__}: {exc.message}"
             log.warning("%s (%s, model %s)", reason, self.base_url, self.model)
             return None, Failure(reason, True)
