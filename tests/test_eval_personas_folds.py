@@ -143,6 +143,8 @@ def test_cli_json_carries_the_summary_and_every_fold(small: tuple[Path, Path]) -
         for key in [*PERSONAS, "mean"]:
             for metric in METRICS:
                 assert set(data["summary"][system][key][metric]) == {"mean", "std", "min", "folds"}
+    assert set(data["summary"]) == {*SYSTEMS, "best"}
+    assert 0 < data["summary"]["best"]["mean"]["precision"]["mean"] <= 1
     assert len(data["folds"]) == 2
     fold = data["folds"][0]
     assert set(fold) == {"name", "articles", "pool", "relevant", "scores", "picks"}

@@ -186,15 +186,8 @@ def _print_persona_folds(cv: FoldReport) -> None:
             ndcg, prec = cv.spread(system, "ndcg", key), cv.spread(system, "precision", key)
             low = f" ({ndcg['min']:.3f})" if ndcg["min"] is not None else ""
             cells.append(f"{_spread_cell(ndcg, 3)} / {_spread_cell(prec, 2)}{low}")
-        ceilings = [
-            c
-            for fold in cv.folds
-            for c in (
-                [fold.best_precision(k) for k in cv.personas] if key == "mean" else [fold.best_precision(key)]
-            )
-            if c is not None
-        ]
-        best = f"{sum(ceilings) / len(ceilings):.2f}" if ceilings else "–"
+        ceiling = cv.spread("best", "precision", key)["mean"]
+        best = "–" if ceiling is None else f"{ceiling:.2f}"
         count = str(cv.spread("ours", "ndcg", key)["folds"])
         table.add_row(key, *cells, best, count, style="bold" if key == "mean" else None)
     console.print(table)

@@ -80,8 +80,11 @@ class Fold:
     scores: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
     picks: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
-    def best_precision(self, persona: str) -> float | None:
-        """Return the highest precision@6 this fold allows the persona (None: nothing to find)."""
+    def best_precision(self, persona: str = "mean") -> float | None:
+        """Return the highest precision@6 this fold allows the persona, or the mean over personas (None:
+        nothing to find)."""
+        if persona == "mean":
+            return _mean([self.best_precision(key) for key in self.relevant])
         found = self.relevant[persona]
         return min(found, DEPTH) / DEPTH if found else None
 
@@ -108,8 +111,13 @@ class FoldReport:
     missing: list[str] = field(default_factory=list)  # judged articles the pool does not hold
 
     def spread(self, system: str, metric: str, persona: str = "mean") -> Spread:
-        """Return mean, std, min and count over the folds where the score is defined."""
-        values = [v for f in self.folds if (v := f.scores[system][persona][metric]) is not None]
+        """Return mean, std, min and count over the folds where the score is defined; system "best" is
+        the highest precision@6 each fold allows."""
+        if system == "best":
+            found = [f.best_precision(persona) for f in self.folds]
+        else:
+            found = [f.scores[system][persona][metric] for f in self.folds]
+        values = [v for v in found if v is not None]
         if not values:
             return {"mean": None, "std": None, "min": None, "folds": 0}
         return {
@@ -120,14 +128,15 @@ class FoldReport:
         }
 
     def summary(self) -> dict[str, dict[str, dict[str, Spread]]]:
-        """Return the spread of every system, persona ('mean' last) and metric."""
-        return {
-            system: {
-                key: {metric: self.spread(system, metric, key) for metric in METRICS}
-                for key in [*self.personas, "mean"]
-            }
+        """Return the spread of every system, persona ('mean' last) and metric, and of the best precision
+        the folds allow (system "best")."""
+        keys = [*self.personas, "mean"]
+        summary = {
+            system: {key: {metric: self.spread(system, metric, key) for metric in METRICS} for key in keys}
             for system in SYSTEMS
         }
+        summary["best"] = {key: {"precision": self.spread("best", "precision", key)} for key in keys}
+        return summary
 
     def as_dict(self) -> dict[str, Any]:
         return {
