@@ -203,3 +203,17 @@ def test_shared_leave_one_category_out(shared: tuple[dict[str, dict[str, int]], 
     assert len(cv.folds) == 8 and [fold.pool for fold in cv.folds] == [30] * 8
     rows = [json.loads(line) for line in shared[1].read_text(encoding="utf-8").split("\n") if line]
     assert {fold.name for fold in cv.folds} == {row["category"] for row in rows}
+
+
+def test_rows_dropped_from_a_category_less_copy_are_named_by_the_pool_file(tmp_path: Path) -> None:
+    articles = [korean_article(n) | {"category": CATEGORIES[n % 2]} for n in range(8)]
+    pool = tmp_path / "pool.jsonl"
+    lines = [json.dumps(a, ensure_ascii=False) for a in articles]
+    lines[5] = json.dumps({k: v for k, v in articles[5].items() if k != "body"}, ensure_ascii=False)
+    pool.write_text("\n".join([*lines[:2], "not json", *lines[2:]]) + "\n", encoding="utf-8")
+    rows = [{"id": a["id"]} | _grades(n) for n, a in enumerate(articles)]
+    judgments, _ = load_judgments(write_jsonl(tmp_path / "j.jsonl", rows))
+    cv = evaluate_folds(judgments, pool, folds="category")
+    assert [r.where for r in cv.rejected] == [f"{pool}:3", f"{pool}:7"]
+    assert "body" in cv.rejected[1].reason
+    assert cv.missing == [articles[5]["id"]]
