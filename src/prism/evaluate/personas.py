@@ -291,11 +291,11 @@ def evaluate_folds(
             key: {a: g for a, g in grades.items() if a in members} for key, grades in judgments.items()
         }
         scores, picks = _score_pool(pool, held_out, known, chosen, np.random.default_rng(number))
-        for key, grades in held_out.items():
-            if not any(g >= 1 for g in grades.values()):  # nothing to find: every system scores 0
+        relevant = {key: sum(1 for g in grades.values() if g >= 1) for key, grades in held_out.items()}
+        for key, found in relevant.items():
+            if not found:  # nothing to find: every system scores 0
                 for system in SYSTEMS:
                     scores[system][key] = {metric: None for metric in METRICS}
-        relevant = {key: sum(1 for g in grades.values() if g >= 1) for key, grades in held_out.items()}
         fold = Fold(name=name, articles=sorted(members), pool=len(pool), relevant=relevant, picks=picks)
         for system in SYSTEMS:
             per = scores[system]
