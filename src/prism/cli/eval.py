@@ -10,7 +10,16 @@ import typer
 from rich.table import Table
 
 from prism.cli.common import RecommenderOption, console, err_console
-from prism.evaluate.personas import SYSTEMS, evaluate_personas, load_judgments
+from prism.errors import UsageError
+from prism.evaluate.personas import (
+    SYSTEMS,
+    FoldReport,
+    FoldsSpec,
+    Spread,
+    evaluate_folds,
+    evaluate_personas,
+    load_judgments,
+)
 from prism.evaluate.summaries import SYSTEMS as SYSTEMS_SUMMARIES
 from prism.evaluate.summaries import evaluate, load_references, prepare, table_rows
 from prism.evaluate.tune import CrossValidation, cross_validate
@@ -103,13 +112,33 @@ def personas_cli(
     drop_category: Annotated[
         bool, typer.Option("--drop-category", help="Ingest the pool without its category field.")
     ] = False,
+    folds: Annotated[
+        str | None,
+        typer.Option(
+            "--folds",
+            metavar="K|category",
+            help="Held out: K folds by article id, or 'category' (one category's articles a time, "
+            "ingested without the field); each fold's editions use its articles only.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     recommender: RecommenderOption = None,
 ) -> None:
     """nDCG@6 and precision@6 of every judged persona's picks, beside BM25 queries and random picks."""
+    spec = _folds_spec(folds)
     judged, rejected = load_judgments(judgments)
     for rejection in rejected:
         err_console.print(f"rejected: {rejection.where}: {rejection.reason}", soft_wrap=True, markup=False)
+    if spec is not None:
+        cv = evaluate_folds(
+            judged, pool, folds=spec, drop_category=drop_category, recommender=recommender or "prism"
+        )
+        cv.rejected = rejected + cv.rejected
+        if as_json:
+            typer.echo(json.dumps(cv.as_dict(), ensure_ascii=False))
+        else:
+            _print_persona_folds(cv)
+        return
     report = evaluate_personas(judged, pool, drop_category=drop_category, recommender=recommender or "prism")
     report.rejected = rejected + report.rejected
     if as_json:
@@ -125,6 +154,62 @@ def personas_cli(
         cells = [f"{report.get(s, 'ndcg', key):.3f} / {report.get(s, 'precision', key):.2f}" for s in SYSTEMS]
         table.add_row(key, *cells, style="bold" if key == "mean" else None)
     console.print(table)
+
+
+def _folds_spec(folds: str | None) -> FoldsSpec | None:
+    """Read --folds: None, 'category' or a whole number (checked against the judgments later)."""
+    if folds is None:
+        return None
+    if folds == "category":
+        return "category"
+    if not folds.strip().isdigit():
+        raise UsageError(f"--folds {folds!r}: give a number of folds (2 or more) or 'category'")
+    return int(folds)
+
+
+def _spread_cell(spread: Spread, digits: int) -> str:
+    mean, std = spread["mean"], spread["std"]
+    return "–" if mean is None or std is None else f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+
+def _print_persona_folds(cv: FoldReport) -> None:
+    how = "leave one category out" if cv.protocol == "category" else cv.protocol
+    table = Table(
+        title=f"Held-out persona picks ({how}): nDCG@6 / precision@6, mean ± std over folds, (min nDCG@6)",
+        title_justify="left",
+    )
+    for column in ("persona", *SYSTEMS, "best P@6", "folds"):
+        table.add_column(column, justify="left" if column == "persona" else "right")
+    for key in [*cv.personas, "mean"]:
+        cells = []
+        for system in SYSTEMS:
+            ndcg, prec = cv.spread(system, "ndcg", key), cv.spread(system, "precision", key)
+            low = f" ({ndcg['min']:.3f})" if ndcg["min"] is not None else ""
+            cells.append(f"{_spread_cell(ndcg, 3)} / {_spread_cell(prec, 2)}{low}")
+        ceiling = cv.spread("best", "precision", key)["mean"]
+        best = "–" if ceiling is None else f"{ceiling:.2f}"
+        count = str(cv.spread("ours", "ndcg", key)["folds"])
+        table.add_row(key, *cells, best, count, style="bold" if key == "mean" else None)
+    console.print(table)
+    table = Table(title="Ours nDCG@6 per held-out fold (–: nothing graded 1+ to find)", title_justify="left")
+    table.add_column("persona")
+    for fold in cv.folds:
+        table.add_column(fold.name, justify="right")
+    rows = [(key, "ours", key) for key in cv.personas]
+    rows += [("mean", "ours", "mean"), ("bm25 mean", "bm25", "mean"), ("random mean", "random", "mean")]
+    for label, system, key in rows:
+        values = [fold.scores[system][key]["ndcg"] for fold in cv.folds]
+        table.add_row(
+            label,
+            *("–" if v is None else f"{v:.3f}" for v in values),
+            style="bold" if label == "mean" else None,
+        )
+    table.add_row("pool", *(str(fold.pool) for fold in cv.folds))
+    console.print(table)
+    if cv.missing:
+        console.print(
+            f"{len(cv.missing)} judged article(s) not in the pool: scored as never picked", markup=False
+        )
 
 
 @app.command("editions")

@@ -233,10 +233,19 @@ def build_pool(rows: Iterable[PoolRow]) -> Pool:
     )
 
 
-def load_pool(engine: Engine, *, start: datetime | None = None, end: datetime | None = None) -> Pool:
-    """Load the analysed articles of [start, end) (by published, or else ingested, time) into a pool."""
+def load_rows(engine: Engine, *, start: datetime | None = None, end: datetime | None = None) -> list[PoolRow]:
+    """Return the analysed articles of [start, end) (by published, or else ingested, time) as store rows.
+
+    An article's analysis depends on its text alone, so `build_pool` over any subset of these rows is the
+    pool that subset would make on its own (evaluation restricts one store's rows to held-out folds).
+    """
     from prism.nlp.korean import ANALYZER_VERSION
     from prism.store import analyses
 
     with engine.connect() as conn:
-        return build_pool(analyses.pool_rows(conn, analyzer=ANALYZER_VERSION, start=start, end=end))
+        return list(analyses.pool_rows(conn, analyzer=ANALYZER_VERSION, start=start, end=end))
+
+
+def load_pool(engine: Engine, *, start: datetime | None = None, end: datetime | None = None) -> Pool:
+    """Load the analysed articles of [start, end) (by published, or else ingested, time) into a pool."""
+    return build_pool(load_rows(engine, start=start, end=end))
