@@ -202,3 +202,24 @@ def test_malformed_json_array(tmp_path: Path, sqlite_engine: Engine, settings: S
     assert report.exit_code == 1
     (rejection,) = report.rejected
     assert rejection.where == f"{path}:3" and rejection.reason.startswith("malformed JSON:")
+
+
+def test_lone_surrogates_become_replacement_characters(
+    tmp_path: Path, sqlite_engine: Engine, settings: Settings
+) -> None:
+    """JSON may escape half a UTF-16 pair ("\\ud800"): no text encoding can hold it, so it is stored as
+    U+FFFD and the article is analysed like any other."""
+    from prism.pipeline import enrich_pending
+
+    source = tmp_path / "surrogate.jsonl"
+    source.write_text(
+        '{"id": "s1", "title": "반도체\\udc80 수출", "body": "삼성전자\\ud800가 반도체 수출을 늘렸다. '
+        '수출은 20% 늘었다."}\n',
+        encoding="utf-8",
+    )
+    report = run_ingest(sqlite_engine, settings, source)
+    assert report.ingested == 1 and not report.rejected
+    with sqlite_engine.connect() as conn:
+        [article] = queries.list_articles(conn)
+    assert article.body.startswith("삼성전자\ufffd가") and article.title == "반도체\ufffd 수출"
+    assert enrich_pending(sqlite_engine, settings).analysed == 1

@@ -21,7 +21,17 @@ _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _TAG = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p(\s[^>]*)?>", re.IGNORECASE)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _canonical_chars(value: str) -> str:
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except (
+            UnicodeEncodeError
+        ):  # a lone surrogate (JSON's "\ud800"): no character, and no text can hold it
+            value = _SURROGATE.sub("\ufffd", value)
     if "&" in value and _ENTITY.search(value):
         # Twice: feeds often double-escape ("&amp;quot;").
         value = html.unescape(html.unescape(value))

@@ -84,7 +84,8 @@ class PackedCharGrams:
             return empty, empty, empty
         # Every word padded with a space, as char_wb reads it; an n-gram never crosses two padded words.
         padded = " " + "  ".join(words) + " "
-        points = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        # surrogatepass: a lone surrogate (JSON's "\ud800") is a code point like any other, not a crash
+        points = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
         known = points < len(self.rank)
         chars = np.where(known, self.rank[np.where(known, points, 0)], 0)
         sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
