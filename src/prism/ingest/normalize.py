@@ -26,11 +26,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _canonical_chars(value: str) -> str:
     if not value.isascii():
+        # A lone surrogate (JSON's "\ud800") is no character, and no encoding can hold it.
         try:
             value.encode("utf-8")
-        except (
-            UnicodeEncodeError
-        ):  # a lone surrogate (JSON's "\ud800"): no character, and no text can hold it
+        except UnicodeEncodeError:
             value = _SURROGATE.sub("\ufffd", value)
     if "&" in value and _ENTITY.search(value):
         # Twice: feeds often double-escape ("&amp;quot;").
