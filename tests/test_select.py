@@ -7,7 +7,7 @@ import pytest
 
 from prism.recommend.pool import build_pool
 from prism.recommend.select import by_score, cosines, first_of_each_story, kinds, mmr
-from prism.recommend.stories import cluster
+from prism.recommend.stories import cluster, distinctive
 from tests.pools import STOCKS, row, synthetic_pool
 
 
@@ -62,3 +62,30 @@ def test_cosines_of_normalized_vectors() -> None:
     same = cosines(pool, texts, 0)
     assert same[0] == pytest.approx(1.0)
     assert (same[1:] < 1.0).all()
+
+
+@pytest.mark.parametrize(
+    ("term", "names_one_fact"),
+    [
+        *[("5098만", True), ("89만8700", True), ("45억4500만", True), ("9308", True), ("12.5", True)],
+        *[("3000만", False), ("1조9000억", False), ("2018", False), ("1천500만", False), ("반도체", False)],
+    ],
+)
+def test_distinctive_figures(term: str, names_one_fact: bool) -> None:
+    assert distinctive(term) is names_one_fact
+
+
+def test_one_distinctive_figure_makes_one_story() -> None:
+    """Two articles reporting the same 5098만 are one story though they share too few words for
+    `similar_texts`; two sharing a round 3000만 are not."""
+    pool = build_pool(
+        [
+            row(0, ["반도체", "5098만"]),
+            row(1, ["반도체", "5098만"], text="b"),
+            row(2, ["조선", "3000만"], text="c"),
+            row(3, ["조선", "3000만"], text="d"),
+        ]
+    )
+    of = cluster(pool).of
+    assert of[0] == of[1]
+    assert of[2] != of[3] and of[0] != of[2]

@@ -1,14 +1,19 @@
 """Stories: articles about the same event, clustered by vector similarity within a time window.
 
 Near duplicates (linked at ingest) and copies of one text are always in one story. Two different texts
-are in one story when their TF-IDF cosine reaches STORY_SIMILARITY and they appeared within
-STORY_WINDOW of each other (single linkage). A story's importance grows with its number of articles and
-distinct sources; its freshness comes from its latest article.
+are in one story when they appeared within STORY_WINDOW of each other (single linkage) and either their
+TF-IDF cosine reaches STORY_SIMILARITY, or they report the same distinctive figure (5098만, 89만8700:
+three significant digits or more, not a round 3000만, not a year) and their cosine reaches
+FIGURE_SIMILARITY (TWO_FIGURES_SIMILARITY for two such figures): one analysis republished by two
+outlets, or two articles on one event, may share too few words but share its numbers. A story's
+importance grows with its number of articles and distinct sources; its freshness comes from its latest
+article.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,6 +26,9 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 STORY_SIMILARITY = 0.4
+FIGURE_SIMILARITY = 0.25
+TWO_FIGURES_SIMILARITY = 0.15
+_FIGURE = re.compile(r"^(?!(?:19|20)\d\d(?!\d))[\d만억조천.,]*\d[\d만억조천.,]*$")
 STORY_WINDOW_S = 48 * 3600
 # Candidate pairs come from texts sharing one of their strongest terms; a term shared by very many texts
 # says little about an event and would make candidate pairs quadratic.
@@ -89,6 +97,47 @@ def similar_texts(pool: Pool, threshold: float = STORY_SIMILARITY) -> list[tuple
     return pairs
 
 
+def distinctive(term: str) -> bool:
+    """Return True for a figure that names one fact: three significant digits or more (5098만,
+    89만8700, 45억4500만), not a round amount (3000만, 1조9000억) and not a year (2018)."""
+    if not _FIGURE.match(term):
+        return False
+    significant = "".join(part.rstrip("0") for part in re.split(r"[만억조천.,]", term))
+    return len(significant) >= 3
+
+
+def same_figures(pool: Pool) -> list[tuple[int, int]]:
+    """Return pairs of distinct texts that report the same distinctive figure and whose cosine reaches
+    FIGURE_SIMILARITY (TWO_FIGURES_SIMILARITY when they share two): a looser bar than
+    `similar_texts`, since the shared figure says most of it."""
+    figures = {c for c, term in enumerate(pool.vocabulary.terms) if distinctive(term)}
+    if not figures:
+        return []
+    held: dict[int, set[int]] = {}
+    holders: dict[int, list[int]] = defaultdict(list)
+    for text in range(pool.texts):
+        columns, _ = pool.counts.row(text)
+        held[text] = set(columns.tolist()) & figures
+        for column in held[text]:
+            holders[column].append(text)
+    candidates = {
+        pair
+        for texts in holders.values()
+        if 1 < len(texts) <= MAX_BUCKET
+        for pair in itertools.combinations(sorted(texts), 2)
+    }
+    pairs = []
+    for a, b in sorted(candidates):
+        ca, wa = pool.vectors.row(a)
+        weights = dict(zip(ca.tolist(), wa.tolist(), strict=True))
+        cb, wb = pool.vectors.row(b)
+        similarity = sum(w * weights.get(c, 0.0) for c, w in zip(cb.tolist(), wb.tolist(), strict=True))
+        bar = TWO_FIGURES_SIMILARITY if len(held[a] & held[b]) >= 2 else FIGURE_SIMILARITY
+        if similarity >= bar:
+            pairs.append((a, b))
+    return pairs
+
+
 def cluster(pool: Pool, *, window_s: float = STORY_WINDOW_S) -> Stories:
     """Group the pool's articles into stories."""
     n = len(pool)
@@ -112,7 +161,7 @@ def cluster(pool: Pool, *, window_s: float = STORY_WINDOW_S) -> Stories:
     for members in articles_of.values():
         if len(members) > 1:
             link_in_time(members)
-    for a, b in similar_texts(pool):
+    for a, b in [*similar_texts(pool), *same_figures(pool)]:
         link_in_time(articles_of[a] + articles_of[b])
     roots = np.asarray([links.find(i) for i in range(n)], dtype=np.int64)
     _, of = np.unique(roots, return_inverse=True)
