@@ -31,7 +31,7 @@ def test_mmr_with_lambda_one_is_the_best_of_each_story_by_score() -> None:
     pool = synthetic_pool()
     stories = cluster(pool)
     score = np.linspace(1.0, 2.0, len(pool))
-    chosen = mmr(pool, score, stories.of, n=5, mmr_lambda=1.0)
+    chosen = mmr(pool, score, stories.of, n=5, mmr_lambda=1.0, affair_picks=None)
     assert chosen == first_of_each_story(np.argsort(-score, kind="stable"), stories.of, n=5)
 
 
@@ -89,3 +89,20 @@ def test_one_distinctive_figure_makes_one_story() -> None:
     of = cluster(pool).of
     assert of[0] == of[1]
     assert of[2] != of[3] and of[0] != of[2]
+
+
+def test_never_a_third_pick_from_one_affair() -> None:
+    """Three stories of one affair (each as close as AFFAIR_SIMILARITY to the others) give two picks;
+    the third place goes to the best story outside it, though it scores less."""
+    rows = [
+        row(0, ["삼성바이오", "분식회계"], text="a"),
+        row(1, ["삼성바이오", "분식회계"], text="b"),
+        row(2, ["삼성바이오", "분식회계"], text="c"),
+        row(3, ["코스피", "마감"], text="d"),
+    ]
+    pool = build_pool(rows)
+    separate = np.arange(4)  # four stories
+    score = np.array([1.0, 0.99, 0.98, 0.5])
+    assert mmr(pool, score, separate, n=3, mmr_lambda=1.0) == [0, 1, 3]
+    # With no other story left, a third of the affair is better than no pick.
+    assert mmr(pool, score, separate, n=4, mmr_lambda=1.0) == [0, 1, 3, 2]
