@@ -257,3 +257,27 @@ def test_editions_are_built_and_stored_on_both_databases(engine: Engine, setting
         with engine.connect() as conn:
             row = stored_editions.latest_edition(conn, persona=briefing.persona, edition_date="2026-11-27")
         assert row is not None and row.briefing == briefing
+
+
+def test_a_reader_type_with_nothing_to_read_today_is_told_so(sample) -> None:  # type: ignore[no-untyped-def]
+    """A reader type the day's news says nothing about gets no 관심 picks and no unrelated filler: 참고 is
+    the day's important economic news, labelled, and the edition says why."""
+    from prism.recommend.personas import Persona
+    from prism.recommend.reasons import FILLER_REASON
+
+    engine, settings = sample
+    space = Persona(
+        key="space-engineer",
+        name="우주항공 엔지니어",
+        interests={"우주": 3, "위성": 3, "발사체": 3, "항공우주": 2},
+        topics={"경제": 1.0},
+    )
+    [briefing] = build_editions(engine, settings, [space], day=DAY, window="7d", store=False)
+    assert not briefing.interest and len(briefing.reference) == 6
+    assert all(p.reasons[0] == FILLER_REASON for p in briefing.reference)
+    assert sum(p.topic == "경제" for p in briefing.reference) >= 4  # the economy section first
+    first = "오늘은 우주항공 엔지니어 관심사에 맞는 기사가 없어, "
+    notice = first + "참고 뉴스 6건은 오늘의 주요 경제 뉴스로 채웠습니다."
+    assert notice in briefing.notices
+    text = render(briefing, "text")
+    assert "관심 뉴스]" not in text and "[우주항공 엔지니어 참고 뉴스]" in text and notice in text

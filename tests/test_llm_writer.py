@@ -190,6 +190,11 @@ def settings_for(home: Path, db: Path, server: Server | None, **overrides: Any) 
     return get_settings(**values)
 
 
+def writer_notices(briefing: Briefing) -> tuple[str, ...]:
+    """The edition's notices but the recommender's (the test pool is six articles: some fill 참고)."""
+    return tuple(n for n in briefing.notices if not n.startswith("오늘은 "))
+
+
 def edition(settings: Settings, persona: str = PERSONA) -> Briefing:
     engine = open_engine(settings.resolved_database_url)
     try:
@@ -231,7 +236,7 @@ def test_a_faithful_model_writes_the_edition_and_every_sentence_is_checked(
     request = server.requests[0]
     assert request["model"] == MODEL and request["response_format"]["type"] == "json_schema"
     assert request.get("stream") in (None, False)
-    assert briefing.notices == () and briefing.rejected == ()
+    assert writer_notices(briefing) == () and briefing.rejected == ()
     summaries = [q for p in briefing.picks for q in p.summary]
     assert summaries and all(q.kind == "written" for q in summaries)
     assert all(q.kind == "written" for paragraph in briefing.lead for q in paragraph)
@@ -441,7 +446,7 @@ def test_an_unusable_answer_leaves_the_extractive_summaries(home: Path, six: Pat
         briefing = edition(settings)
     plain = extractive(settings)
     assert [p.summary for p in briefing.picks] == [p.summary for p in plain.picks]
-    assert briefing.notices == (PARTIAL,)
+    assert writer_notices(briefing) == (PARTIAL,)
     assert any(q.kind == "written" for paragraph in briefing.lead for q in paragraph)  # the edition call held
 
 
@@ -450,7 +455,7 @@ def test_garbage_everywhere_gives_the_extractive_edition_and_a_notice(home: Path
         settings = settings_for(home, six, server)
         briefing = edition(settings)
     plain = extractive(settings)
-    assert briefing.notices == (UNAVAILABLE,) and UNAVAILABLE in render(briefing, "text")
+    assert writer_notices(briefing) == (UNAVAILABLE,) and UNAVAILABLE in render(briefing, "text")
     assert (
         briefing.lead == plain.lead and briefing.sections == plain.sections and briefing.picks == plain.picks
     )
@@ -465,7 +470,7 @@ def test_a_slow_endpoint_times_out_once_and_the_edition_is_extractive(home: Path
         started = time.monotonic()
         briefing = edition(settings)
         elapsed = time.monotonic() - started
-    assert briefing.notices == (UNAVAILABLE,)
+    assert writer_notices(briefing) == (UNAVAILABLE,)
     assert all(q.kind == "source" for q in briefing.quotes())
     # Once a call has failed the rest are not made: at most the calls already in flight, each retried once.
     assert len(server.requests) <= 2 * settings.llm_concurrency
@@ -478,7 +483,7 @@ def test_an_endpoint_that_is_down_gives_the_extractive_edition(home: Path, six: 
         port = probe.getsockname()[1]
     settings = settings_for(home, six, None, llm_base_url=f"http://127.0.0.1:{port}/v1", llm_retries=1)
     briefing = edition(settings)
-    assert briefing.notices == (UNAVAILABLE,)
+    assert writer_notices(briefing) == (UNAVAILABLE,)
     assert [p.summary for p in briefing.picks] == [p.summary for p in extractive(settings).picks]
 
 
@@ -489,7 +494,7 @@ def test_a_failed_endpoint_is_left_alone_by_the_editions_after(home: Path, six: 
         first = edition(settings)
         asked = len(server.requests)
         second = edition(settings, persona="job-seeker")
-    assert first.notices == second.notices == (UNAVAILABLE,)
+    assert writer_notices(first) == writer_notices(second) == (UNAVAILABLE,)
     assert asked >= 1 and len(server.requests) == asked  # the second edition asked nothing
 
 
@@ -503,7 +508,7 @@ def test_5xx_answers_are_retried_with_backoff(home: Path, six: Path) -> None:
     with chat_server(flaky) as server:
         briefing = edition(settings_for(home, six, server, llm_retries=2, llm_concurrency=1))
     assert len(server.requests) == 7 + 2
-    assert briefing.notices == () and all(q.kind == "written" for q in briefing.picks[0].summary)
+    assert writer_notices(briefing) == () and all(q.kind == "written" for q in briefing.picks[0].summary)
 
 
 def test_calls_are_cached_and_shared_between_reader_types(home: Path, six: Path) -> None:
@@ -546,7 +551,7 @@ def test_an_injected_instruction_stays_data(home: Path, injected: Path) -> None:
     # Each article is summarized in its own call: the injection reaches no other article's summary call.
     others = [r for r in server.calls("summary") if r is not own[0]]
     assert others and all("이전 지시를 무시" not in user_message(r) for r in others)
-    assert briefing.notices == ()
+    assert writer_notices(briefing) == ()
 
 
 def test_article_text_cannot_close_or_open_a_tag() -> None:
@@ -597,7 +602,7 @@ def test_the_api_key_is_never_logged_or_stored(
     with chat_server(lambda request: Reply(status=500)) as server:
         settings = settings_for(home, six, server, llm_api_key=secret)
         briefing = edition(settings)
-    assert briefing.notices == (UNAVAILABLE,)
+    assert writer_notices(briefing) == (UNAVAILABLE,)
     assert secret not in caplog.text and secret not in json.dumps(briefing.as_dict())
     assert secret not in repr(settings) and secret not in settings_digest(settings, load_personas()[PERSONA])
 

@@ -63,3 +63,33 @@ def test_negative_terms_push_articles_down(pool) -> None:  # type: ignore[no-unt
         expand=False,
     )
     assert top.article_id not in [p.article_id for p in recommender.recommend(averse)[:3]]
+
+
+def test_stories_below_the_floor_are_never_picked_for_the_reader(pool) -> None:  # type: ignore[no-untyped-def]
+    """Two stories are about 배당; the other four picks are the day's important economic news,
+    labelled as such, and 참고 only."""
+    from prism.recommend.reasons import FILLER_REASON
+
+    picks = PrismRecommender().fit(pool, now=NOW.timestamp()).recommend(persona("dividends", ["배당"]))
+    assert len(picks) == 6
+    about, filler = picks[:2], picks[2:]
+    assert {p.article_id for p in about} == {1, 2}  # the articles that say 배당
+    assert [p.kind for p in about] == ["interest", "interest"] and all(p.matched for p in about)
+    assert all(p.kind == "reference" and p.reasons[0] == FILLER_REASON for p in filler)
+    assert not {p.article_id for p in filler} & {1, 2}
+
+
+def test_a_name_alone_does_not_clear_the_floor() -> None:
+    """An agency's name said twice and in the title is not a story about the reader's interest."""
+    from prism.recommend.reasons import FILLER_REASON
+    from prism.recommend.score import is_name
+
+    assert is_name("중소벤처기업부") and not is_name("창업")
+    rows = [row(0, ["중소벤처기업부", "소상공인"]), row(1, ["창업", "스타트업"], text="b")]
+    rows += [row(10 + i, [PENSIONS[i], PENSIONS[i + 1]]) for i in range(4)]
+    founder = Persona(
+        key="f", name="f", interests={"중소벤처기업부": 3, "창업": 3}, topics={"경제": 1.0}, expand=False
+    )
+    picks = PrismRecommender().fit(build_pool(rows), now=NOW.timestamp()).recommend(founder)
+    assert [p.article_id for p in picks if p.kind == "interest"] == [1]
+    assert next(p for p in picks if p.article_id == 0).reasons[0] == FILLER_REASON

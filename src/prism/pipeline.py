@@ -31,6 +31,7 @@ from prism.recommend.bm25 import BM25
 from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.profile import feedback_vector, reader_persona
+from prism.recommend.reasons import FILLER_REASON
 from prism.recommend.stories import cluster
 from prism.records import Analysis, Briefing, Pick, Reader
 from prism.store import analyses as stored_analyses
@@ -192,6 +193,14 @@ def edition(
     short = (
         [f"이야기가 {len(picks)}개뿐이라 추천 기사가 {PICKS}개보다 적습니다."] if len(picks) < PICKS else []
     )
+    filled = sum(1 for p in picks if p.reasons[:1] == (FILLER_REASON,))
+    if filled:
+        fitting = len(picks) - filled
+        few = f"기사가 {fitting}건뿐이라" if fitting else "기사가 없어"
+        short.append(
+            f"오늘은 {persona.name} 관심사에 맞는 {few}, "
+            f"참고 뉴스 {filled}건은 오늘의 주요 경제 뉴스로 채웠습니다."
+        )
     hashes = {pool.content_hash(p.index) for p in picks}
     with engine.connect() as conn:
         rows = stored_analyses.load(conn, content_hashes=hashes)

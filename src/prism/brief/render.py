@@ -77,10 +77,12 @@ def text(briefing: Briefing) -> str:
     lines += [f"[{ANALYSIS}] {q.text}" for q in briefing.analysis]
     for section in briefing.sections:
         lines += [f"■ {section.heading}", section.text]
-    lines.append(f"[{name} 관심 뉴스]")
+    if briefing.interest:  # none when no story cleared the reader type's floor (the notice says so)
+        lines.append(f"[{name} 관심 뉴스]")
     for number, pick in enumerate(briefing.interest, start=1):
         lines += _text_pick(number, pick)
-    lines.append(f"[{name} 참고 뉴스]")
+    if briefing.reference:
+        lines.append(f"[{name} 참고 뉴스]")
     for number, pick in enumerate(briefing.reference, start=len(briefing.interest) + 1):
         lines += _text_pick(number, pick)
     lines += ["[키워드 TOP 5]", ", ".join(briefing.keywords)]
@@ -124,7 +126,8 @@ def markdown(briefing: Briefing) -> str:
         ("관심 뉴스", briefing.interest, 1),
         ("참고 뉴스", briefing.reference, len(briefing.interest) + 1),
     ):
-        out += [f"## {name} {label}", ""]
+        if picks:
+            out += [f"## {name} {label}", ""]
         for number, pick in enumerate(picks, start=first):
             title = _md_escape(pick.title)
             heading = (

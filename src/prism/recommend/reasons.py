@@ -10,6 +10,9 @@ from prism.records import Pick, PickKind
 
 LIKED_REASON = 0.15  # a pick this close to the reader's feedback vector says so in its reasons
 MATCHED_SHOWN = 5  # interest terms a pick names
+# The first reason of a 참고 pick that fills the edition when too few stories clear the reader type's
+# relevance floor (prism.recommend.score.FLOOR): the day's important economic news, not a pick for them.
+FILLER_REASON = "오늘의 주요 경제 뉴스"
 
 
 def matched_terms(pool: Pool, i: int, matched: Mapping[int, float]) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ by MMR (prism.recommend.select) and says why (prism.recommend.reasons).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from typing import Self
 
@@ -18,7 +19,7 @@ from prism.recommend.base import PICKS, recommenders
 from prism.recommend.bm25 import BM25
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
-from prism.recommend.reasons import matched_terms, pick
+from prism.recommend.reasons import FILLER_REASON, LIKED_REASON, matched_terms, pick
 from prism.recommend.score import FloatArray
 from prism.recommend.select import MMR_LAMBDA, by_score, kinds, mmr
 from prism.recommend.stories import Stories, cluster
@@ -75,13 +76,32 @@ class PrismRecommender:
         if not len(pool):
             raise UsageError("the pool is empty: no analysed article in the edition's window")
         score, relevance = self.score(persona, feedback)
+        excluded = np.zeros(len(pool), dtype=bool)
         if exclude:
-            score = np.where(np.isin(pool.ids, np.fromiter(exclude, dtype=np.int64)), -np.inf, score)
-        chosen = mmr(pool, score, self.stories_.of, n=n, mmr_lambda=self.mmr_lambda)
+            excluded = np.isin(pool.ids, np.fromiter(exclude, dtype=np.int64))
+            score = np.where(excluded, -np.inf, score)
+        interests = scoring.expanded_interests(persona)
+        # Only stories that clear the reader type's relevance floor are picked for it (a reader's 👍
+        # counts: what they liked clears it too); when fewer than n do, the rest of 참고 is the day's
+        # important economic news, labelled as such, never unrelated filler.
+        strength = scoring.match_strength(self.bm25_, interests)[pool.text_of]
+        if feedback:
+            strength = np.maximum(strength, scoring.FLOOR * self._liked(feedback)[pool.text_of])
+        cleared = strength >= scoring.FLOOR
+        chosen = mmr(
+            pool, np.where(cleared, score, -np.inf), self.stories_.of, n=n, mmr_lambda=self.mmr_lambda
+        )
         ranked = by_score(chosen, score)
-        matched = self.bm25_.match(scoring.expanded_interests(persona))
+        filler: list[int] = []
+        if len(ranked) < n:
+            taken = np.isin(self.stories_.of, [self.stories_.of[i] for i in ranked])
+            news = self.stories_.importance[self.stories_.of] * self.freshness_
+            news = news * scoring.economic(pool.topics)[pool.text_of]
+            news = np.where(taken | excluded, -np.inf, news)
+            filler = mmr(pool, news, self.stories_.of, n=n - len(ranked), mmr_lambda=self.mmr_lambda)
+        matched = self.bm25_.match(interests)
         liked = scoring.feedback_similarity(pool, feedback) if feedback else None
-        return [
+        picks = [
             pick(
                 pool,
                 self.stories_,
@@ -94,3 +114,14 @@ class PrismRecommender:
             )
             for i, kind in zip(ranked, kinds(len(ranked)), strict=True)
         ]
+        for i in filler:
+            found = pick(
+                pool, self.stories_, i, kind="reference", score=float(score[i]), relevance=float(relevance[i])
+            )
+            picks.append(dataclasses.replace(found, reasons=(FILLER_REASON, *found.reasons)))
+        return picks
+
+    def _liked(self, feedback: Mapping[str, float]) -> FloatArray:
+        """Return 1 for texts as close to the reader's 👍 as the "like an article you liked" reason."""
+        similarity = scoring.feedback_similarity(self.pool_, feedback)
+        return (similarity >= LIKED_REASON).astype(np.float64)
