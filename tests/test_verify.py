@@ -76,6 +76,8 @@ def test_honest_paraphrase_passes(claim: str) -> None:
         ("김현우 대표는 하반기에도 서버용 메모리 수요가 견조할 것이라고 말했다.", "attribution"),
         ("한빛전자의 이익이 개선된 것은 스마트폰 사업부의 부진 때문이다.", None),  # a cause it never gives
         ("한빛전자는 하반기에 평택 공장 투자를 두 배로 늘릴 계획이다.", "addition"),
+        ("지금 한빛전자 주식을 사라.", "opinion"),  # a command: never published, not even as commentary
+        ("한빛전자의 1분기 실적은 훌륭하다.", "opinion"),  # a judgement the article does not make
     ],
 )
 def test_each_kind_of_error_is_caught(claim: str, error: str | None) -> None:

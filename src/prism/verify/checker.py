@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 
 from prism.records import Analysis, Sentence
 
-ERRORS = ("number", "date", "entity", "polarity", "attribution", "causal", "addition")
+# The error types of the labelled claims, then "opinion": a command, a question or a judgement the
+# articles do not make (never published, not even as commentary).
+ERRORS = ("number", "date", "entity", "polarity", "attribution", "causal", "addition", "opinion")
 
 
 @dataclass(frozen=True, slots=True)
@@ -967,11 +969,11 @@ def _addition(
     )
     if ending.endswith(_NOT_STATEMENTS) or claim.rstrip().endswith("?"):
         found.append(
-            Finding("addition", 0.0, "the claim is a command, a suggestion or a question, not a fact")
+            Finding("opinion", 0.0, "the claim is a command, a suggestion or a question, not a fact")
         )
     judged = [w for w in _EVALUATIONS.findall(claim) if w not in context.text]
     if judged:
-        found.append(Finding("addition", 0.0, f"the articles do not judge so: {judged[0]}"))
+        found.append(Finding("opinion", 0.0, f"the articles do not judge so: {judged[0]}"))
     uncovered = _uncovered(sentence, context)
     if uncovered:
         reason = f"{uncovered:.0%} of what the claim names is not in the articles"
