@@ -192,7 +192,7 @@ def settings_for(home: Path, db: Path, server: Server | None, **overrides: Any) 
 
 def writer_notices(briefing: Briefing) -> tuple[str, ...]:
     """The edition's notices but the recommender's (the test pool is six articles: some fill 참고)."""
-    return tuple(n for n in briefing.notices if not n.startswith("오늘은 "))
+    return tuple(n for n in briefing.notices if not n.startswith(("오늘은 ", "이야기가 ")))
 
 
 def edition(settings: Settings, persona: str = PERSONA) -> Briefing:

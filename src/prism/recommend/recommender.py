@@ -96,8 +96,8 @@ class PrismRecommender:
         if len(ranked) < n:
             taken = np.isin(self.stories_.of, [self.stories_.of[i] for i in ranked])
             news = self.stories_.importance[self.stories_.of] * self.freshness_
-            news = news * scoring.economic(pool.topics)[pool.text_of]
-            news = np.where(taken | excluded, -np.inf, news)
+            outside = ~scoring.economic(pool.topics)[pool.text_of]
+            news = np.where(taken | excluded | outside, -np.inf, news)
             filler = mmr(pool, news, self.stories_.of, n=n - len(ranked), mmr_lambda=self.mmr_lambda)
         matched = self.bm25_.match(interests)
         liked = scoring.feedback_similarity(pool, feedback) if feedback else None
