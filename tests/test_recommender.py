@@ -94,3 +94,16 @@ def test_a_name_alone_does_not_clear_the_floor() -> None:
     picks = PrismRecommender().fit(build_pool(rows), now=NOW.timestamp()).recommend(founder)
     assert [p.article_id for p in picks if p.kind == "interest"] == [1]
     assert next(p for p in picks if p.article_id == 0).reasons[0] == FILLER_REASON
+
+
+def test_only_economic_news_fills_a_gap() -> None:
+    """Below the floor, a fresher story of another section never fills 참고: the edition has fewer picks."""
+    import dataclasses
+
+    from prism.recommend.reasons import FILLER_REASON
+
+    rows = [row(0, ["배당", "주가"]), row(1, ["국민연금", "노후"], text="b")]
+    rows.append(dataclasses.replace(row(2, ["대장암", "검진"], text="c", hours=0.1), topic="생활문화"))
+    picks = PrismRecommender().fit(build_pool(rows), now=NOW.timestamp()).recommend(persona("d", ["배당"]))
+    assert [p.article_id for p in picks] == [0, 1]
+    assert picks[1].kind == "reference" and picks[1].reasons[0] == FILLER_REASON

@@ -281,6 +281,9 @@ class _Context:
     text: str  # every sentence of every source
     words: dict[str, frozenset[str]] = field(default_factory=dict)  # a text's terms and lemmas
     people: frozenset[str] = frozenset()  # names the articles give with a title or 씨 (김경수 의원)
+    # The source sentence that says most of the claim, and how much (a context serves one claim; the
+    # rules ask for it several times, so it is found once).
+    best: tuple[float, Sentence | None] | None = None
 
     def words_of(self, text: str) -> frozenset[str]:
         """Return the terms and lemmas of the source sentences that make up `text`."""
@@ -601,9 +604,11 @@ def _closest(sentence: Sentence, context: _Context) -> str | None:
 def _closest_sentence(sentence: Sentence, context: _Context, share: float = CLOSEST) -> Sentence | None:
     """Return the source sentence that says most of the claim (names included), if it says at least
     `share` of it: the sentence the claim restates."""
-    weights = _term_weights(sentence, context)
-    scored = [(_share(s.sentence.text, weights, context), s.sentence) for s in context.sources]
-    best_share, best = max(scored, key=lambda item: item[0], default=(0.0, None))
+    if context.best is None:
+        weights = _term_weights(sentence, context)
+        scored = [(_share(s.sentence.text, weights, context), s.sentence) for s in context.sources]
+        context.best = max(scored, key=lambda item: item[0], default=(0.0, None))
+    best_share, best = context.best
     return best if best_share >= share else None
 
 
@@ -873,10 +878,6 @@ _DIRECTIONS = {  # which way a clause says something went
     "flat": re.compile(r"비슷|보합|제자리|변동이 없|변함없"),
 }
 _THAN = re.compile(r"([가-힣A-Za-z]{2,})(?:\([^)]*\))?보다")
-
-
-def _has_quantity(text: str, quantity: Quantity) -> bool:
-    return any(quantity.same(q) for q in quantities(text))
 
 
 def _direction(text: str) -> str | None:

@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prism.brief.review import Flag, apply_edits, diff, unsupported
+from prism.brief.review import EDITED, Flag, apply_edits, diff, unsupported
+from prism.nlp.korean import from_json
 from prism.pipeline import swap, swap_candidates
 from prism.recommend.personas import load_personas
 from prism.records import Analysis, Briefing, Reader
+from prism.store import analyses as stored_analyses
 from prism.store import articles as stored_articles
 from prism.store import editions, write_transaction
 from prism.web.deps import ConnectionDep, CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
@@ -155,16 +157,21 @@ def publish(edition_id: int, action: str, editor: RequireEditor, engine: EngineD
 
 
 def flags_of(conn: ConnectionDep, briefing: Briefing) -> list[Flag]:
-    """Return the editor-written sentences of `briefing` that its articles do not support."""
-    from prism.nlp.korean import analyze
-
-    if not any(q.index == -1 for q in briefing.quotes()):
+    """Return the editor-written sentences of `briefing` that its articles do not support (checked
+    against the articles' stored analyses: nothing is analysed again)."""
+    if not any(q.index == EDITED for q in briefing.quotes()):
         return []  # nothing an editor wrote: the articles' own sentences need no check
-    analyses: dict[int, Analysis] = {}
+    hashes: dict[int, str] = {}
     for pick in briefing.picks:
         found = stored_articles.get_article(conn, key=f"#{pick.article_id}")
         if found is not None:
-            analyses[pick.article_id] = analyze(found.title, found.body)
+            hashes[pick.article_id] = found.content_hash
+    rows = stored_analyses.load(conn, content_hashes=set(hashes.values()))
+    analyses: dict[int, Analysis] = {
+        article_id: from_json(rows[digest].title_terms, rows[digest].sentences)
+        for article_id, digest in hashes.items()
+        if digest in rows
+    }
     return unsupported(briefing, analyses)
 
 
