@@ -39,8 +39,10 @@ def row(
 
 
 def persona(key: str, terms: list[str]) -> Persona:
-    """Return a reader type interested in `terms` only (no widening by similar morphemes)."""
-    return Persona(key=key, name=key, interests={t: 3 for t in terms}, topics={"경제": 1.0}, expand=False)
+    """Return a reader type interested in `terms` only (no widening by facets or similar morphemes)."""
+    return Persona(
+        key=key, name=key, interests={t: 3 for t in terms}, topics={"경제": 1.0}, expand=False, facets=False
+    )
 
 
 def rows() -> list[PoolRow]:

@@ -37,7 +37,7 @@ def failures(baseline: dict[str, Any], scores: dict[str, dict[str, float]]) -> l
     for kind, metrics in baseline["floors"].items():
         for metric, floor in metrics.items():
             value = scores[kind][metric]
-            if value < floor:
+            if value < floor - 1e-9:  # floors_from rounds with the same tolerance
                 found.append(f"{kind} {metric}: {value:.2f} is below the pinned floor {floor:.2f}")
     return found
 

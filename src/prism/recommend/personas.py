@@ -37,6 +37,8 @@ class Persona(BaseModel):
     topics: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
     # Widen the interests with Kiwi's most similar morphemes.
     expand: bool = True
+    # Widen the interests, and the description's nouns, with the facets holding them (data/facets.yaml).
+    facets: bool = True
 
     @field_validator("interests", "negative")
     @classmethod

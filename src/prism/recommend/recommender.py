@@ -15,7 +15,7 @@ import numpy as np
 
 from prism.errors import UsageError
 from prism.recommend import score as scoring
-from prism.recommend.base import PICKS, recommenders
+from prism.recommend.base import INTEREST_PICKS, PICKS, recommenders
 from prism.recommend.bm25 import BM25
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
@@ -91,7 +91,12 @@ class PrismRecommender:
         chosen = mmr(
             pool, np.where(cleared, score, -np.inf), self.stories_.of, n=n, mmr_lambda=self.mmr_lambda
         )
+        # 관심 are the best-scored stories the reader type's own interests reach (clearing the floor on
+        # them alone); 참고 the rest: stories reached through the facets and similar words, broader context.
+        direct = scoring.match_strength(self.bm25_, persona.interests)[pool.text_of] >= scoring.FLOOR
         ranked = by_score(chosen, score)
+        interest = [i for i in ranked if direct[i]][:INTEREST_PICKS]
+        ranked = interest + [i for i in ranked if i not in interest]
         filler: list[int] = []
         if len(ranked) < n:
             taken = np.isin(self.stories_.of, [self.stories_.of[i] for i in ranked])
@@ -112,7 +117,7 @@ class PrismRecommender:
                 matched=matched_terms(pool, i, matched),
                 liked=float(liked[pool.text_row(i)]) if liked is not None else 0.0,
             )
-            for i, kind in zip(ranked, kinds(len(ranked)), strict=True)
+            for i, kind in zip(ranked, kinds(len(ranked), interest=len(interest)), strict=True)
         ]
         for i in filler:
             found = pick(

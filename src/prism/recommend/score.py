@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from prism.recommend import facets
 from prism.recommend.bm25 import BM25
 from prism.recommend.personas import Persona
 from prism.recommend.pool import Pool
@@ -58,14 +59,34 @@ def _similar(term: str) -> tuple[tuple[str, float], ...]:
     return tuple((m.form, float(m.score)) for m in found if m.tag.startswith("NN") and len(m.form) > 1)
 
 
+@lru_cache(maxsize=256)
+def described(description: str) -> tuple[str, ...]:
+    """Return the nouns (two syllables or more, not generic, no digits) and noun phrases of a reader
+    type's description: what its writer says the reader cares about."""
+    from prism.nlp.keywords import is_generic
+    from prism.nlp.korean import analyze
+
+    found: dict[str, None] = {}
+    for sentence in analyze("", description).sentences:
+        for noun in sentence.nouns:
+            if len(noun) >= 2 and not is_generic(noun) and not any(c.isdigit() for c in noun):
+                found[noun] = None
+        for phrase in sentence.phrases:
+            found[phrase] = None
+    return tuple(found)
+
+
 def expanded_interests(persona: Persona) -> dict[str, float]:
-    """Return the persona's interests, widened by similar morphemes when the persona allows it."""
+    """Return the persona's interests, widened by the facets they and its description switch on, and
+    by Kiwi's similar morphemes when the persona allows it."""
     terms = dict(persona.interests)
+    if persona.facets:
+        terms = facets.widened(terms, described=described(persona.description), negative=persona.negative)
     if not persona.expand:
         return terms
     for term, weight in persona.interests.items():
         for similar, score in _similar(term):
-            if similar not in terms and similar not in persona.negative:
+            if similar not in persona.interests and similar not in persona.negative:
                 terms[similar] = max(terms.get(similar, 0.0), weight * EXPAND_WEIGHT * score)
     return terms
 
@@ -137,16 +158,27 @@ _AGENCY = re.compile(r"(?:부|처|청|위원회|은행|공사|공단|협회|그�
 
 
 def match_strength(bm25: BM25, terms: Mapping[str, float]) -> FloatArray:
-    """Return, per distinct text, how strongly it is about the weighted `terms` (see FLOOR)."""
+    """Return, per distinct text, how strongly it is about the weighted `terms` (see FLOOR).
+
+    Each word of the pool counts once, with the strongest interest it matches: 벤처 and 벤처기업 both
+    found inside 중소벤처기업부 do not add up.
+    """
     pool = bm25.pool_
-    strength = np.zeros(pool.texts)
+    vocabulary = pool.vocabulary.terms
+    best: dict[int, float] = {}
     for term, weight in terms.items():
-        share = NAME_SHARE if is_name(term) else 1.0
+        named = is_name(term)
         for column, matched in bm25.match({term: weight}).items():
-            rows, counts = bm25.by_term_.row(column)
-            np.add.at(strength, rows, matched * share * np.minimum(1.0, counts / 2.0))
-            titled, _ = bm25.title_by_term_.row(column)
-            np.add.at(strength, titled, matched * share * TITLE_MENTION)
+            # A name counts for little, whether the interest is one or is found inside one (벤처 in
+            # 중소벤처기업부).
+            value = matched * (NAME_SHARE if named or is_name(vocabulary[column]) else 1.0)
+            best[column] = max(best.get(column, 0.0), value)
+    strength = np.zeros(pool.texts)
+    for column, value in best.items():
+        rows, counts = bm25.by_term_.row(column)
+        np.add.at(strength, rows, value * np.minimum(1.0, counts / 2.0))
+        titled, _ = bm25.title_by_term_.row(column)
+        np.add.at(strength, titled, value * TITLE_MENTION)
     return strength
 
 
