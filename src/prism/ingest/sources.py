@@ -8,7 +8,7 @@ from pathlib import Path
 from prism.errors import FetchError, UsageError
 from prism.ingest.fetch import Fetched
 from prism.ingest.files import Item, Progress
-from prism.ingest.normalize import looks_binary
+from prism.ingest.normalize import binary_reason, byte_order_mark
 from prism.ingest.readers import AUTO, FALLBACK, Reader, readers
 from prism.records import Notice, Rejection
 
@@ -67,6 +67,10 @@ def sniff(data: bytes, *, name: str, content_type: str = "") -> str:
     suffixed = by_suffix(name)
     if suffixed and kind not in _PAGE_TYPES:
         return suffixed
+    marked = byte_order_mark(data)
+    if marked and marked[0] != "utf-8":  # readers recognise their format in UTF-8 bytes
+        encoding, skip = marked
+        data = data[skip : skip + 8192].decode(encoding, "replace").encode()
     sniffers = sorted((e for e in entries if e.value.looks_like), key=lambda e: e.value.sniff_rank)
     return next((e.name for e in sniffers if e.value.looks_like and e.value.looks_like(data)), FALLBACK)
 
@@ -76,8 +80,9 @@ def parse_bytes(data: bytes, *, name: str, fmt: str, url: str | None = None) -> 
     if not data.strip():
         yield Rejection(name, "file is empty")
         return
-    if looks_binary(data):
-        yield Rejection(name, "binary file, not text")
+    reason = binary_reason(data)
+    if reason:
+        yield Rejection(name, reason)
         return
     reader: Reader = readers.get(fmt)
     yield from reader.parse(data, name=name, url=url)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 
 from prism.errors import StoreError
 from prism.store.schema import dump_json, load_json
@@ -74,6 +74,18 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
 
 def _reason(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """Return the one-line reason of an error in the database itself, not in what was asked of it (the
+    server is gone, the file is read-only, the disk is full), else None."""
+    if isinstance(exc, DBAPIError):
+        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+            return _reason(exc) or type(exc.orig).__name__
+        return None
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.InterfaceError):  # raised before SQLAlchemy wraps
+        return str(exc)
+    return None
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
