@@ -281,7 +281,8 @@ def test_a_record_the_database_refuses_costs_only_itself(
             conn.execute(
                 text(
                     "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
-                    "IF NEW.external_id = 't-0004' THEN RAISE EXCEPTION 'refused by the test trigger'; "
+                    "IF NEW.external_id = 't-0004' THEN RAISE EXCEPTION 'refused by the test trigger' "
+                    "USING ERRCODE = 'check_violation'; "
                     "END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
                 )
             )
@@ -328,3 +329,307 @@ def test_csv_with_an_unclosed_quote(tmp_path: Path, engine: Engine, settings: Se
         )
     ]
     assert stored_ids(engine) == expected_ids()
+
+
+# --- Paths that are not files -------------------------------------------------------------------------
+
+
+def special_paths(tmp_path: Path) -> list[tuple[Path, str]]:
+    import os
+
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    loop = tmp_path / "loop.jsonl"
+    loop.symlink_to(loop)
+    return [
+        (pipe, "is a named pipe, not a regular file"),
+        (Path("/dev/zero"), "is a device, not a regular file"),
+        (loop, "cannot read it: Too many levels of symbolic links"),
+    ]
+
+
+def test_special_paths_are_refused_before_reading(tmp_path: Path, engine: Engine, settings: Settings) -> None:
+    """A named pipe once hung ingest (and /dev/zero never ends): they are refused before anything is read."""
+    from prism.errors import UsageError
+
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(good_lines()) + "\n", encoding="utf-8")
+    for path, reason in special_paths(tmp_path):
+        with pytest.raises(UsageError) as raised:
+            run_ingest(engine, settings, good, path)
+        assert str(raised.value) == f"{path}: {reason}"
+    assert stored_ids(engine) == set()  # a usage error stops the run before it starts
+
+
+def test_special_files_in_a_folder_are_skipped(tmp_path: Path, engine: Engine, settings: Settings) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text("\n".join(good_lines()) + "\n", encoding="utf-8")
+    specials = special_paths(folder)
+    (folder / "zero.jsonl").symlink_to("/dev/zero")
+    report = run_ingest(engine, settings, folder)
+    assert stored_ids(engine) == expected_ids() and report.rejected == []
+    notices = {(w.where, w.reason) for w in report.warnings}
+    expected = {(str(path), f"skipped: {reason}") for path, reason in specials if path.parent == folder}
+    expected.add((str(folder / "zero.jsonl"), "skipped: is a device, not a regular file"))
+    assert notices == expected
+
+
+# --- Servers and URLs -------------------------------------------------------------------------------------
+
+
+class DrippingServer:
+    """A real HTTP server on 127.0.0.1 that sends a valid feed one byte at a time, each well within the
+    per-read timeout: only a deadline for the whole fetch stops it."""
+
+    def __init__(self, body: bytes, pause: float) -> None:
+        import socket
+        import threading
+
+        self.response = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+        self.pause = pause
+        self.sent = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/feed.xml"
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.recv(65536)
+                try:
+                    for index in range(len(self.response)):
+                        if self.stop.wait(self.pause):
+                            return
+                        conn.sendall(self.response[index : index + 1])
+                        self.sent += 1
+                except OSError:  # the client hung up: what a deadline does
+                    continue
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+        self.listener.close()
+
+
+def test_dripping_server_meets_the_deadline(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server dripping a byte every 50 ms once kept one fetch alive for a minute (PRISM_HTTP_TIMEOUT
+    was per read). With a deadline of 1 s for the whole fetch, the URL is refused with that reason, the
+    file beside it is stored, and the feed (which would take a minute to arrive) is not."""
+    from prism.config import get_settings
+
+    monkeypatch.setenv("PRISM_HTTP_TIMEOUT", "1")
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(good_lines()) + "\n", encoding="utf-8")
+    server = DrippingServer((Path(__file__).with_name("resources") / "feed-rss.xml").read_bytes(), pause=0.05)
+    try:
+        report = run_ingest(engine, get_settings(), good, server.url, allow_private=True)
+    finally:
+        server.close()
+    assert reasons(report) == [
+        (
+            server.url,
+            "timed out: no complete answer within the deadline of 1 s for the whole fetch "
+            "(PRISM_HTTP_TIMEOUT)",
+        )
+    ]
+    assert stored_ids(engine) == expected_ids()
+    assert 0 < server.sent < len(server.response)  # it was answering, just too slowly
+
+
+def test_credentials_never_reach_a_report(tmp_path: Path, engine: Engine, settings: Settings) -> None:
+    """user:password in a URL input, a redirect or a record's url field is redacted in every message, and
+    neither the origin nor the report keeps it."""
+    secret = "hunter2"
+    path = tmp_path / "urls.jsonl"
+    bad = {"id": "cred", "title": "t", "body": "본문이다.", "url": f"https://editor:{secret}@news.test/a"}
+    path.write_bytes(around(json.dumps(bad).encode()))
+    report = run_ingest(engine, settings, path, f"http://admin:{secret}@127.0.0.1:9/feed")
+    assert reasons(report) == [
+        (f"{path}:4", "url 'https://***@news.test/a' carries credentials; refusing to store it"),
+        (
+            "http://***@127.0.0.1:9/feed",
+            "refused, 127.0.0.1 resolves to the non-public address 127.0.0.1 "
+            "(pass --allow-private to fetch from private networks)",
+        ),
+    ]
+    assert stored_ids(engine) == expected_ids()
+    assert secret not in json.dumps(report.as_dict())
+    with engine.connect() as conn:
+        assert secret not in str(conn.execute(text("SELECT origin, url FROM articles")).all())
+    from prism.errors import UsageError
+
+    with pytest.raises(UsageError) as raised:  # not http(s), so read as a path, and there is none
+        run_ingest(engine, settings, f"ftp://u:{secret}@news.test/x")
+    assert str(raised.value) == "ftp://***@news.test/x: no such file or folder"
+
+
+# --- Errors a user once saw as tracebacks -------------------------------------------------------------------
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run `prism` in-process; return (exit code, stdout, stderr), failing on any escaped exception."""
+    from typer.testing import CliRunner
+
+    from prism.cli import app
+
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+def read_only(database_url: str, engine: Engine) -> str:
+    """Return a URL that opens the database without the right to write it."""
+    if engine.dialect.name == "sqlite":
+        return f"sqlite:///file:{engine.url.database}?mode=ro&uri=true"
+    with engine.begin() as conn:
+        conn.execute(text("DROP ROLE IF EXISTS prism_reader"))
+        conn.execute(text("CREATE ROLE prism_reader LOGIN"))
+        conn.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO prism_reader"))
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url).set(username="prism_reader").render_as_string(hide_password=False)
+
+
+def test_read_only_database_is_one_line(
+    tmp_path: Path, database_url: str, engine: Engine, settings: Settings
+) -> None:
+    first = tmp_path / "first.jsonl"
+    first.write_text("\n".join(good_lines(0, 3)) + "\n", encoding="utf-8")
+    run_ingest(engine, settings, first)
+    url = read_only(database_url, engine)
+    second = tmp_path / "second.jsonl"
+    second.write_text("\n".join(good_lines(3, 3)) + "\n", encoding="utf-8")
+    code, out, err = cli("ingest", str(second), "-d", url)
+    assert code == 1 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith("error: database ") and str(engine.url.database) in line  # names it
+    assert ("readonly database" in line or "permission denied" in line) and line.endswith(
+        "(0 articles stored before it are kept)"
+    )
+    code, out, err = cli("enrich", "-d", url)
+    assert code == 1 and len(err.splitlines()) == 1 and err.startswith("error: database error: ")
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP OWNED BY prism_reader"))
+            conn.execute(text("DROP ROLE prism_reader"))
+    assert stored_ids(engine) == expected_ids(0, 3)  # nothing stored before was lost
+
+
+def test_database_failing_mid_run_keeps_the_batches_stored(
+    tmp_path: Path, database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's file fills up (its size is capped); PostgreSQL's database is dropped under the run. The run
+    stops with one line naming the database, the reason and what was kept."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+
+    from prism.config import get_settings
+    from prism.errors import StoreError
+    from prism.ingest import ingest
+    from prism.store.db import describe
+
+    monkeypatch.setenv("PRISM_INGEST_BATCH_SIZE", "2")
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(good_lines(0, 40)) + "\n", encoding="utf-8")
+    lines_read = 0
+
+    def fail_after_some(_: int) -> None:
+        nonlocal lines_read
+        lines_read += 1
+        if lines_read == 9 and engine.dialect.name == "postgresql":
+            admin = create_engine(
+                make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+            )
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE "{engine.url.database}" WITH (FORCE)'))
+            admin.dispose()
+
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            pages = conn.execute(text("PRAGMA page_count")).scalar_one()
+        engine.dispose()
+
+        @event.listens_for(engine, "connect")
+        def _cap(dbapi_connection: object, _record: object) -> None:
+            dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 3}")  # type: ignore[attr-defined]
+
+    with pytest.raises(StoreError) as raised:
+        ingest([str(path)], engine=engine, settings=get_settings(), progress=fail_after_some)
+    message = str(raised.value)
+    assert message.startswith(f"database {describe(engine)}: ")
+    kept = int(message.rsplit("(", 1)[1].split()[0])
+    if engine.dialect.name == "sqlite":
+        assert "full" in message and 0 < kept < 40
+        engine.dispose()
+        event.remove(engine, "connect", _cap)
+        assert len(stored_ids(engine)) == kept
+    else:
+        assert "does not exist" in message or "terminat" in message
+        assert kept == 8
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("PRISM_SCHEDULE_TIMES", "[06:00", "PRISM_SCHEDULE_TIMES: Value error, not a JSON list"),
+        ("PRISM_SCHEDULE_TIMES", "6시", "PRISM_SCHEDULE_TIMES: Value error, '6시' is not a time HH:MM"),
+        ("PRISM_FEEDS", '["https://news.test/rss",', "PRISM_FEEDS: Value error, not a JSON list"),
+        ("PRISM_FEEDS", "[1]", "PRISM_FEEDS[0]: Input should be a valid string"),
+        ("PRISM_HTTP_TIMEOUT", "soon", "PRISM_HTTP_TIMEOUT: Input should be a valid number"),
+    ],
+)
+def test_malformed_settings_are_one_line(variable: str, value: str, expected: str) -> None:
+    code, out, err = cli("articles", "list", env={variable: value})
+    assert code == 1 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith(f"error: invalid setting: {expected}")
+
+
+def test_one_feed_or_time_needs_no_json() -> None:
+    """`PRISM_FEEDS=https://…` and `PRISM_SCHEDULE_TIMES=06:00`, as people write them, are lists of one."""
+    import os
+
+    from prism.config import get_settings
+
+    os.environ["PRISM_FEEDS"] = "https://news.test/rss.xml"
+    os.environ["PRISM_SCHEDULE_TIMES"] = " 07:30 "
+    try:
+        settings = get_settings()
+    finally:
+        del os.environ["PRISM_FEEDS"], os.environ["PRISM_SCHEDULE_TIMES"]
+    assert (settings.feeds, settings.schedule_times) == (["https://news.test/rss.xml"], ["07:30"])
+
+
+def test_terminal_never_gets_raw_control_characters(
+    tmp_path: Path, database_url: str, engine: Engine, settings: Settings
+) -> None:
+    """Text stored before control characters were stripped (or by another tool) is printed with them
+    visible (`\\x1b`), never raw: ESC would drive the terminal. PostgreSQL cannot hold NUL, so ESC only."""
+    path = tmp_path / "ok.jsonl"
+    path.write_text("\n".join(good_lines(0, 1)) + "\n", encoding="utf-8")
+    run_ingest(engine, settings, path)
+    raw = "제목\x1b]0;pwned\x07\x1b[2J" + ("\x00" if engine.dialect.name == "sqlite" else "")
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE articles SET title = :a, body = :b, source = :c"), {"a": raw, "b": raw, "c": raw}
+        )
+    for args in (["articles", "list"], ["articles", "show", "t-0000"]):
+        code, out, _ = cli(*args, "-d", database_url)
+        assert code == 0
+        assert "\x1b" not in out and "\x00" not in out and "\x07" not in out
+        assert "제목\\x1b]0;pwned\\x07\\x1b[2J" in out.replace("\n", "").replace("│", "").replace(" ", "")

@@ -113,6 +113,15 @@ _PATH_SAFE = "/-._~!$&'()*+,;=:@%"
 _PERCENT = re.compile(r"%[0-9a-f]{2}")
 
 
+# user:password@ in a URL (up to the last @ before the path), anywhere in a message.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
+
+
+def redact_credentials(text: str) -> str:
+    """Return `text` with the user name and password of every URL in it replaced by `***`."""
+    return _USERINFO.sub(r"\1***@", text) if "@" in text else text
+
+
 def is_tracking_param(name: str) -> bool:
     """Return True if a query parameter only tracks the reader."""
     lowered = name.lower()
@@ -126,17 +135,18 @@ def canonical_url(url: str) -> str:
     of the query in its order.
     """
     raw = clean_line(url)
+    shown = redact_credentials(raw)  # what messages quote
     if len(raw) > MAX_URL_CHARS:
         raise RecordError(f"url is {len(raw):,} characters; the limit is {MAX_URL_CHARS:,}")
     try:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as exc:
-        raise RecordError(f"url {raw!r} is not valid: {exc}") from None
+        raise RecordError(f"url {shown!r} is not valid: {exc}") from None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     if scheme not in _DEFAULT_PORTS or not host:
-        raise RecordError(f"url {raw!r} is not an http(s) URL")
+        raise RecordError(f"url {shown!r} is not an http(s) URL")
     try:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
@@ -145,7 +155,7 @@ def canonical_url(url: str) -> str:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     if parts.username:
-        raise RecordError(f"url {raw!r} carries credentials; refusing to store it")
+        raise RecordError(f"url {shown!r} carries credentials; refusing to store it")
     # A second "?" is a CMS appending "?utm_…" to a URL that already had a query: read it as "&".
     pairs = parse_qsl(parts.query.replace("?", "&"), keep_blank_values=True)
     query = [(k, v) for k, v in pairs if not is_tracking_param(k)]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InternalError, StatementError
 
 from prism import store
 from prism.config import Settings
@@ -25,7 +25,7 @@ from prism.ingest.sources import check_format, check_inputs, read_input
 from prism.ingest.validate import to_new_article
 from prism.records import IngestReport, NewArticle, Notice, Rejection, SourceRecord
 from prism.store import articles as queries
-from prism.store.db import database_problem
+from prism.store.db import database_problem, describe
 
 
 def ingest(
@@ -153,11 +153,13 @@ class _BatchWriter:
             problem = database_problem(exc)
             if problem is not None:  # the database itself failed: no record is to blame
                 raise StoreError(
-                    f"database {store.redact(self.engine.url.render_as_string())}: {problem} "
+                    f"database {describe(self.engine)}: {problem} "
                     f"({self.report.ingested} articles stored before it are kept)"
                 ) from None
+            reason = _refusal(exc)
+            if reason is None:
+                raise
             if len(batch) == 1:
-                reason = str(exc.orig if isinstance(exc, DBAPIError) else exc).strip().splitlines()[0]
                 where = batch[0].origin or "-"
                 self.report.rejected.append(Rejection(where, f"the database refused it: {reason}"))
                 return
@@ -172,6 +174,14 @@ class _BatchWriter:
         self.report.near_duplicates += near
         for article in stored:
             self.report.warnings += [Notice(article.origin or "-", repair) for repair in article.repairs]
+
+
+def _refusal(exc: StatementError) -> str | None:
+    """Return the database's reason when it refused a value (too long, a constraint, a trigger), else None
+    (a fault in our SQL or the schema, which no record causes)."""
+    if isinstance(exc, DBAPIError) and not isinstance(exc, DataError | IntegrityError | InternalError):
+        return None
+    return str(exc.orig if isinstance(exc, DBAPIError) else exc).strip().splitlines()[0]
 
 
 def _store_batch(

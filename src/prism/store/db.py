@@ -22,6 +22,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # Key of the PostgreSQL advisory lock that serializes writers, as BEGIN IMMEDIATE does on SQLite.
 _WRITE_LOCK_KEY = 0x5052_4953_4D00  # "PRISM"
 _SQLITE_BUSY_TIMEOUT_S = 60
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE
 
 
 def redact(url: str) -> str:
@@ -76,11 +77,19 @@ def _reason(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
 
 
+def describe(engine: Engine) -> str:
+    """Return how messages name an engine's database: the SQLite file, else the URL without password."""
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        return engine.url.database
+    return engine.url.render_as_string(hide_password=True)
+
+
 def database_problem(exc: BaseException) -> str | None:
     """Return the one-line reason of an error in the database itself, not in what was asked of it (the
     server is gone, the file is read-only, the disk is full), else None."""
     if isinstance(exc, DBAPIError):
-        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+        denied = getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE  # a read-only role
+        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated or denied:
             return _reason(exc) or type(exc.orig).__name__
         return None
     if isinstance(exc, sqlite3.OperationalError | sqlite3.InterfaceError):  # raised before SQLAlchemy wraps
