@@ -633,3 +633,43 @@ def test_terminal_never_gets_raw_control_characters(
         assert code == 0
         assert "\x1b" not in out and "\x00" not in out and "\x07" not in out
         assert "제목\\x1b]0;pwned\\x07\\x1b[2J" in out.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.jsonl", b"", [("{path}", "file is empty")]),
+        ("blank.csv", b"\xef\xbb\xbf\r\n\r\n", [("{path}", "file is empty")]),
+        (
+            "header.csv",
+            "제목,내용\n가,나\n".encode(),
+            [
+                (
+                    "{path}",
+                    "CSV header has no 'body' column (nor 'text' or 'content'); columns are: 제목, 내용",
+                )
+            ],
+        ),
+        (
+            "twice.jsonl",
+            (good_lines(0, 1)[0] + "\n" + good_lines(0, 1)[0] + "\n").encode(),
+            [("{path}:2", "id 't-0000' appears again (first at {path}:1)")],
+        ),
+    ],
+)
+def test_small_hostile_files(
+    tmp_path: Path,
+    engine: Engine,
+    settings: Settings,
+    name: str,
+    content: bytes,
+    expected: list[tuple[str, str]],
+) -> None:
+    """Each beside a good file: the good one is stored, the bad one named."""
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(good_lines(1, 3)) + "\n", encoding="utf-8")
+    path = tmp_path / name
+    path.write_bytes(content)
+    report = run_ingest(engine, settings, good, path)
+    assert reasons(report) == [(w.format(path=path), r.format(path=path)) for w, r in expected]
+    assert expected_ids(1, 3) <= stored_ids(engine) and report.exit_code == 0
