@@ -157,7 +157,10 @@ def test_http_errors_and_timeouts(
     report = run_ingest(
         sqlite_engine, get_settings(), server.url("/gone"), server.url("/slow"), allow_private=True
     )
-    assert [r.reason for r in report.rejected] == ["HTTP 404 Not Found", "timed out"]
+    assert [r.reason for r in report.rejected] == [
+        "HTTP 404 Not Found",
+        "timed out: no complete answer within the deadline of 0.3 s for the whole fetch (PRISM_HTTP_TIMEOUT)",
+    ]
 
 
 def test_fetch_pages_replaces_teasers(server: Server, sqlite_engine: Engine, settings: Settings) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -91,8 +95,22 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "AI PRISM <briefing@localhost>"
     # The daily run (`prism schedule`): feeds to ingest, and local times (HH:MM) to run at.
-    feeds: list[str] = Field(default_factory=list)
-    schedule_times: list[str] = Field(default_factory=lambda: ["06:00"])
+    feeds: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    schedule_times: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["06:00"])
+
+    @field_validator("feeds", "schedule_times", mode="before")
+    @classmethod
+    def _json_list_or_one(cls, value: object) -> object:
+        """Read a variable's text as a JSON list, or as a list of one value (PRISM_FEEDS=https://…)."""
+        if not isinstance(value, str):
+            return value  # config.toml gives a list already
+        text = value.strip()
+        if not text.startswith("["):
+            return [text] if text else []
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a JSON list ({exc.msg} at column {exc.colno}): {text!r}") from None
 
     @field_validator("schedule_times")
     @classmethod
@@ -132,7 +150,9 @@ class Settings(BaseSettings):
 
 
 def _name(location: tuple[int | str, ...]) -> str:
-    return "_".join(str(part) for part in location).upper()
+    """Return a setting's variable name from an error location: ("feeds", 0) -> FEEDS[0]."""
+    name = "_".join(part for part in location if isinstance(part, str)).upper()
+    return name + "".join(f"[{part}]" for part in location if isinstance(part, int))
 
 
 def get_settings(**overrides: Any) -> Settings:
@@ -145,5 +165,10 @@ def get_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         problems = "; ".join(f"PRISM_{_name(error['loc'])}: {error['msg']}" for error in exc.errors())
         raise ConfigError(f"invalid setting: {problems}") from None
+    except SettingsError as exc:  # a value the settings library could not even parse
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"PRISM_{field.group(1).upper()}" if field else "a PRISM_* variable"
+        cause = f" ({exc.__cause__})" if exc.__cause__ else ""
+        raise ConfigError(f"invalid setting: {name}: cannot be read{cause}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{default_home() / 'config.toml'} is not valid TOML: {exc}") from None

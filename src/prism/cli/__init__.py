@@ -79,13 +79,19 @@ class _Group(TyperGroup):
             self.commands[name] = LazyCommand(name, target, help_line)
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
+        from prism.cli.common import fail
+
         try:
             return super().invoke(ctx)
         except PrismError as exc:  # SendError too: the SMTP server's answer, in one line
-            from prism.cli.common import err_console
+            fail(str(exc), 2 if isinstance(exc, UsageError | NotFoundError) else 1)
+        except Exception as exc:
+            from prism.cli.common import database_problem
 
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2 if isinstance(exc, UsageError | NotFoundError) else 1) from None
+            problem = database_problem(exc)  # the server went away, the file is read-only, the disk full
+            if problem is None:
+                raise
+            fail(problem, 1)
 
 
 def version() -> str:

@@ -6,10 +6,9 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine
+from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine, shown
 from prism.errors import NotFoundError
 from prism.records import Article
 from prism.store import articles as queries
@@ -68,7 +67,7 @@ def list_cli(
         )
         mark = f" [dim](≈ #{article.canonical_of})[/]" if article.canonical_of else ""
         table.add_row(
-            escape(article.display_id), published, escape(article.source or "-"), escape(article.title) + mark
+            shown(article.display_id), published, shown(article.source or "-"), shown(article.title) + mark
         )
     console.print(table)
 
@@ -90,7 +89,7 @@ def show_cli(
     if as_json:
         typer.echo(json.dumps(article_json(article, with_body=True), ensure_ascii=False, indent=2))
         return
-    console.print(f"[bold]{escape(article.title)}[/]")
+    console.print(f"[bold]{shown(article.title)}[/]")
     meta = [
         f"id {article.display_id} (#{article.id})",
         article.source or "",
@@ -98,10 +97,10 @@ def show_cli(
         article.author or "",
         article.category or "",
     ]
-    console.print(escape(" · ".join(part for part in meta if part)), style="dim")
+    console.print(shown(" · ".join(part for part in meta if part)), style="dim")
     if article.url:
-        console.print(escape(article.url), style="blue", soft_wrap=True)
+        console.print(shown(article.url), style="blue", soft_wrap=True)
     if article.canonical_of:
         console.print(f"near duplicate of #{article.canonical_of}", style="yellow")
     console.print()
-    console.print(escape(article.body), soft_wrap=True)
+    console.print(shown(article.body), soft_wrap=True)

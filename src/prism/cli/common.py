@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:  # the store and settings load SQLAlchemy and pydantic: only commands that use them pay
     from sqlalchemy import Engine
@@ -51,3 +54,31 @@ def settings_and_engine(
 
     settings = get_settings(database_url=database, home=home, **overrides)
     return settings, open_engine(settings.resolved_database_url)
+
+
+# Control characters other than newline and tab: shown as \x1b, never sent raw (ESC would drive the terminal).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(value: str) -> str:
+    """Return text from data (titles, file names, reasons) safe to print: markup escaped, control
+    characters made visible."""
+    if not value.isprintable():
+        value = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+    return escape(value)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print `error: message` on one line of stderr and exit with `code`."""
+    err_console.print(f"[bold red]error:[/] {shown(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code) from None
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """Return one line for an error of the database itself (not of a command's input), else None."""
+    if "sqlalchemy" not in sys.modules:  # nothing opened a database: do not load SQLAlchemy to say so
+        return None
+    from prism.store.db import database_problem as problem
+
+    reason = problem(exc)
+    return None if reason is None else f"database error: {reason}"

@@ -11,10 +11,9 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.markup import escape
 
 from prism.brief.render import index_html, render
-from prism.cli.common import console
+from prism.cli.common import console, shown
 from prism.cli.ingest import print_report
 from prism.config import get_settings
 from prism.errors import UsageError
@@ -74,7 +73,7 @@ def demo_cli(
     finally:
         engine.dispose()
     founder = next((b for b in briefings if b.persona == "startup-founder"), briefings[0])
-    console.rule(f"[bold]{escape(founder.persona_name)}")
+    console.rule(f"[bold]{shown(founder.persona_name)}")
     typer.echo(render(founder, "text"), nl=False)
     console.rule()
     out = out.expanduser().resolve()
@@ -105,13 +104,13 @@ def _describe(stored: list[Article]) -> None:
     days = Counter(a.published_at.astimezone(kst).strftime("%m-%d") for a in stored if a.published_at)
     sources = Counter(a.source or "-" for a in stored)
     console.print("By day:    " + " · ".join(f"{day} {n}" for day, n in sorted(days.items())))
-    console.print("By source: " + " · ".join(f"{escape(name)} {n}" for name, n in sources.most_common()))
+    console.print("By source: " + " · ".join(f"{shown(name)} {n}" for name, n in sources.most_common()))
     for article in stored:
         if article.canonical_of:
             original = by_id[article.canonical_of]
             console.print(
-                f"Near duplicate: [bold]{article.display_id}[/] ({escape(article.source or '-')}) repeats "
-                f"[bold]{original.display_id}[/] ({escape(original.source or '-')}): "
+                f"Near duplicate: [bold]{article.display_id}[/] ({shown(article.source or '-')}) repeats "
+                f"[bold]{original.display_id}[/] ({shown(original.source or '-')}): "
                 f"near duplicate of {original.display_id}, kept in one story.",
                 soft_wrap=True,
             )

@@ -6,10 +6,9 @@ import json
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
+from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine, shown
 from prism.ingest import AUTO, ingest
 from prism.ingest.sources import check_format, check_inputs, input_size
 from prism.records import IngestReport
@@ -69,7 +68,7 @@ def ingest_cli(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         for warning in report.warnings:
-            err_console.print(f"warning: {escape(warning.where)}: {escape(warning.reason)}", soft_wrap=True)
+            err_console.print(f"warning: {shown(warning.where)}: {shown(warning.reason)}", soft_wrap=True)
     else:
         print_report(report)
     raise typer.Exit(report.exit_code)
@@ -87,4 +86,4 @@ def print_report(report: IngestReport) -> None:
         if rows:
             console.print(f"[bold {style}]{title}:[/]")
             for row in rows:
-                console.print(f"  {escape(row.where)}  {escape(row.reason)}", soft_wrap=True)
+                console.print(f"  {shown(row.where)}  {shown(row.reason)}", soft_wrap=True)

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from prism.cli.common import SummarizerOption, err_console
+from prism.cli.common import SummarizerOption, err_console, shown
 from prism.config import get_settings
 from prism.errors import UsageError
 from prism.ingest.files import BODY_FIELDS, TITLE_FIELDS, read_jsonl_file
@@ -60,7 +59,7 @@ def summarize_cli(
         if output:
             handle.close()
     for rejection in rejected:
-        err_console.print(f"rejected: {escape(rejection.where)}: {escape(rejection.reason)}", soft_wrap=True)
+        err_console.print(f"rejected: {shown(rejection.where)}: {shown(rejection.reason)}", soft_wrap=True)
     if rejected and not rows:
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from prism.errors import FetchError
+from prism.ingest.normalize import redact_credentials
 
 if TYPE_CHECKING:
     import httpx
@@ -66,7 +68,13 @@ def pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]
 
 
 class Fetcher:
-    """An HTTP client with timeouts, a size cap, bounded redirects and an address check on every hop."""
+    """An HTTP client with a deadline per fetch, a size cap, bounded redirects and an address check on
+    every hop.
+
+    The deadline covers the whole fetch (every redirect, the headers and the body): a server that drips a
+    byte at a time never lets a per-read timeout fire. httpx has no such deadline, so each fetch runs as a
+    coroutine on one event loop of our own, and cancelling it at the deadline closes the connection.
+    """
 
     def __init__(
         self,
@@ -77,13 +85,15 @@ class Fetcher:
         max_redirects: int,
         allow_private: bool = False,
     ) -> None:
+        self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.allow_private = allow_private
         import httpx  # here, not at the top: most runs read only files
 
         self._httpx = httpx
-        self._client = httpx.Client(
+        self._runner = asyncio.Runner()
+        self._client = httpx.AsyncClient(
             headers={"User-Agent": user_agent, "Accept": "*/*"},
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
@@ -91,7 +101,8 @@ class Fetcher:
 
     def close(self) -> None:
         """Close the underlying connections."""
-        self._client.close()
+        self._runner.run(self._client.aclose())
+        self._runner.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -101,35 +112,56 @@ class Fetcher:
 
     def get(self, url: str) -> Fetched:
         """Fetch `url`, following at most `max_redirects` redirects; raise FetchError on any problem."""
+        try:
+            return self._runner.run(self._get_within_deadline(url))
+        except FetchError as exc:  # user:password@ of a URL never reaches a message
+            raise FetchError(redact_credentials(str(exc))) from None
+
+    async def _get_within_deadline(self, url: str) -> Fetched:
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._get(url)
+        except TimeoutError:
+            raise FetchError(
+                f"{url}: timed out: no complete answer within the deadline of {self.timeout:g} s "
+                "for the whole fetch (PRISM_HTTP_TIMEOUT)"
+            ) from None
+
+    async def _get(self, url: str) -> Fetched:
         current = url
         for _ in range(self.max_redirects + 1):
             target: str = current
             headers: dict[str, str] = {}
             extensions: dict[str, str] = {}
             if not self.allow_private:
-                target, headers, extensions = pinned(current, check_host(current))
+                address = await asyncio.to_thread(check_host, current)  # the lookup counts too
+                target, headers, extensions = pinned(current, address)
+            request = self._client.build_request("GET", target, headers=headers, extensions=extensions)
             try:
-                with self._client.stream("GET", target, headers=headers, extensions=extensions) as response:
+                response = await self._client.send(request, stream=True)
+                try:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
                         current = urljoin(current, response.headers["location"])
                         continue
                     if response.status_code >= 400:
                         raise FetchError(f"{current}: HTTP {response.status_code} {response.reason_phrase}")
-                    data = self._read_capped(response, current)
+                    data = await self._read_capped(response, current)
                     return Fetched(current, response.headers.get("content-type", ""), data)
+                finally:
+                    await response.aclose()
             except self._httpx.TimeoutException:
                 raise FetchError(f"{current}: timed out") from None
             except self._httpx.HTTPError as exc:
                 raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 
-    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+    async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"{url}: response is {int(declared):,} bytes; the limit is {self.max_bytes:,}")
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
+        async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
                 raise FetchError(f"{url}: response is larger than the limit of {self.max_bytes:,} bytes")

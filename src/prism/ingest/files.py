@@ -7,8 +7,18 @@ import io
 import json
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from prism.ingest.normalize import DecodeError, clean_line, decode_bytes, looks_binary
+from prism.ingest.normalize import (
+    UNDECODABLE,
+    DecodeError,
+    binary_reason,
+    byte_order_mark,
+    clean_line,
+    decode_bytes,
+    decode_text,
+    undecodable,
+)
 from prism.records import Notice, Rejection, SourceRecord
 
 Item = SourceRecord | Rejection | Notice
@@ -16,6 +26,11 @@ Progress = Callable[[int], None]
 
 TITLE_FIELDS = ("title", "headline", "제목")
 BODY_FIELDS = ("body", "text", "content", "본문")
+
+
+# A line longer than this is refused without being read into memory (a body is capped far below it).
+MAX_LINE_BYTES = 64 * 1024 * 1024
+NUL_REASON = "holds a NUL byte (binary data, not text)"
 
 
 def read_jsonl_file(path: Path, *, name: str, progress: Progress | None = None) -> Iterator[Item]:
@@ -26,46 +41,93 @@ def read_jsonl_file(path: Path, *, name: str, progress: Progress | None = None) 
         if not head:
             yield Rejection(name, "file is empty")
             return
-        if looks_binary(head):
-            yield Rejection(name, "binary file, not text")
+        reason = binary_reason(head)
+        if reason:
+            yield Rejection(name, reason)
             return
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        encoding, skip = byte_order_mark(head) or ("utf-8", 0)
+        if head[skip:].decode(encoding, "prism-mark").lstrip().startswith("["):
             yield from _json_array(handle.read(), name)
             return
-        for number, raw in enumerate(handle, start=1):
-            if progress:
-                progress(len(raw))
-            yield from _json_line(raw, name, number)
+        if encoding == "utf-8":
+            for number, raw in enumerate(_byte_lines(handle), start=1):
+                if progress:
+                    progress(len(raw or b""))
+                yield from _json_line(raw, name, number)
+            return
+        # UTF-16 and UTF-32 lines are found in the decoded text: their newline is more than one byte.
+        handle.seek(skip)
+        width = 4 if "32" in encoding else 2
+        with io.TextIOWrapper(handle, encoding=encoding, errors="prism-mark", newline="\n") as text:
+            for number, line in enumerate(text, start=1):
+                if progress:
+                    progress(len(line) * width)
+                yield from _json_text(line, f"{name}:{number}", encoding)
+
+
+def _byte_lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """Yield the lines of a binary file; None for a line longer than MAX_LINE_BYTES (skipped unread)."""
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_LINE_BYTES:
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # skip the rest of the long line
+            line = handle.readline(MAX_LINE_BYTES)
+        yield None
 
 
 def parse_jsonl(data: bytes, *, name: str) -> Iterator[Item]:
     """Yield one record per line of JSON Lines bytes (or per element of a JSON array)."""
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+    encoding, skip = byte_order_mark(data) or ("utf-8", 0)
+    if data[skip : skip + 8192].decode(encoding, "prism-mark").lstrip().startswith("["):
         yield from _json_array(data, name)
         return
-    for number, raw in enumerate(data.splitlines(), start=1):
-        yield from _json_line(raw, name, number)
+    if encoding == "utf-8":
+        for number, raw in enumerate(data.splitlines(), start=1):
+            yield from _json_line(raw if len(raw) <= MAX_LINE_BYTES else None, name, number)
+        return
+    for number, line in enumerate(data[skip:].decode(encoding, "prism-mark").split("\n"), start=1):
+        yield from _json_text(line, f"{name}:{number}", encoding)
 
 
-def _json_line(raw: bytes, name: str, number: int) -> Iterator[Item]:
+def _json_line(raw: bytes | None, name: str, number: int) -> Iterator[Item]:
     where = f"{name}:{number}"
+    if raw is None:
+        yield Rejection(where, f"line is longer than {MAX_LINE_BYTES:,} bytes")
+        return
     if number == 1:
         raw = raw.removeprefix(b"\xef\xbb\xbf")
-    if not raw.strip():
-        return
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         try:
             text = raw.decode("cp949")
         except UnicodeDecodeError:
-            yield Rejection(where, "line is neither UTF-8 nor EUC-KR/CP949 text")
+            yield Rejection(where, undecodable("utf-8", "line"))
             return
+    yield from _json_text(text, where, "utf-8")
+
+
+def _json_text(text: str, where: str, encoding: str) -> Iterator[Item]:
+    if not text.strip():
+        return
+    if UNDECODABLE in text:
+        yield Rejection(where, undecodable(encoding, "line"))
+        return
+    if "\x00" in text:
+        yield Rejection(where, f"line {NUL_REASON}")
+        return
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         column = min(exc.pos, len(text.rstrip())) + 1  # an error at the end is after the last character
         yield Rejection(where, f"malformed JSON: {exc.msg} at column {column}")
+        return
+    except (RecursionError, ValueError) as exc:
+        yield Rejection(where, _unreadable(exc))
         return
     if not isinstance(value, dict):
         yield Rejection(where, f"expected a JSON object, got {_json_type(value)}")
@@ -83,6 +145,9 @@ def _json_array(data: bytes, name: str) -> Iterator[Item]:
     except json.JSONDecodeError as exc:
         yield Rejection(f"{name}:{exc.lineno}", f"malformed JSON: {exc.msg} at column {exc.colno}")
         return
+    except (RecursionError, ValueError) as exc:
+        yield Rejection(name, _unreadable(exc))
+        return
     if not isinstance(value, list):
         yield Rejection(name, f"expected JSON Lines or a JSON array, got {_json_type(value)}")
         return
@@ -94,16 +159,29 @@ def _json_array(data: bytes, name: str) -> Iterator[Item]:
             yield Rejection(where, f"expected a JSON object, got {_json_type(element)}")
 
 
+def _unreadable(exc: RecursionError | ValueError) -> str:
+    """Return the reason for JSON that parses but that Python cannot hold (json.loads's other errors)."""
+    if isinstance(exc, RecursionError):
+        return "JSON is nested too deeply to read"
+    return f"unreadable JSON: {str(exc).split(';', 1)[0]}"  # e.g. a number of more than 4,300 digits
+
+
 def _json_type(value: object) -> str:
     names = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
+# The csv module refuses cells above 128 KiB, and then loses its place in the file. The whole file is in
+# memory already, so no cell can cost more than that; the body's own limit is checked per record.
+csv.field_size_limit(2**31 - 1)
+
+
 def parse_csv(data: bytes, *, name: str) -> Iterator[Item]:
     """Yield one record per CSV/TSV row; the header names the fields."""
-    text = yield from _decoded(data, name)
-    if text is None:
+    decoded = yield from _decoded(data, name)
+    if decoded is None:
         return
+    text, encoding = decoded
     first_line = text.split("\n", 1)[0]
     delimiter = (
         "\t" if name.lower().endswith(".tsv") or first_line.count("\t") > first_line.count(",") else ","
@@ -126,50 +204,86 @@ def parse_csv(data: bytes, *, name: str) -> Iterator[Item]:
         )
         return
     line = reader.line_num + 1
+    # A quote that is never closed makes the rest of the file one cell of the row that opened it.
+    last_line = text.count("\n") + (not text.endswith("\n")) if text.count('"') % 2 else 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
+        except csv.Error as exc:  # the reader goes on at the next line
             yield Rejection(f"{name}:{line}", f"malformed CSV: {exc}")
+            line = reader.line_num + 1
+            continue
+        first, where, line = line, f"{name}:{line}", reader.line_num + 1
+        if reader.line_num == last_line and reader.line_num > first:
+            yield Rejection(
+                where,
+                f"malformed CSV: a quote opened in this row is never closed (lines {first}-{last_line} "
+                "were read as this one row)",
+            )
             return
-        where, line = f"{name}:{line}", reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(columns):
             yield Rejection(where, f"row has {len(row)} fields but the header has {len(columns)}")
+            continue
+        problem = _raw_problem("".join(row), encoding, "row")
+        if problem:
+            yield Rejection(where, problem)
             continue
         yield SourceRecord(where, dict(zip(columns, row, strict=False)))
 
 
 def parse_txt(data: bytes, *, name: str) -> Iterator[Item]:
     """Yield records from text: lines of `title<TAB>body`, or one article with its title on line 1."""
-    text = yield from _decoded(data, name)
-    if text is None:
+    decoded = yield from _decoded(data, name)
+    if decoded is None:
         return
+    text, encoding = decoded
     lines = text.splitlines()
     filled = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
     if all("\t" in line for _, line in filled):
         for number, line in filled:
+            problem = _raw_problem(line, encoding, "line")
+            if problem:
+                yield Rejection(f"{name}:{number}", problem)
+                continue
             title, body = line.split("\t", 1)
             yield SourceRecord(f"{name}:{number}", {"title": title, "body": body})
         return
     start = filled[0][0]
+    problem = _raw_problem(text, encoding, "text")
+    if problem:
+        yield Rejection(f"{name}:{start}", problem)
+        return
     yield SourceRecord(f"{name}:{start}", {"title": lines[start - 1], "body": "\n".join(lines[start:])})
 
 
-def _decoded(data: bytes, name: str) -> Generator[Item, None, str | None]:
-    """Decode `data`, yielding a rejection and returning None if it is not usable text."""
+def _raw_problem(text: str, encoding: str, what: str) -> str | None:
+    """Return why a row, line or text of a decoded file cannot be a record (bad bytes), else None."""
+    if UNDECODABLE in text:
+        return undecodable(encoding, what)
+    if "\x00" in text:
+        return f"{what} {NUL_REASON}"
+    return None
+
+
+def _decoded(data: bytes, name: str) -> Generator[Item, None, tuple[str, str] | None]:
+    """Decode `data` to (text, encoding), yielding a rejection and returning None if it is not usable text.
+
+    Undecodable sequences are left in the text (as UNDECODABLE) for the reader to reject only the rows
+    that hold them.
+    """
     if not data.strip():
         yield Rejection(name, "file is empty")
         return None
-    try:
-        text, _ = decode_bytes(data)
-    except DecodeError as exc:
-        yield Rejection(name, str(exc))
+    reason = binary_reason(data)
+    if reason:
+        yield Rejection(name, reason)
         return None
+    text, encoding = decode_text(data)
     if not text.strip():
         yield Rejection(name, "file is empty")
         return None
-    return text
+    return text, encoding

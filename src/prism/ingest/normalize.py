@@ -22,15 +22,28 @@ _TAG = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p(\s[^>]*)?>", re.IGNORECASE)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters that are not whitespace (NUL, ESC, DEL, C1): PostgreSQL refuses NUL in text and
+# terminals obey ESC, so no stored text keeps them. Whitespace controls (tab, newline, form feed…) stay
+# for the whitespace tidying to turn into spaces and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
-def _canonical_chars(value: str) -> str:
+def plain_chars(value: str) -> str:
+    """Return `value` with lone surrogates replaced by U+FFFD and non-whitespace control characters
+    removed: what any text must be for both stores to keep it and a terminal to show it as text."""
     if not value.isascii():
         # A lone surrogate (JSON's "\ud800") is no character, and no encoding can hold it.
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             value = _SURROGATE.sub("\ufffd", value)
+    if not value.isprintable() and _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return value
+
+
+def _canonical_chars(value: str) -> str:
+    value = plain_chars(value)
     if "&" in value and _ENTITY.search(value):
         # Twice: feeds often double-escape ("&amp;quot;").
         value = html.unescape(html.unescape(value))
@@ -100,6 +113,15 @@ _PATH_SAFE = "/-._~!$&'()*+,;=:@%"
 _PERCENT = re.compile(r"%[0-9a-f]{2}")
 
 
+# user:password@ in a URL (up to the last @ before the path), anywhere in a message.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
+
+
+def redact_credentials(text: str) -> str:
+    """Return `text` with the user name and password of every URL in it replaced by `***`."""
+    return _USERINFO.sub(r"\1***@", text) if "@" in text else text
+
+
 def is_tracking_param(name: str) -> bool:
     """Return True if a query parameter only tracks the reader."""
     lowered = name.lower()
@@ -113,17 +135,18 @@ def canonical_url(url: str) -> str:
     of the query in its order.
     """
     raw = clean_line(url)
+    shown = redact_credentials(raw)  # what messages quote
     if len(raw) > MAX_URL_CHARS:
         raise RecordError(f"url is {len(raw):,} characters; the limit is {MAX_URL_CHARS:,}")
     try:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as exc:
-        raise RecordError(f"url {raw!r} is not valid: {exc}") from None
+        raise RecordError(f"url {shown!r} is not valid: {exc}") from None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     if scheme not in _DEFAULT_PORTS or not host:
-        raise RecordError(f"url {raw!r} is not an http(s) URL")
+        raise RecordError(f"url {shown!r} is not an http(s) URL")
     try:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
@@ -132,52 +155,130 @@ def canonical_url(url: str) -> str:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     if parts.username:
-        raise RecordError(f"url {raw!r} carries credentials; refusing to store it")
+        raise RecordError(f"url {shown!r} carries credentials; refusing to store it")
     # A second "?" is a CMS appending "?utm_…" to a URL that already had a query: read it as "&".
     pairs = parse_qsl(parts.query.replace("?", "&"), keep_blank_values=True)
     query = [(k, v) for k, v in pairs if not is_tracking_param(k)]
     # Percent-encode what a browser would (Korean paths, spaces) so both spellings of a URL agree.
     path = _PERCENT.sub(lambda m: m.group(0).upper(), quote(parts.path or "/", safe=_PATH_SAFE))
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    canonical = urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    if len(canonical) > MAX_URL_CHARS:  # percent-encoding makes a Korean character nine
+        raise RecordError(
+            f"url is {len(canonical):,} characters once percent-encoded; the limit is {MAX_URL_CHARS:,}"
+        )
+    return canonical
 
 
 # --- Encodings --------------------------------------------------------------------------------------
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Compressed files are refused by name, never unpacked (a small file can unpack to gigabytes).
+_COMPRESSED = (
+    (b"\x1f\x8b", "gzip"),
+    (b"PK\x03\x04", "zip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+# What an undecodable byte sequence decodes to under the "prism-mark" error handler: a lone surrogate,
+# which no strict decoder yields, so a reader can name the line or row that held it and keep the rest.
+UNDECODABLE = "\udcff"
+
+
+def _mark(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):  # registered for decoding only
+        raise error
+    return UNDECODABLE, error.end
+
+
+codecs.register_error("prism-mark", _mark)
 
 
 class DecodeError(ValueError):
     """Bytes that are not text in any encoding we accept."""
 
 
-def looks_binary(data: bytes) -> bool:
-    """Return True if `data` is clearly not text (NUL bytes or many control characters)."""
+def byte_order_mark(data: bytes) -> tuple[str, int] | None:
+    """Return (encoding, length of the mark) when `data` starts with a byte-order mark."""
+    return next(((encoding, len(bom)) for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
+def binary_reason(data: bytes, *, noun: str = "file") -> str | None:
+    """Return why `data` is clearly not text (compressed, or binary), else None.
+
+    Binary means many control characters in the first 8 KB *and* bytes that are not UTF-8 there: a text
+    file with a stray NUL byte is still text, and the reader rejects only the line or row that holds it.
+    """
     head = data[:8192]
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls > len(head) * 0.05
+    marked = byte_order_mark(head)
+    if marked and marked[0] != "utf-8":
+        encoding, skip = marked
+        text = head[skip:].decode(encoding, "prism-mark")
+        controls = sum(1 for char in text if char < "\t" or "\r" < char < " " or char == UNDECODABLE)
+        return f"binary {noun}, not text" if controls > len(text) * 0.05 else None
+    for magic, kind in _COMPRESSED:
+        if head.startswith(magic):
+            return f"{kind}-compressed {noun}, not text (decompress it first)"
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    if controls > len(head) * 0.05 and not _is_utf8(head):
+        return f"binary {noun}, not text"
+    return None
+
+
+def _is_utf8(head: bytes) -> bool:
+    """Return True if `head` is UTF-8, allowing a character cut in two at its end."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
+    return True
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding) for UTF-8 (with or without BOM), UTF-16 with BOM, or EUC-KR/CP949 bytes."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise DecodeError(f"starts with a {encoding} byte-order mark but is not {encoding}") from exc
-    if looks_binary(data):
-        raise DecodeError("binary data, not text")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        # CP949 is a superset of EUC-KR, which older Korean sites still serve.
-        return data.decode("cp949"), "cp949"
-    except UnicodeDecodeError:
-        raise DecodeError("text is neither UTF-8 nor EUC-KR/CP949") from None
+    """Return (text, encoding) for UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, or EUC-KR/CP949
+    bytes; raise DecodeError for anything else."""
+    reason = binary_reason(data, noun="data")
+    if reason:
+        raise DecodeError(reason)
+    text, encoding = decode_text(data)
+    if UNDECODABLE in text:
+        raise DecodeError(undecodable(encoding, "content"))
+    return text, encoding
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding) like `decode_bytes`, but with each undecodable sequence as UNDECODABLE.
+
+    Binary data is not refused here (`binary_reason` says what is). Without a byte-order mark the text is
+    UTF-8, else CP949 (a superset of EUC-KR, which older Korean sites still serve), else whichever of the
+    two leaves fewer undecodable sequences.
+    """
+    marked = byte_order_mark(data)
+    if marked:
+        encoding, skip = marked
+        return data[skip:].decode(encoding, "prism-mark"), encoding
+    candidates = []
+    for encoding in ("utf-8", "cp949"):
+        text = data.decode(encoding, "prism-mark")
+        if UNDECODABLE not in text:
+            return text, encoding
+        candidates.append((text.count(UNDECODABLE), text, encoding))
+    _, text, encoding = min(candidates)
+    return text, encoding
+
+
+def undecodable(encoding: str, what: str) -> str:
+    """Return the reason a line, row or text holding UNDECODABLE is rejected."""
+    if encoding in ("utf-8", "cp949"):
+        return f"{what} is neither UTF-8 nor EUC-KR/CP949 text"
+    return f"{what} is not valid {encoding.upper().removesuffix('-LE').removesuffix('-BE')} text"
 
 
 # --- Dates ------------------------------------------------------------------------------------------

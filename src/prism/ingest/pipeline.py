@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InternalError, StatementError
 
 from prism import store
 from prism.config import Settings
-from prism.errors import ConfigError, FetchError, RecordError
+from prism.errors import ConfigError, FetchError, RecordError, StoreError
 from prism.ingest import dedup
 from prism.ingest.feeds import is_teaser
 from prism.ingest.fetch import Fetched, Fetcher
@@ -24,6 +25,7 @@ from prism.ingest.sources import check_format, check_inputs, read_input
 from prism.ingest.validate import to_new_article
 from prism.records import IngestReport, NewArticle, Notice, Rejection, SourceRecord
 from prism.store import articles as queries
+from prism.store.db import database_problem, describe
 
 
 def ingest(
@@ -140,14 +142,46 @@ class _BatchWriter:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
-        with store.write_transaction(self.engine) as conn:
-            stored, near = _store_batch(conn, batch, threshold=self.threshold)
+        self._write(batch)
+
+    def _write(self, batch: list[NewArticle]) -> None:
+        """Store `batch` in one transaction; if the database refuses a record, store the others without it."""
+        try:
+            with store.write_transaction(self.engine) as conn:
+                stored, near = _store_batch(conn, batch, threshold=self.threshold)
+        except StatementError as exc:
+            problem = database_problem(exc)
+            if problem is not None:  # the database itself failed: no record is to blame
+                raise StoreError(
+                    f"database {describe(self.engine)}: {problem} "
+                    f"({self.report.ingested} articles stored before it are kept)"
+                ) from None
+            reason = _refusal(exc)
+            if reason is None:
+                raise
+            if len(batch) == 1:
+                where = batch[0].origin or "-"
+                self.report.rejected.append(Rejection(where, f"the database refused it: {reason}"))
+                return
+            # Halves, recursively: a few refused records cost a few more transactions, not one per record.
+            middle = len(batch) // 2
+            self._write(batch[:middle])
+            self._write(batch[middle:])
+            return
         # Counted only once the transaction has committed.
         self.report.ingested += len(stored)
         self.report.duplicates += len(batch) - len(stored)
         self.report.near_duplicates += near
         for article in stored:
             self.report.warnings += [Notice(article.origin or "-", repair) for repair in article.repairs]
+
+
+def _refusal(exc: StatementError) -> str | None:
+    """Return the database's reason when it refused a value (too long, a constraint, a trigger), else None
+    (a fault in our SQL or the schema, which no record causes)."""
+    if isinstance(exc, DBAPIError) and not isinstance(exc, DataError | IntegrityError | InternalError):
+        return None
+    return str(exc.orig if isinstance(exc, DBAPIError) else exc).strip().splitlines()[0]
 
 
 def _store_batch(

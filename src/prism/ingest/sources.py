@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from prism.errors import FetchError, UsageError
 from prism.ingest.fetch import Fetched
 from prism.ingest.files import Item, Progress
-from prism.ingest.normalize import looks_binary
+from prism.ingest.normalize import binary_reason, byte_order_mark, redact_credentials
 from prism.ingest.readers import AUTO, FALLBACK, Reader, readers
 from prism.records import Notice, Rejection
 
@@ -37,10 +38,34 @@ def is_url(spec: str) -> bool:
 
 
 def check_inputs(specs: list[str]) -> None:
-    """Raise UsageError for a missing path before anything is read (URLs are checked when fetched)."""
+    """Raise UsageError for a path that is missing or not a file or folder, before anything is read (URLs
+    are checked when fetched)."""
     for spec in specs:
-        if not is_url(spec) and not Path(spec).exists():
-            raise UsageError(f"{spec}: no such file or folder")
+        problem = None if is_url(spec) else path_problem(Path(spec))
+        if problem:
+            raise UsageError(f"{redact_credentials(spec)}: {problem}")
+
+
+def path_problem(path: Path) -> str | None:
+    """Return why a path cannot be read as input, else None.
+
+    Only regular files and folders are read: a named pipe or a device (/dev/zero) would block or never end.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as exc:  # e.g. a loop of symbolic links
+        return f"cannot read it: {exc.strerror}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a socket" if stat.S_ISSOCK(mode) else "a special file"
+    return f"is {kind}, not a regular file"
 
 
 def input_size(spec: str) -> int:
@@ -54,7 +79,13 @@ def input_size(spec: str) -> int:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [path for path, problem in _folder_entries(folder) if problem is None]
+
+
+def _folder_entries(folder: Path) -> list[tuple[Path, str | None]]:
+    """Return what a folder holds besides folders and hidden files, each with why it cannot be read."""
+    entries = [(p, path_problem(p)) for p in sorted(folder.rglob("*")) if not p.name.startswith(".")]
+    return [(p, problem) for p, problem in entries if problem is not None or not p.is_dir()]
 
 
 def sniff(data: bytes, *, name: str, content_type: str = "") -> str:
@@ -67,6 +98,10 @@ def sniff(data: bytes, *, name: str, content_type: str = "") -> str:
     suffixed = by_suffix(name)
     if suffixed and kind not in _PAGE_TYPES:
         return suffixed
+    marked = byte_order_mark(data)
+    if marked and marked[0] != "utf-8":  # readers recognise their format in UTF-8 bytes
+        encoding, skip = marked
+        data = data[skip : skip + 8192].decode(encoding, "replace").encode()
     sniffers = sorted((e for e in entries if e.value.looks_like), key=lambda e: e.value.sniff_rank)
     return next((e.name for e in sniffers if e.value.looks_like and e.value.looks_like(data)), FALLBACK)
 
@@ -76,8 +111,9 @@ def parse_bytes(data: bytes, *, name: str, fmt: str, url: str | None = None) -> 
     if not data.strip():
         yield Rejection(name, "file is empty")
         return
-    if looks_binary(data):
-        yield Rejection(name, "binary file, not text")
+    reason = binary_reason(data)
+    if reason:
+        yield Rejection(name, reason)
         return
     reader: Reader = readers.get(fmt)
     yield from reader.parse(data, name=name, url=url)
@@ -92,22 +128,26 @@ def read_input(
 ) -> Iterator[Item]:
     """Yield the records of one input: a file, a folder of files, or an http(s) URL."""
     if is_url(spec):
+        name = redact_credentials(spec)  # the name goes into reports and the store
         try:
             fetched = fetch(spec)
         except FetchError as exc:
-            yield Rejection(spec, str(exc).removeprefix(f"{spec}: "))
+            yield Rejection(name, redact_credentials(str(exc)).removeprefix(f"{name}: "))
             return
-        chosen = fmt if fmt != AUTO else sniff(fetched.data, name=spec, content_type=fetched.content_type)
-        yield from parse_bytes(fetched.data, name=spec, fmt=chosen, url=fetched.url)
+        chosen = fmt if fmt != AUTO else sniff(fetched.data, name=name, content_type=fetched.content_type)
+        yield from parse_bytes(fetched.data, name=name, fmt=chosen, url=fetched.url)
         return
     path = Path(spec)
     if not path.is_dir():
         yield from _read_file(path, fmt=fmt, progress=progress)
         return
-    files = _folder_files(path)
-    if not files:
+    entries = _folder_entries(path)
+    if not entries:
         yield Rejection(spec, "folder holds no files")
-    for file in files:
+    for file, problem in entries:
+        if problem:
+            yield Notice(str(file), f"skipped: {problem}")
+            continue
         suffix = file.suffix.lower()
         if fmt == AUTO and suffix and by_suffix(file.name) is None:
             yield Notice(
@@ -119,6 +159,10 @@ def read_input(
 
 def _read_file(path: Path, *, fmt: str, progress: Progress | None) -> Iterator[Item]:
     name = str(path)
+    problem = path_problem(path)
+    if problem:
+        yield Rejection(name, problem)
+        return
     chosen = fmt if fmt != AUTO else by_suffix(path.name) or AUTO
     streamed = readers.get(chosen).read_file if chosen != AUTO else None
     try:

@@ -10,7 +10,14 @@ from typing import Any
 
 from prism.errors import RecordError
 from prism.ingest.files import BODY_FIELDS, TITLE_FIELDS
-from prism.ingest.normalize import canonical_url, clean_line, clean_text, content_hash, parse_published
+from prism.ingest.normalize import (
+    canonical_url,
+    clean_line,
+    clean_text,
+    content_hash,
+    parse_published,
+    plain_chars,
+)
 from prism.records import NewArticle, SourceRecord
 
 ID_FIELDS = ("id", "external_id", "article_id")
@@ -23,9 +30,13 @@ _KNOWN = frozenset(
     ID_FIELDS + TITLE_FIELDS + BODY_FIELDS + URL_FIELDS + PUBLISHED_FIELDS + SOURCE_FIELDS + CATEGORY_FIELDS
     + AUTHOR_FIELDS
 )  # fmt: skip
+# The store's column widths (PostgreSQL enforces them; a longer value must be refused here, not there).
 MAX_ID_CHARS = 200
 MAX_TITLE_CHARS = 1000
-MAX_NAME_CHARS = 200
+MAX_NAME_CHARS = {"source": 200, "category": 100, "author": 200}
+# Other fields are kept as given, in a JSON column: nested this deep at most, integers of 64 bits.
+MAX_EXTRA_DEPTH = 20
+_INT64 = range(-(2**63), 2**63)
 
 
 # A title longer than this, with no body beside it, is an article body filed in the wrong field.
@@ -83,7 +94,7 @@ def to_new_article(
         source=_name(fields, SOURCE_FIELDS, "source") or default_source or record.source_hint,
         category=_name(fields, CATEGORY_FIELDS, "category"),
         author=_name(fields, AUTHOR_FIELDS, "author"),
-        extra={key: value for key, value in fields.items() if key not in _KNOWN and value is not None},
+        extra=_extra(fields),
         origin=record.where,
         repairs=repairs,
     )
@@ -120,6 +131,29 @@ def _text(fields: Mapping[str, Any], names: tuple[str, ...], label: str) -> str:
 
 def _name(fields: Mapping[str, Any], names: tuple[str, ...], label: str) -> str | None:
     value = clean_line(_text(fields, names, label))
-    if len(value) > MAX_NAME_CHARS:
-        raise RecordError(f"{label} is {len(value)} characters; the limit is {MAX_NAME_CHARS}")
+    if len(value) > MAX_NAME_CHARS[label]:
+        raise RecordError(f"{label} is {len(value)} characters; the limit is {MAX_NAME_CHARS[label]}")
     return value or None
+
+
+def _extra(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the fields no column holds, with their text made storable (see `plain_chars`)."""
+    return {
+        plain_chars(str(key)): _storable(value, str(key), 1)
+        for key, value in fields.items()
+        if key not in _KNOWN and value is not None
+    }
+
+
+def _storable(value: Any, key: str, depth: int) -> Any:
+    if depth > MAX_EXTRA_DEPTH:
+        raise RecordError(f"field {key!r} is nested more than {MAX_EXTRA_DEPTH} levels deep")
+    if isinstance(value, str):
+        return plain_chars(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+        raise RecordError(f"field {key!r} holds a number too large to store ({len(str(abs(value)))} digits)")
+    if isinstance(value, dict):
+        return {plain_chars(str(k)): _storable(v, key, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v, key, depth + 1) for v in value]
+    return value

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 
 from prism.errors import StoreError
 from prism.store.schema import dump_json, load_json
@@ -22,6 +22,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # Key of the PostgreSQL advisory lock that serializes writers, as BEGIN IMMEDIATE does on SQLite.
 _WRITE_LOCK_KEY = 0x5052_4953_4D00  # "PRISM"
 _SQLITE_BUSY_TIMEOUT_S = 60
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE
 
 
 def redact(url: str) -> str:
@@ -74,6 +75,26 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
 
 def _reason(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+
+
+def describe(engine: Engine) -> str:
+    """Return how messages name an engine's database: the SQLite file, else the URL without password."""
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        return engine.url.database
+    return engine.url.render_as_string(hide_password=True)
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """Return the one-line reason of an error in the database itself, not in what was asked of it (the
+    server is gone, the file is read-only, the disk is full), else None."""
+    if isinstance(exc, DBAPIError):
+        denied = getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE  # a read-only role
+        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated or denied:
+            return _reason(exc) or type(exc.orig).__name__
+        return None
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.InterfaceError):  # raised before SQLAlchemy wraps
+        return str(exc)
+    return None
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
