@@ -118,7 +118,9 @@ def run_day(engine: Engine, settings: Settings, day: date, *, backoff_s: float =
         def send(
             edition_id: int = edition_id, briefing: Briefing = briefing, to: list[str] = recipients
         ) -> list[str]:
-            return send_edition(engine, settings, edition_id=edition_id, briefing=briefing, recipients=to)[0]
+            return send_edition(
+                engine, settings, edition_id=edition_id, briefing=briefing, recipients=to
+            ).sent
 
         sent = step(f"send {row.persona}", send, backoff_s=backoff_s)
         report.emailed += len(sent)

@@ -26,6 +26,7 @@ HomeOption = Annotated[
     Path | None,
     typer.Option("--home", help="Home folder for data and settings (default: PRISM_HOME or ~/.prism)."),
 ]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")]
 
 
 SummarizerOption = Annotated[
