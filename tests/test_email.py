@@ -246,3 +246,38 @@ def test_production_refuses_the_development_secret(mailing: Inbox, monkeypatch: 
     assert mailing.raw == []
     monkeypatch.setenv("PRISM_SECRET_KEY", "k" * 40)
     assert CliRunner().invoke(app, args).exit_code == 0 and len(mailing.raw) == 1
+
+
+def test_the_daily_run_sends_what_failed_before(
+    mailing: Inbox, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prism.schedule import ScheduleError, run_day
+
+    fan = sign_up(engine, email="fan@example.com", password="correct horse battery", persona="retiree")
+    update_profile(engine, fan, persona="retiree", interests=[], muted=[], subscribed=True)
+    monkeypatch.setenv("PRISM_AUTO_PUBLISH", "true")
+    port = get_settings().smtp_port
+    monkeypatch.setenv("PRISM_SMTP_PORT", str(free_port()))  # the mail server is down for the first run
+    with pytest.raises(ScheduleError, match="send retiree failed 3 times"):
+        run_day(engine, get_settings(), date(2026, 11, 27), backoff_s=0)
+    assert mailing.raw == []
+    monkeypatch.setenv("PRISM_SMTP_PORT", str(port))
+    rerun = CliRunner().invoke(app, ["schedule", "--once", "--date", "2026-11-27", "--json"])
+    assert rerun.exit_code == 0, rerun.output
+    report = json.loads(rerun.stdout)
+    assert report["skipped"] and report["built"] == 0 and report["emailed"] == 1  # built before, sent now
+    assert [to for to, _ in mailing.messages] == [["fan@example.com"]]
+    again = json.loads(
+        CliRunner().invoke(app, ["schedule", "--once", "--date", "2026-11-27", "--json"]).stdout
+    )
+    assert again["emailed"] == 0 and len(mailing.raw) == 1
+
+
+def test_schedule_refuses_the_development_secret_in_production(
+    mailing: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRISM_ENVIRONMENT", "production")
+    result = CliRunner().invoke(app, ["schedule", "--once", "--date", "2026-11-27"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: PRISM_SECRET_KEY must be set")

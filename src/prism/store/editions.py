@@ -118,14 +118,20 @@ def get_edition(conn: Connection, *, edition_id: int) -> Edition | None:
 
 
 def list_editions(
-    conn: Connection, *, status: EditionStatus | None = None, limit: int = 200
+    conn: Connection,
+    *,
+    status: EditionStatus | None = None,
+    edition_date: str | None = None,
+    limit: int = 200,
 ) -> list[EditionListing]:
-    """Return editions (without their briefing), newest first, optionally of one status."""
+    """Return editions (without their briefing), newest first, optionally of one status and date."""
     query = select(
         editions.c.id, editions.c.persona, editions.c.edition_date, editions.c.status, editions.c.created_at
     ).order_by(desc(editions.c.edition_date), editions.c.persona, desc(editions.c.id))
     if status is not None:
         query = query.where(editions.c.status == status)
+    if edition_date is not None:
+        query = query.where(editions.c.edition_date == edition_date)
     return [
         EditionListing(
             id=int(row.id),
