@@ -17,6 +17,7 @@ from prism.cli.common import (
     console,
     err_console,
     settings_and_engine,
+    write_or_print,
 )
 from prism.errors import UsageError
 from prism.pipeline import WINDOWS, build_editions, parse_date
@@ -72,10 +73,4 @@ def brief_cli(
             path.write_text(render(briefing, fmt), encoding="utf-8")
             console.print(f"wrote {path}", markup=False)
         return
-    rendered = render(briefings[0], fmt)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(rendered, encoding="utf-8")
-        console.print(f"wrote {output}", markup=False)
-    else:
-        typer.echo(rendered, nl=False)
+    write_or_print(render(briefings[0], fmt), output)

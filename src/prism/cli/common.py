@@ -52,3 +52,13 @@ def settings_and_engine(
 
     settings = get_settings(database_url=database, home=home, **overrides)
     return settings, open_engine(settings.resolved_database_url)
+
+
+def write_or_print(text: str, output: Path | None) -> None:
+    """Write `text` to `output` (making its folder) and say so, or print it as it is."""
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}", markup=False)
+    else:
+        typer.echo(text, nl=False)

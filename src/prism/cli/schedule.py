@@ -31,11 +31,6 @@ def schedule_cli(
 
     Without --once it runs at each of PRISM_SCHEDULE_TIMES, catches up a run missed earlier today, and
     keeps going after any error (logged, then retried with growing pauses).
-
-    \b
-    Examples:
-      prism schedule                                  # runs until stopped
-      prism schedule --once --date 2026-11-27 --json
     """
     if (as_json or day) and not once:
         raise UsageError("--date and --json go with --once")

@@ -28,13 +28,7 @@ def send_cli(
     database: DatabaseOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Send the published edition (HTML + plain text, one-click unsubscribe); resending skips who has it.
-
-    \b
-    Examples:
-      prism send -p retiree --date 2026-11-27 --to a@example.com --to b@example.com
-      prism send -p retiree --date 2026-11-27 --subscribers --json
-    """
+    """Send the published edition (HTML + plain text, one-click unsubscribe); resending skips who has it."""
     if bool(to) == subscribers:
         raise UsageError("give either --to ADDRESS (one or more) or --subscribers")
     for address in to or []:  # every address is checked before anything is sent

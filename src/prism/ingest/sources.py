@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from prism.ingest.normalize import looks_binary
 from prism.ingest.readers import AUTO, FALLBACK, Reader, readers
 from prism.records import Notice, Rejection
 
+STDIN = "-"  # an input of `-` is standard input (its records are named <stdin>:LINE)
 # A response that says it is a web page is judged by its bytes, not by its URL's suffix.
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -39,13 +41,13 @@ def is_url(spec: str) -> bool:
 def check_inputs(specs: list[str]) -> None:
     """Raise UsageError for a missing path before anything is read (URLs are checked when fetched)."""
     for spec in specs:
-        if not is_url(spec) and not Path(spec).exists():
+        if spec != STDIN and not is_url(spec) and not Path(spec).exists():
             raise UsageError(f"{spec}: no such file or folder")
 
 
 def input_size(spec: str) -> int:
     """Return the number of bytes a path holds (0 for URLs), for progress bars."""
-    if is_url(spec):
+    if is_url(spec) or spec == STDIN:
         return 0
     path = Path(spec)
     if path.is_dir():
@@ -99,6 +101,11 @@ def read_input(
             return
         chosen = fmt if fmt != AUTO else sniff(fetched.data, name=spec, content_type=fetched.content_type)
         yield from parse_bytes(fetched.data, name=spec, fmt=chosen, url=fetched.url)
+        return
+    if spec == STDIN:
+        data = sys.stdin.buffer.read()
+        chosen = fmt if fmt != AUTO else sniff(data, name="<stdin>")
+        yield from parse_bytes(data, name="<stdin>", fmt=chosen)
         return
     path = Path(spec)
     if not path.is_dir():
