@@ -86,9 +86,12 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except PrismError as exc:  # SendError too: the SMTP server's answer, in one line
+            from rich.markup import escape
+
             from prism.cli.common import err_console
 
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            # Escaped: a message may quote user text, or brackets (pip install 'ai-prism[eval]').
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2 if isinstance(exc, UsageError | NotFoundError) else 1) from None
 
 
