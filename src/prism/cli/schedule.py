@@ -36,8 +36,8 @@ def schedule_cli(
         raise UsageError("--date and --json go with --once")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings, engine = settings_and_engine(database, home)
-    require_real_secret(settings)  # it signs the unsubscribe links of what it sends
     try:
+        require_real_secret(settings)  # it signs the unsubscribe links of what it sends
         if once:
             report = run_day(engine, settings, parse_date(day, settings))
         else:

@@ -37,8 +37,8 @@ def send_cli(
         except RecordError as exc:
             raise UsageError(f"--to {exc}") from None
     settings, engine = settings_and_engine(database, home)
-    require_real_secret(settings)
     try:
+        require_real_secret(settings)
         with engine.connect() as conn:
             row = editions.published_edition(conn, persona=persona, edition_date=day)
             if row is None:
