@@ -75,16 +75,21 @@ def test_every_command_shows_examples_that_parse() -> None:
 
 def test_shell_completion() -> None:
     script = prism("--show-completion", "bash")
-    env = {**os.environ, "_PRISM_COMPLETE": "complete_bash", "COMP_CWORD": "2"}
-    for words, expected in (("prism editions sh", "show"), ("prism brief --per", "--persona")):
+    env = {**os.environ, "_PRISM_COMPLETE": "complete_bash"}
+    for words, expected in (
+        ("prism editions sh", ["show"]),
+        ("prism brief --per", ["--persona"]),
+        ("prism brief --persona ret", ["retail-investor", "retiree"]),  # the reader types, by key
+        ("prism send -p startup-", ["startup-founder"]),
+    ):
         done = subprocess.run(
             [sys.executable, "-c", "from prism.cli import main; main()"],
-            env=env | {"COMP_WORDS": words},
+            env=env | {"COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)},
             capture_output=True,
             text=True,
             check=False,
         )
-        assert done.stdout.split() == [expected], done.stderr
+        assert done.stdout.split() == expected, done.stderr
     assert script.exit_code == 0 and "_PRISM_COMPLETE=complete_bash" in script.stdout
 
 

@@ -14,6 +14,7 @@ from prism.cli.common import (
     RecommenderOption,
     SummarizerOption,
     WriterOption,
+    complete_persona,
     console,
     err_console,
     settings_and_engine,
@@ -26,7 +27,10 @@ from prism.recommend.personas import get_persona, load_personas
 
 def brief_cli(
     persona: Annotated[
-        str | None, typer.Option("--persona", "-p", help="Reader type key (prism personas list).")
+        str | None,
+        typer.Option(
+            "--persona", "-p", help="Reader type key (prism personas list).", autocompletion=complete_persona
+        ),
     ] = None,
     all_personas: Annotated[bool, typer.Option("--all", help="One edition per reader type.")] = False,
     day: Annotated[

@@ -26,6 +26,21 @@ HomeOption = Annotated[
     Path | None,
     typer.Option("--home", help="Home folder for data and settings (default: PRISM_HOME or ~/.prism)."),
 ]
+
+
+def complete_persona(incomplete: str) -> list[str]:
+    """Shell completion for --persona: the reader type keys (packaged and PRISM_HOME's) that fit."""
+    from prism.config import get_settings
+    from prism.errors import PrismError
+    from prism.recommend.personas import load_personas
+
+    try:
+        keys = load_personas(get_settings().home)
+    except PrismError:  # a broken setting or persona file: no suggestions, never a traceback mid-typing
+        return []
+    return [key for key in keys if key.startswith(incomplete)]
+
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")]
 
 

@@ -10,7 +10,14 @@ import typer
 
 from prism.addresses import email_address
 from prism.brief.email import send_edition
-from prism.cli.common import DatabaseOption, HomeOption, JsonOption, console, settings_and_engine
+from prism.cli.common import (
+    DatabaseOption,
+    HomeOption,
+    JsonOption,
+    complete_persona,
+    console,
+    settings_and_engine,
+)
 from prism.config import require_real_secret
 from prism.errors import NotFoundError, RecordError, UsageError
 from prism.store import editions
@@ -18,7 +25,9 @@ from prism.store import readers as stored_readers
 
 
 def send_cli(
-    persona: Annotated[str, typer.Option("--persona", "-p", help="Reader type key.")],
+    persona: Annotated[
+        str, typer.Option("--persona", "-p", help="Reader type key.", autocompletion=complete_persona)
+    ],
     day: Annotated[str, typer.Option("--date", help="Edition date, YYYY-MM-DD.")],
     to: Annotated[list[str] | None, typer.Option("--to", help="A recipient (repeatable).")] = None,
     subscribers: Annotated[
