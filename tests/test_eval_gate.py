@@ -7,6 +7,7 @@ other datasets only (`prism.evaluate.tune`), never on the data being scored.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,13 @@ from prism.summarize.extractive import WEIGHTS
 from tests.conftest import SHARED
 
 BASELINE = Path(__file__).with_name("baselines") / "summaries.json"
+EVAL_EXTRA = "ROUGE comes with ai-prism[eval]; the core-only run (make test-core) has none"
 DATA = SHARED / "data" / "summaries-ko-dev.jsonl"
 
 
 @pytest.fixture(scope="module")
 def folds() -> CrossValidation:
+    pytest.importorskip("rouge_score", reason=EVAL_EXTRA)
     if not DATA.exists():
         pytest.skip(f"{DATA} is absent (../shared not here): the summary gate needs the shared dev set")
     references, rejected = load_references(DATA)
@@ -81,6 +84,7 @@ def test_lowering_a_floor_needs_the_flag(tmp_path: Path) -> None:
 
 
 def test_eval_command_reports_bad_rows_and_scores(tmp_path: Path) -> None:
+    pytest.importorskip("rouge_score", reason=EVAL_EXTRA)
     from typer.testing import CliRunner
 
     from prism.cli import app
@@ -111,3 +115,18 @@ def test_eval_command_reports_bad_rows_and_scores(tmp_path: Path) -> None:
     assert 0 < report["scores"]["mini"]["extractive"]["ours"]["rouge1"] <= 100
     missing = CliRunner().invoke(app, ["eval", "summaries", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_without_the_eval_extra_one_line_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from prism.cli import app
+
+    monkeypatch.setitem(sys.modules, "rouge_score", None)  # `import rouge_score` now fails, as uninstalled
+    data = tmp_path / "refs.jsonl"
+    data.write_text('{"id": "a", "body": "본문이다."}\n', "utf-8")
+    result = CliRunner().invoke(app, ["eval", "summaries", str(data)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == "error: ROUGE needs the rouge-score package: pip install 'ai-prism[eval]'\n"

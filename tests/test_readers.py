@@ -116,6 +116,8 @@ def test_logout_ends_the_session(site: httpx.Client) -> None:
     ("email", "password", "message"),
     [
         ("not-an-email", PASSWORD, "이메일 주소 형식"),
+        ("a@example.com\r\nBcc: b@example.com", PASSWORD, "이메일 주소 형식"),  # a header smuggled in
+        ("a@no-dot", PASSWORD, "이메일 주소 형식"),
         ("a@example.com", "short", "10자 이상"),
     ],
 )

@@ -211,6 +211,7 @@ def fold_references() -> list[Reference]:
 
 
 def test_the_tuner_never_sees_the_held_out_dataset() -> None:
+    pytest.importorskip("rouge_score", reason="ROUGE comes with ai-prism[eval]")
     articles = prepare(fold_references(), sentences=1)
     # Start by the title alone, and let the tuner only choose whether the lead is forced first.
     start = Weights(0, 1, 0, 0, 0, 0, lead_first=False, long_share=1.0)
@@ -232,6 +233,7 @@ def test_the_tuner_never_sees_the_held_out_dataset() -> None:
 
 
 def test_eval_folds_command_prints_held_out_json(tmp_path: Path) -> None:
+    pytest.importorskip("rouge_score", reason="ROUGE comes with ai-prism[eval]")
     rows = [
         {
             "id": f"{name}-{i}",

@@ -7,7 +7,6 @@ all the store keeps. Messages are Korean: they are shown to readers as they are.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -16,14 +15,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from prism.addresses import email_address
 from prism.config import Settings
-from prism.errors import PrismError
+from prism.errors import PrismError, RecordError
 from prism.records import ROLES, Account, ApiToken, Reader, Role
 from prism.store import readers as stored
 from prism.store import write_transaction
 
 MIN_PASSWORD = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 
 
@@ -52,16 +51,21 @@ def _reader(account: Account) -> Reader:
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    """Return the address as sign-up stores it (so log-in finds it), or the text trimmed when it is none."""
+    try:
+        return email_address(email)
+    except RecordError:
+        return email.strip().lower()
 
 
 def sign_up(
     engine: Engine, *, email: str, password: str, persona: str | None = None, role: Role = "reader"
 ) -> Reader:
     """Create an account; errors say what is wrong with the email or password."""
-    email = normalize_email(email)
-    if not _EMAIL.match(email) or len(email) > 254:
-        raise AccountError("이메일 주소 형식이 올바르지 않습니다.")
+    try:
+        email = email_address(email)  # email-validator's rules, no DNS lookup
+    except RecordError:
+        raise AccountError("이메일 주소 형식이 올바르지 않습니다.") from None
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"비밀번호는 {MIN_PASSWORD}자 이상이어야 합니다.")
     if role not in ROLES:

@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     llm_commentary: bool = False
     # Publish editions as they are built; otherwise they wait as drafts for an editor.
     auto_publish: bool = False
-    # The web app: outside development a real secret is required (the app refuses the placeholder).
+    # Signs sessions, CSRF tokens and unsubscribe links: outside development a real secret is required
+    # (`serve`, `send` and `schedule` refuse the placeholder: require_real_secret).
     environment: Literal["development", "production"] = "development"
     secret_key: str = DEV_SECRET
     session_days: int = Field(default=30, ge=1)
@@ -147,6 +148,18 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.home / 'prism.db'}"
+
+
+def require_real_secret(settings: Settings) -> None:
+    """Refuse the public development secret (or a short one) outside development: whoever knows it could
+    forge sessions and unsubscribe links."""
+    if settings.environment != "development" and (
+        settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32
+    ):
+        raise ConfigError(
+            "PRISM_SECRET_KEY must be set to a random value of 32+ characters when PRISM_ENVIRONMENT is "
+            f"{settings.environment!r}"
+        )
 
 
 def _name(location: tuple[int | str, ...]) -> str:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -19,6 +19,7 @@ from prism.registry import Registry
 SCHEMA_VERSION = 2  # 2: themed sections (article_ids, sources per sentence)
 
 Render = Callable[[Briefing], str]
+R = TypeVar("R", bound=Render)
 
 # How renderings set commentary apart from what the articles say (kind "analysis"; PRISM_LLM_COMMENTARY).
 ANALYSIS = "AI 해설"
@@ -39,10 +40,10 @@ renderers: Registry[Renderer] = Registry(
 )
 
 
-def renderer(name: str, *, suffix: str, media_type: str, description: str = "") -> Callable[[Render], Render]:
+def renderer(name: str, *, suffix: str, media_type: str, description: str = "") -> Callable[[R], R]:
     """Register the decorated function as the output format `name`."""
 
-    def decorate(function: Render) -> Render:
+    def decorate(function: R) -> R:
         renderers.add(name, Renderer(function, suffix, media_type, description))
         return function
 
@@ -65,8 +66,9 @@ def _date(briefing: Briefing) -> str:
 
 
 @renderer("text", suffix="txt", media_type="text/plain; charset=utf-8", description="the seed's layout")
-def text(briefing: Briefing) -> str:
-    """The layout of the seed edition: lead, ■ sections, [관심 뉴스] 1–3, [참고 뉴스] 4–6, [키워드 TOP 5]."""
+def text(briefing: Briefing, *, why: bool = False) -> str:
+    """The layout of the seed edition: lead, ■ sections, [관심 뉴스] 1–3, [참고 뉴스] 4–6, [키워드 TOP 5].
+    With `why` (the e-mail's plain part), each pick names its outlet and why it was recommended."""
     name = briefing.persona_name
     lines = [
         f"▲ {briefing.title}",
@@ -80,19 +82,24 @@ def text(briefing: Briefing) -> str:
     if briefing.interest:  # none when no story cleared the reader type's floor (the notice says so)
         lines.append(f"[{name} 관심 뉴스]")
     for number, pick in enumerate(briefing.interest, start=1):
-        lines += _text_pick(number, pick)
+        lines += _text_pick(number, pick, why=why)
     if briefing.reference:
         lines.append(f"[{name} 참고 뉴스]")
     for number, pick in enumerate(briefing.reference, start=len(briefing.interest) + 1):
-        lines += _text_pick(number, pick)
+        lines += _text_pick(number, pick, why=why)
     lines += ["[키워드 TOP 5]", ", ".join(briefing.keywords)]
     lines += [f"※ {notice}" for notice in briefing.notices]
     lines.append(briefing.copyright)
     return "\n".join(lines) + "\n"
 
 
-def _text_pick(number: int, pick: BriefPick) -> list[str]:
-    lines = [f"{number}. {pick.title}", f"- 핵심 요약: {pick.summary_text}"]
+def _text_pick(number: int, pick: BriefPick, *, why: bool) -> list[str]:
+    lines = [f"{number}. {pick.title}"]
+    if why and pick.source:
+        lines.append(f"- 언론사: {pick.source}")
+    lines.append(f"- 핵심 요약: {pick.summary_text}")
+    if why and pick.reasons:
+        lines.append(f"- 왜 추천됐나요: {' · '.join(pick.reasons)}")
     if safe_url(pick.url):
         lines.append(f"- 원문: {pick.url}")
     return lines

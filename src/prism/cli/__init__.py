@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from prism.cli.examples import with_examples
 from prism.errors import NotFoundError, PrismError, UsageError
 
 # Adding a command is one line: name → ("module:attribute", the short help `prism --help` lists).
@@ -47,6 +48,9 @@ def load_command(name: str, target: str) -> Any:  # typer vendors click; its Com
         single.command(name)(found)
         command = typer.main.get_command(single)
     command.name = name
+    command.help = with_examples(command.help, name)
+    for sub_name, sub in getattr(command, "commands", {}).items():
+        sub.help = with_examples(sub.help, f"{name} {sub_name}")
     return command
 
 
@@ -118,7 +122,7 @@ app = typer.Typer(
     cls=_Group,
     help="AI PRISM: personalized Korean economic news briefings.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
 )
 

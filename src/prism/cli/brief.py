@@ -14,9 +14,11 @@ from prism.cli.common import (
     RecommenderOption,
     SummarizerOption,
     WriterOption,
+    complete_persona,
     console,
     err_console,
     settings_and_engine,
+    write_or_print,
 )
 from prism.errors import UsageError
 from prism.pipeline import WINDOWS, build_editions, parse_date
@@ -25,7 +27,10 @@ from prism.recommend.personas import get_persona, load_personas
 
 def brief_cli(
     persona: Annotated[
-        str | None, typer.Option("--persona", "-p", help="Reader type key (prism personas list).")
+        str | None,
+        typer.Option(
+            "--persona", "-p", help="Reader type key (prism personas list).", autocompletion=complete_persona
+        ),
     ] = None,
     all_personas: Annotated[bool, typer.Option("--all", help="One edition per reader type.")] = False,
     day: Annotated[
@@ -72,10 +77,4 @@ def brief_cli(
             path.write_text(render(briefing, fmt), encoding="utf-8")
             console.print(f"wrote {path}", markup=False)
         return
-    rendered = render(briefings[0], fmt)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(rendered, encoding="utf-8")
-        console.print(f"wrote {output}", markup=False)
-    else:
-        typer.echo(rendered, nl=False)
+    write_or_print(render(briefings[0], fmt), output)

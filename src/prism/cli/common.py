@@ -31,6 +31,22 @@ HomeOption = Annotated[
 ]
 
 
+def complete_persona(incomplete: str) -> list[str]:
+    """Shell completion for --persona: the reader type keys (packaged and PRISM_HOME's) that fit."""
+    from prism.config import get_settings
+    from prism.errors import PrismError
+    from prism.recommend.personas import load_personas
+
+    try:
+        keys = load_personas(get_settings().home)
+    except PrismError:  # a broken setting or persona file: no suggestions, never a traceback mid-typing
+        return []
+    return [key for key in keys if key.startswith(incomplete)]
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")]
+
+
 SummarizerOption = Annotated[
     str | None,
     typer.Option("--summarizer", help="Summarizer by name (default: PRISM_SUMMARIZER, else extractive)."),
@@ -82,3 +98,13 @@ def database_problem(exc: BaseException) -> str | None:
 
     reason = problem(exc)
     return None if reason is None else f"database error: {reason}"
+
+
+def write_or_print(text: str, output: Path | None) -> None:
+    """Write `text` to `output` (making its folder) and say so, or print it as it is."""
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}", markup=False)
+    else:
+        typer.echo(text, nl=False)

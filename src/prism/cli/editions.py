@@ -1,20 +1,32 @@
-"""`prism editions list|publish|unpublish`: what readers may see."""
+"""`prism editions list|show|publish|unpublish`: what readers may see."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine
+from prism.brief.render import render, renderers
+from prism.cli.common import (
+    DatabaseOption,
+    HomeOption,
+    JsonOption,
+    console,
+    settings_and_engine,
+    write_or_print,
+)
 from prism.errors import NotFoundError, UsageError
 from prism.records import EDITION_STATUSES, EditionStatus
 from prism.store import editions, write_transaction
 
-app = typer.Typer(help="Stored editions: list them, publish or unpublish one.", no_args_is_help=True)
+app = typer.Typer(
+    help="Stored editions: list them, show one, publish or unpublish one.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -44,25 +56,75 @@ def list_cli(
     console.print(table)
 
 
-def _set(edition_id: int, status: EditionStatus, database: str | None, home: object) -> None:
-    _, engine = settings_and_engine(database, home)  # type: ignore[arg-type]
+@app.command("show")
+def show_cli(
+    edition_id: Annotated[int, typer.Argument(help="The edition's id (prism editions list).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, md, html, json, or a plugin's format.")
+    ] = "text",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the stored record (status, inputs, briefing) as JSON.")
+    ] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    database: DatabaseOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Print a stored edition as rendered (or, with --json, its record), whatever its status."""
+    renderers.get(fmt)  # an unknown format is a usage error before the database is opened
+    _, engine = settings_and_engine(database, home)
+    try:
+        with engine.connect() as conn:
+            row = editions.get_edition(conn, edition_id=edition_id)
+    finally:
+        engine.dispose()
+    if row is None:
+        raise NotFoundError(f"no edition with id {edition_id}")
+    if as_json:
+        record = {f.name: getattr(row, f.name) for f in fields(row) if f.name != "briefing"}
+        record["briefing"] = row.briefing.as_dict()  # the stored form, provenance included
+        shown = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+    else:
+        shown = render(row.briefing, fmt)
+    write_or_print(shown, output)
+
+
+def _set(
+    edition_id: int, status: EditionStatus, as_json: bool, database: str | None, home: Path | None
+) -> None:
+    _, engine = settings_and_engine(database, home)
     try:
         with write_transaction(engine) as conn:
             found = editions.set_status(conn, edition_id=edition_id, status=status)
+            if found:  # recorded like the editor's button: a draft once published is never replaced
+                editions.record_edit(
+                    conn,
+                    edition_id=edition_id,
+                    editor_id=None,
+                    at=datetime.now(UTC),
+                    field="status",
+                    diff=f"{'publish' if status == 'published' else 'unpublish'} (command line)",
+                )
     finally:
         engine.dispose()
     if not found:
         raise NotFoundError(f"no edition with id {edition_id}")
-    console.print(f"edition {edition_id} is now {status}", markup=False)
+    if as_json:
+        typer.echo(json.dumps({"id": edition_id, "status": status}))
+    else:
+        console.print(f"edition {edition_id} is now {status}", markup=False)
 
 
 @app.command("publish")
-def publish_cli(edition_id: int, database: DatabaseOption = None, home: HomeOption = None) -> None:
+def publish_cli(
+    edition_id: int, as_json: JsonOption = False, database: DatabaseOption = None, home: HomeOption = None
+) -> None:
     """Publish an edition: readers see it."""
-    _set(edition_id, "published", database, home)
+    _set(edition_id, "published", as_json, database, home)
 
 
 @app.command("unpublish")
-def unpublish_cli(edition_id: int, database: DatabaseOption = None, home: HomeOption = None) -> None:
+def unpublish_cli(
+    edition_id: int, as_json: JsonOption = False, database: DatabaseOption = None, home: HomeOption = None
+) -> None:
     """Take an edition back to draft."""
-    _set(edition_id, "draft", database, home)
+    _set(edition_id, "draft", as_json, database, home)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from prism.cli.common import DatabaseOption, HomeOption, console, err_console, settings_and_engine
+from prism.cli.common import (
+    DatabaseOption,
+    HomeOption,
+    JsonOption,
+    console,
+    err_console,
+    settings_and_engine,
+)
 from prism.nlp.enrich import pending_count
 from prism.pipeline import enrich_pending
 
 
 def enrich_cli(
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64, help="Kiwi threads.")] = 1,
+    as_json: JsonOption = False,
     database: DatabaseOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -21,7 +31,7 @@ def enrich_cli(
     settings, engine = settings_and_engine(database, home)
     try:
         total = pending_count(engine)
-        if total and err_console.is_terminal:
+        if total and err_console.is_terminal and not as_json:
             columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err_console, transient=True) as bar:
                 task = bar.add_task("enrich", total=total)
@@ -32,4 +42,7 @@ def enrich_cli(
             report = enrich_pending(engine, settings, workers=workers)
     finally:
         engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(asdict(report)))
+        return
     console.print(f"Analysed [bold]{report.analysed}[/] texts; {report.already} were analysed before.")

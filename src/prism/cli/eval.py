@@ -20,6 +20,7 @@ from prism.evaluate.personas import (
     evaluate_personas,
     load_judgments,
 )
+from prism.evaluate.rouge import require_rouge
 from prism.evaluate.summaries import SYSTEMS as SYSTEMS_SUMMARIES
 from prism.evaluate.summaries import evaluate, load_references, prepare, table_rows
 from prism.evaluate.tune import CrossValidation, cross_validate
@@ -51,6 +52,7 @@ def summaries_cli(
     """ROUGE-1/2/L F1 over Kiwi morphemes: ours beside Lead-N and TextRank-N, overall and per dataset."""
     if folds not in (None, "dataset"):
         raise typer.BadParameter(f"{folds!r}: the only folds are 'dataset'", param_hint="--folds")
+    require_rouge()  # before any article is analysed
     references, rejected = load_references(data)
     for rejection in rejected:
         err_console.print(f"rejected: {rejection.where}: {rejection.reason}", soft_wrap=True, markup=False)

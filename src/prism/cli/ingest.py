@@ -20,7 +20,9 @@ _PROGRESS_MIN_BYTES = 512 * 1024
 def ingest_cli(
     inputs: Annotated[
         list[str],
-        typer.Argument(metavar="PATH|URL...", help="Files, folders or http(s) URLs of feeds and pages."),
+        typer.Argument(
+            metavar="PATH|URL...", help="Files, folders, http(s) URLs of feeds and pages; - is stdin."
+        ),
     ],
     fmt: Annotated[
         str,

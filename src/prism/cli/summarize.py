@@ -12,7 +12,7 @@ import typer
 from prism.cli.common import SummarizerOption, err_console, shown
 from prism.config import get_settings
 from prism.errors import UsageError
-from prism.ingest.files import BODY_FIELDS, TITLE_FIELDS, read_jsonl_file
+from prism.ingest.files import BODY_FIELDS, TITLE_FIELDS, parse_jsonl, read_jsonl_file
 from prism.ingest.normalize import clean_text
 from prism.nlp.korean import analyze_many
 from prism.records import Rejection, SourceRecord
@@ -20,7 +20,9 @@ from prism.summarize.base import DEFAULT_SENTENCES, summarizers
 
 
 def summarize_cli(
-    source: Annotated[Path, typer.Argument(metavar="IN.jsonl", help="Rows of {id, title?, body}.")],
+    source: Annotated[
+        str, typer.Argument(metavar="IN.jsonl", help="Rows of {id, title?, body}; - reads stdin.")
+    ],
     sentences: Annotated[
         int, typer.Option("--sentences", "-n", min=1, max=20, help="Sentences per summary.")
     ] = DEFAULT_SENTENCES,
@@ -31,11 +33,15 @@ def summarize_cli(
 ) -> None:
     """Summarize articles: each output row is {id, summary, sentences, source_indices}."""
     chosen = summarizers.get(summarizer or get_settings().summarizer)()
-    if not source.exists():
+    if source == "-":
+        items = parse_jsonl(sys.stdin.buffer.read(), name="<stdin>")
+    elif Path(source).exists():
+        items = read_jsonl_file(Path(source), name=source)
+    else:
         raise UsageError(f"{source}: no such file")
     rows: list[tuple[Any, str, str]] = []
     rejected: list[Rejection] = []
-    for item in read_jsonl_file(source, name=str(source)):
+    for item in items:
         if isinstance(item, SourceRecord):
             try:
                 rows.append(_row(item))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated
 
 import typer
 
 from prism.accounts import AccountError, sign_up
-from prism.cli.common import DatabaseOption, HomeOption, console, settings_and_engine
+from prism.cli.common import DatabaseOption, HomeOption, JsonOption, console, settings_and_engine
 from prism.errors import UsageError
 
 app = typer.Typer(help="Reader and editor accounts.", no_args_is_help=True)
@@ -22,6 +23,7 @@ def create_cli(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    as_json: JsonOption = False,
     database: DatabaseOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -39,4 +41,8 @@ def create_cli(
         raise UsageError(str(exc)) from None
     finally:
         engine.dispose()
+    if as_json:
+        record = {"id": reader.id, "email": reader.email, "role": reader.role, "persona": reader.persona}
+        typer.echo(json.dumps(record, ensure_ascii=False))
+        return
     console.print(f"created {reader.role} {reader.email} (id {reader.id})", markup=False)

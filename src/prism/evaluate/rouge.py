@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from prism.errors import ConfigError
 from prism.nlp.korean import kiwi
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
@@ -26,8 +27,18 @@ def _morphemes(text: str) -> tuple[str, ...]:
     return tuple(t.form for t in kiwi().tokenize(text) if t.tag not in _SKIP_TAGS)
 
 
+def require_rouge() -> None:
+    """Raise ConfigError, in one line that says what to install, when rouge-score is missing: it comes
+    with the [eval] extra, not with the core."""
+    try:
+        import rouge_score  # noqa: F401
+    except ImportError:
+        raise ConfigError("ROUGE needs the rouge-score package: pip install 'ai-prism[eval]'") from None
+
+
 @cache
 def _scorer() -> Any:
+    require_rouge()
     from rouge_score.rouge_scorer import RougeScorer  # here: only evaluation needs it
 
     return RougeScorer(list(ROUGE_TYPES), tokenizer=KiwiTokenizer())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from prism.ingest.normalize import binary_reason, byte_order_mark, redact_creden
 from prism.ingest.readers import AUTO, FALLBACK, Reader, readers
 from prism.records import Notice, Rejection
 
+STDIN = "-"  # an input of `-` is standard input (its records are named <stdin>:LINE)
 # A response that says it is a web page is judged by its bytes, not by its URL's suffix.
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -41,7 +43,7 @@ def check_inputs(specs: list[str]) -> None:
     """Raise UsageError for a path that is missing or not a file or folder, before anything is read (URLs
     are checked when fetched)."""
     for spec in specs:
-        problem = None if is_url(spec) else path_problem(Path(spec))
+        problem = None if spec == STDIN or is_url(spec) else path_problem(Path(spec))
         if problem:
             raise UsageError(f"{redact_credentials(spec)}: {problem}")
 
@@ -70,7 +72,7 @@ def path_problem(path: Path) -> str | None:
 
 def input_size(spec: str) -> int:
     """Return the number of bytes a path holds (0 for URLs), for progress bars."""
-    if is_url(spec):
+    if is_url(spec) or spec == STDIN:
         return 0
     path = Path(spec)
     if path.is_dir():
@@ -136,6 +138,11 @@ def read_input(
             return
         chosen = fmt if fmt != AUTO else sniff(fetched.data, name=name, content_type=fetched.content_type)
         yield from parse_bytes(fetched.data, name=name, fmt=chosen, url=fetched.url)
+        return
+    if spec == STDIN:
+        data = sys.stdin.buffer.read()
+        chosen = fmt if fmt != AUTO else sniff(data, name="<stdin>")
+        yield from parse_bytes(data, name="<stdin>", fmt=chosen)
         return
     path = Path(spec)
     if not path.is_dir():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, desc, select, update
+from sqlalchemy import Connection, Row, delete, desc, exists, select, update
 
 from prism.records import Briefing, Edition, EditionEdit, EditionListing, EditionStatus
 from prism.store.schema import edition_edits, editions, sent_emails
@@ -35,18 +35,40 @@ def save_edition(
     created_at: datetime,
     status: EditionStatus = "draft",
 ) -> int:
-    """Store an edition and return its id; earlier editions of the same persona and date are kept."""
-    result = conn.execute(
-        editions.insert().values(
-            persona=persona,
-            edition_date=edition_date,
-            status=status,
-            created_at=created_at,
-            settings_digest=settings_digest,
-            article_ids=article_ids,
-            briefing=briefing.as_dict(),
+    """Store an edition and return its id.
+
+    A draft takes the place of the drafts of the same persona and date that no editor has touched (it
+    keeps the newest one's id), so building again does not pile them up. Published editions, and drafts
+    with an editor's changes or once published, are kept as they are."""
+    values = {
+        "persona": persona,
+        "edition_date": edition_date,
+        "status": status,
+        "created_at": created_at,
+        "settings_digest": settings_digest,
+        "article_ids": article_ids,
+        "briefing": briefing.as_dict(),
+    }
+    if status == "draft":
+        untouched = list(
+            conn.execute(
+                select(editions.c.id)
+                .where(
+                    editions.c.persona == persona,
+                    editions.c.edition_date == edition_date,
+                    editions.c.status == "draft",
+                    ~exists().where(edition_edits.c.edition_id == editions.c.id),
+                )
+                .order_by(desc(editions.c.id))
+            ).scalars()
         )
-    )
+        if untouched:
+            kept, *older = untouched
+            conn.execute(update(editions).where(editions.c.id == kept).values(**values))
+            if older:
+                conn.execute(delete(editions).where(editions.c.id.in_(older)))
+            return int(kept)
+    result = conn.execute(editions.insert().values(**values))
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
@@ -118,14 +140,20 @@ def get_edition(conn: Connection, *, edition_id: int) -> Edition | None:
 
 
 def list_editions(
-    conn: Connection, *, status: EditionStatus | None = None, limit: int = 200
+    conn: Connection,
+    *,
+    status: EditionStatus | None = None,
+    edition_date: str | None = None,
+    limit: int = 200,
 ) -> list[EditionListing]:
-    """Return editions (without their briefing), newest first, optionally of one status."""
+    """Return editions (without their briefing), newest first, optionally of one status and date."""
     query = select(
         editions.c.id, editions.c.persona, editions.c.edition_date, editions.c.status, editions.c.created_at
     ).order_by(desc(editions.c.edition_date), editions.c.persona, desc(editions.c.id))
     if status is not None:
         query = query.where(editions.c.status == status)
+    if edition_date is not None:
+        query = query.where(editions.c.edition_date == edition_date)
     return [
         EditionListing(
             id=int(row.id),

@@ -10,8 +10,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prism import __version__
-from prism.config import DEV_SECRET, Settings
-from prism.errors import ConfigError
+from prism.config import Settings, require_real_secret
 from prism.web.pages import FittedPools
 from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search, trends
 
@@ -30,13 +29,7 @@ def templates() -> Environment:
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
     """Return the app serving the store behind `engine`; outside development, a real secret is required."""
-    if settings.environment != "development" and (
-        settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32
-    ):
-        raise ConfigError(
-            "PRISM_SECRET_KEY must be set to a random value of 32+ characters when PRISM_ENVIRONMENT is "
-            f"{settings.environment!r}"
-        )
+    require_real_secret(settings)
     app = FastAPI(title="AI PRISM", version=__version__, docs_url="/api/docs", redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
