@@ -4,8 +4,8 @@ Korean error page. A bad request value is a 400 naming the parameter; nothing sh
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
