@@ -34,7 +34,9 @@ def api(engine: Engine, settings: Settings) -> Iterator[httpx.Client]:
 def test_public_endpoints(api: httpx.Client) -> None:
     keys = [p["key"] for p in api.get("/api/v1/personas").json()]
     assert "startup-founder" in keys and len(keys) == 8
-    [edition] = api.get("/api/v1/editions").json()
+    listing = api.get("/api/v1/editions").json()
+    assert listing["total"] == 1 and listing["next_cursor"] is None
+    [edition] = listing["items"]
     assert edition["persona"] == "retiree" and len(edition["keywords"]) == 5
     one = api.get("/api/v1/editions/retiree/2026-11-27").json()
     assert one == edition
@@ -60,8 +62,9 @@ def test_errors_are_json_that_name_the_problem(
 ) -> None:
     response = api.get(path)
     assert response.status_code == status
-    assert response.headers["content-type"].startswith("application/json")
-    assert message in response.json()["error"]
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status and message in problem["detail"] and problem["instance"] == path
 
 
 def test_own_edition_needs_the_readers_token(api: httpx.Client, engine: Engine) -> None:

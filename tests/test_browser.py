@@ -171,3 +171,91 @@ def test_editor_edits_and_publishes_and_the_reader_sees_it(
     reader.fill("input[name=password]", PASSWORD)
     reader.click("button[type=submit]")
     assert reader.goto(site + "/editor").status == 403
+
+
+def csp_violations(page: Any) -> list[str]:
+    """Collect what the browser reports as blocked by the Content-Security-Policy."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: found.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return found
+
+
+def test_reader_sees_korean_time_other_outlets_and_keeps_bookmarks(
+    browser: Any, site: tuple[str, int], shots: Path, sqlite_engine: Engine, settings: Settings
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from prism.pipeline import prepare
+
+    site, _ = site  # type: ignore[assignment]
+    # A story that several outlets covered, as the pipeline clusters the store.
+    fitted = prepare(sqlite_engine, settings, day=date(2026, 11, 27), window="all")
+    pool, of = fitted.pool, fitted.stories.of.tolist()
+    outlets_of: dict[int, set[str | None]] = {}
+    for i, story in enumerate(of):
+        outlets_of.setdefault(story, set()).add(pool.sources[i])
+    story = next(s for s, outlets in outlets_of.items() if len(outlets) > 1)
+    members = [i for i, s in enumerate(of) if s == story]
+    first, other = pool.article_id(members[0]), pool.article_id(members[1])
+    with sqlite_engine.connect() as conn:
+        article = stored.get_article(conn, key=f"#{first}")
+    assert article is not None and article.published_at is not None
+    korean = article.published_at.astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M")
+
+    page = browser.new_page(viewport=DESKTOP)
+    blocked = csp_violations(page)
+    page.goto(site + "/signup")
+    page.fill("input[name=email]", "keeper@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    assert "아직 없습니다. 기사 페이지에서 ☆ 북마크를" in page.locator(".bookmarks").inner_text()
+    # The edition names each pick's outlet.
+    page.goto(site + "/briefings/retiree/2026-11-27")
+    assert page.locator("#picks li .outlet").count() == page.locator("#picks li").count() == 6
+    # The article: its time in Korean time, and the other outlets on the same story, linked.
+    page.goto(f"{site}/articles/{first}")
+    assert page.locator("article time").inner_text() == f"{korean} (한국 시간)"
+    assert "UTC" not in page.locator("article .note").inner_text()
+    heading = page.locator("#coverage").inner_text()
+    assert heading == f"{len(outlets_of[story])}개 언론이 다룬 소식"
+    snap(page, shots, "article-coverage", at="#coverage")
+    page.locator("#coverage-section a").first.click()
+    assert page.url.endswith(f"/articles/{other}")
+    assert article.source in page.locator("#coverage-section").inner_text()  # and back again
+    # Bookmark it; /me lists it; removing it empties the list.
+    page.goto(f"{site}/articles/{first}")
+    page.click("form.bookmark button")
+    assert page.url.endswith(f"/articles/{first}")
+    assert page.locator("form.bookmark button").inner_text() == "★ 북마크 해제"
+    page.goto(site + "/me")
+    kept = page.locator(".bookmarks li")
+    assert kept.count() == 1 and article.title in kept.inner_text() and "(한국 시간)" in kept.inner_text()
+    snap(page, shots, "bookmarks", at=".bookmarks")
+    kept.locator("button").click()
+    assert page.url.endswith("/me") and "아직 없습니다" in page.locator(".bookmarks").inner_text()
+    assert blocked == []
+
+
+def test_api_docs_render_offline_under_the_policy(browser: Any, site: tuple[str, int]) -> None:
+    """Swagger UI draws every operation with no request leaving the machine and nothing blocked."""
+    site, _ = site  # type: ignore[assignment]
+    page = browser.new_page(viewport=DESKTOP)
+    blocked = csp_violations(page)
+    elsewhere: list[str] = []
+
+    def only_here(route: Any) -> None:
+        if route.request.url.startswith(site):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_here)
+    page.goto(site + "/api/docs")
+    page.wait_for_selector(".opblock", timeout=20000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/editions/{persona}/{day}" in [p.replace("\u200b", "") for p in paths]
+    assert elsewhere == [] and blocked == []

@@ -32,7 +32,7 @@ from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.profile import feedback_vector, reader_persona
 from prism.recommend.reasons import FILLER_REASON
-from prism.recommend.stories import cluster
+from prism.recommend.stories import Stories, cluster
 from prism.records import Analysis, Briefing, Pick, Reader
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
@@ -158,6 +158,12 @@ class Fitted:
     def index(self) -> BM25:
         """The pool's BM25 index for search, built on first use (whatever recommender was fitted)."""
         return BM25().fit(self.pool)
+
+    @cached_property
+    def stories(self) -> Stories:
+        """The pool's stories (articles about one event), for the outlets covering each; built on first
+        use."""
+        return cluster(self.pool)
 
 
 def fit(pool: Pool, *, recommender: str, now: float | None) -> Recommender:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, func, insert, select, text
+from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text
 
 from prism.records import Article, NewArticle
 from prism.store.schema import articles, dump_json
@@ -195,10 +195,37 @@ def list_articles(conn: Connection, *, limit: int = 20, offset: int = 0) -> list
     return [_article(row) for row in conn.execute(query)]
 
 
+MAX_ID = 2**63 - 1  # the largest id a BIGINT column holds
+
+
+def parse_id(text: str) -> int | None:
+    """Return the store id `text` spells in ASCII digits (1 … MAX_ID), else None: "²" and "١" are digits
+    to str.isdigit, and a 20-digit number overflows the column."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
 def get_article(conn: Connection, *, key: str | int) -> Article | None:
     """Return the article with this external id, else with this internal id, else None."""
     text_key = str(key).strip()
     row = conn.execute(select(articles).where(articles.c.external_id == text_key)).first()
-    if row is None and text_key.lstrip("#").isdigit():
-        row = conn.execute(select(articles).where(articles.c.id == int(text_key.lstrip("#")))).first()
+    article_id = parse_id(text_key.lstrip("#"))
+    if row is None and article_id is not None:
+        row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
     return _article(row) if row is not None else None
+
+
+def article_page(
+    conn: Connection, *, limit: int = 20, after: tuple[datetime, int] | None = None
+) -> tuple[list[Article], int]:
+    """Return a page of articles, newest first (published time, else ingest time; then id), starting after
+    the (time, id) `after`; and how many articles there are in all."""
+    when = func.coalesce(articles.c.published_at, articles.c.ingested_at)
+    query = select(articles)
+    if after is not None:
+        at, article_id = after
+        query = query.where(or_(when < at, and_(when == at, articles.c.id < article_id)))
+    rows = conn.execute(query.order_by(when.desc(), articles.c.id.desc()).limit(limit))
+    return [_article(row) for row in rows], count_articles(conn)

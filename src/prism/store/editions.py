@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, desc, exists, select, update
+from sqlalchemy import Connection, Row, and_, delete, desc, exists, func, or_, select, update
 
 from prism.records import Briefing, Edition, EditionEdit, EditionListing, EditionStatus
 from prism.store.schema import edition_edits, editions, sent_emails
@@ -220,3 +221,49 @@ def was_sent(conn: Connection, *, edition_id: int, recipient: str) -> bool:
         )
     ).first()
     return row is not None
+
+
+def changed_at(conn: Connection, *, editions_: Iterable[Edition]) -> dict[int, datetime]:
+    """Return when each edition last changed: built, edited, published or unpublished."""
+    changed = {e.id: e.created_at for e in editions_}
+    if not changed:
+        return changed
+    rows = conn.execute(
+        select(edition_edits.c.edition_id, func.max(edition_edits.c.at))
+        .where(edition_edits.c.edition_id.in_(list(changed)))
+        .group_by(edition_edits.c.edition_id)
+    )
+    for edition_id, at in rows:
+        if at is not None:
+            changed[int(edition_id)] = max(changed[int(edition_id)], at)
+    return changed
+
+
+def published_page(
+    conn: Connection,
+    *,
+    edition_date: str | None = None,
+    persona: str | None = None,
+    limit: int = 20,
+    after: tuple[str, str] | None = None,
+) -> tuple[list[Edition], int]:
+    """Return a page of published editions (the newest of each reader type and date), newest date first
+    and then by reader type, starting after the (date, persona) `after`; and how many there are in all."""
+    newest = select(func.max(editions.c.id)).where(editions.c.status == "published")
+    if edition_date is not None:
+        newest = newest.where(editions.c.edition_date == edition_date)
+    if persona is not None:
+        newest = newest.where(editions.c.persona == persona)
+    newest = newest.group_by(editions.c.persona, editions.c.edition_date)
+    total = conn.execute(select(func.count()).select_from(newest.subquery())).scalar_one()
+    query = select(editions).where(editions.c.id.in_(newest))
+    if after is not None:
+        day, key = after
+        query = query.where(
+            or_(
+                editions.c.edition_date < day,
+                and_(editions.c.edition_date == day, editions.c.persona > key),
+            )
+        )
+    rows = conn.execute(query.order_by(desc(editions.c.edition_date), editions.c.persona).limit(limit))
+    return [_edition(row) for row in rows], int(total)

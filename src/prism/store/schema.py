@@ -207,6 +207,16 @@ llm_calls = Table(
 )
 
 
+# Articles a reader keeps to read again (listed on /me), newest first.
+bookmarks = Table(
+    "bookmarks",
+    metadata,
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column with orjson: compact, Korean as UTF-8 (not \\uXXXX escapes), and several
     times faster than the standard library on enrichment's analyses and the pool's reads."""

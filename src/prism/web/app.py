@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, status
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from prism import __version__
 from prism.config import Settings, require_real_secret
+from prism.web import errors
 from prism.web.pages import FittedPools
-from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search, trends
+from prism.web.routes import api, articles, bookmarks, briefings, editor, feeds, me, readers, search, trends
+from prism.web.security import HeadAsGet, SecurityHeaders, printable
+
+STATIC = Path(__file__).with_name("static")
+SWAGGER_UI = Path(str(files("fastapi_offline") / "static"))  # Swagger UI's files, from a PyPI package
 
 
 def templates() -> Environment:
@@ -24,13 +32,14 @@ def templates() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=printable,  # a NUL or ESC in stored text never reaches a page
     )
 
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
     """Return the app serving the store behind `engine`; outside development, a real secret is required."""
     require_real_secret(settings)
-    app = FastAPI(title="AI PRISM", version=__version__, docs_url="/api/docs", redoc_url=None)
+    app = FastAPI(title="AI PRISM", version=__version__, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = templates()
@@ -44,32 +53,24 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(api.router)
     app.include_router(search.router)
     app.include_router(trends.router)
+    app.include_router(bookmarks.router)
+    app.mount("/api/docs/assets", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    # The last added runs first: security headers wrap everything, HEAD is a GET, then compression.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
+
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs() -> str:
+        """Swagger UI, every file of it served from here: the docs work offline."""
+        page: str = app.state.templates.get_template("api_docs.html").render(brand=settings.brand)
+        return page
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         """Liveness: the process answers (the load benchmark's baseline, too)."""
         return {"status": "ok"}
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": str(exc.detail)}, exc.status_code, headers=exc.headers)
-        location = (exc.headers or {}).get("Location")
-        if 300 <= exc.status_code < 400 and location:
-            return RedirectResponse(location, exc.status_code)
-        page = app.state.templates.get_template("error.html").render(
-            brand=settings.brand, status=exc.status_code, message=str(exc.detail)
-        )
-        return HTMLResponse(page, status_code=exc.status_code)
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": problems}, status.HTTP_422_UNPROCESSABLE_ENTITY)
-        page = app.state.templates.get_template("error.html").render(
-            brand=settings.brand, status=400, message=problems
-        )
-        return HTMLResponse(page, status_code=400)
 
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -13,6 +12,8 @@ from sqlalchemy import Connection, Engine
 from prism.accounts import session_reader
 from prism.config import Settings
 from prism.records import Reader
+from prism.web.security import SESSION_COOKIE as SESSION_COOKIE
+from prism.web.security import csrf_matches
 
 
 def get_settings(request: Request) -> Settings:
@@ -35,10 +36,6 @@ def get_templates(request: Request) -> Environment:
     return templates
 
 
-SESSION_COOKIE = "prism_session"
-CSRF_COOKIE = "prism_csrf"
-
-
 def current_reader(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Reader | None:
     """The signed-in reader, or None."""
     return session_reader(engine, request.cookies.get(SESSION_COOKIE))
@@ -52,11 +49,9 @@ def require_reader(reader: Annotated[Reader | None, Depends(current_reader)]) ->
 
 
 async def verify_csrf(request: Request) -> None:
-    """Refuse a form post whose csrf field does not match the visitor's CSRF cookie (403)."""
+    """Refuse a form post whose csrf field is not the token of the visitor's session (403)."""
     form = await request.form()
-    sent = form.get("csrf")
-    expected = request.cookies.get(CSRF_COOKIE)
-    if not isinstance(sent, str) or not expected or not secrets.compare_digest(sent, expected):
+    if not csrf_matches(request, get_settings(request), form.get("csrf")):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "보안 토큰이 맞지 않습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
         )

@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from fastapi import Request, Response
+import numpy as np
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from sqlalchemy import Engine
 
 from prism.brief.render import date_label, safe_url
 from prism.config import Settings
+from prism.errors import UsageError
 from prism.pipeline import Fitted, parse_date, prepare
 from prism.records import Briefing, BriefPick
 from prism.store import analyses as stored_analyses
-from prism.web.deps import CSRF_COOKIE
-
-
-def secure_cookies(request: Request, settings: Settings) -> bool:
-    return settings.cookie_secure or request.url.scheme == "https"
-
-
-def csrf_token(request: Request, response: Response, settings: Settings) -> str:
-    """Return the visitor's CSRF token, setting the cookie the first time."""
-    token = request.cookies.get(CSRF_COOKIE)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        response.set_cookie(
-            CSRF_COOKIE,
-            token,
-            httponly=True,
-            samesite="lax",
-            secure=secure_cookies(request, settings),
-            path="/",
-        )
-    return token
+from prism.web.security import csrf_token
 
 
 def page(
@@ -83,6 +67,14 @@ def edition_page(
         article_href=article_href,
         feedback={"next": feedback_next} if feedback_next else None,
         own=own,
+        og=None
+        if own
+        else open_graph(
+            settings,
+            f"/briefings/{briefing.persona}/{briefing.date}",
+            f"{briefing.title} · {briefing.persona_name} · {date_label(briefing.date)}",
+            " ".join(q.text for q in briefing.lead[0]) if briefing.lead else briefing.title,
+        ),
     )
 
 
@@ -114,3 +106,56 @@ def fitted(request: Request, engine: Engine, settings: Settings, window: str) ->
     """Today's pool for `window`, fitted once per version of the store and shared by every request."""
     pools: FittedPools = request.app.state.fitted_pools
     return pools.get(engine, settings, window)
+
+
+def local_time(value: datetime, settings: Settings) -> str:
+    """A time as readers here read it: in the configured zone (Korea), with the zone named in Korean."""
+    zone = ZoneInfo(settings.timezone)
+    label = "한국 시간" if settings.timezone in ("Asia/Seoul", "ROK") else settings.timezone
+    return f"{value.astimezone(zone):%Y-%m-%d %H:%M} ({label})"
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """One outlet covering a story, with one of its articles on it."""
+
+    name: str
+    article_id: int
+    title: str
+
+
+def coverage(request: Request, engine: Engine, settings: Settings, article_id: int) -> list[Outlet]:
+    """The outlets whose articles are in the same story as `article_id` (near duplicates and other articles
+    on the event), this article's own outlet first; empty when the article is not analysed yet."""
+    try:
+        everything = fitted(request, engine, settings, "all")
+    except UsageError:  # nothing analysed yet
+        return []
+    pool = everything.pool
+    position = np.flatnonzero(pool.ids == article_id)
+    if not len(position):
+        return []
+    own = int(position[0])
+    story = everything.stories.of[own]
+    members = [own, *(int(i) for i in np.flatnonzero(everything.stories.of == story) if i != own)]
+    outlets: dict[str, Outlet] = {}
+    for i in members:
+        name = pool.sources[i] or "출처 미상"
+        outlets.setdefault(name, Outlet(name, pool.article_id(i), pool.titles[i]))
+    return list(outlets.values())
+
+
+def open_graph(
+    settings: Settings, path: str, title: str, description: str, kind: str = "article"
+) -> dict[str, str]:
+    """OpenGraph values for link previews in messengers; the URL is built from PRISM_PUBLIC_URL, never from
+    the request's Host header."""
+    text = " ".join(description.split())
+    if len(text) > 160:
+        text = text[:159].rstrip() + "…"
+    return {
+        "type": kind,
+        "title": title,
+        "description": text,
+        "url": settings.public_url.rstrip("/") + path,
+    }

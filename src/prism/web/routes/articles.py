@@ -6,17 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from prism.brief.render import safe_url
 from prism.nlp.korean import from_json
 from prism.records import Analysis
-from prism.store import analyses, write_transaction
+from prism.store import analyses, bookmarks, write_transaction
 from prism.store import articles as stored
 from prism.store import feedback as stored_feedback
+from prism.store.articles import parse_id
 from prism.summarize.extractive import summarize
 from prism.web.deps import ConnectionDep, CurrentReader, EngineDep, SettingsDep, TemplatesDep
+from prism.web.pages import coverage, local_time, open_graph, page
 
 router = APIRouter(tags=["articles"])
 
@@ -55,18 +57,21 @@ def highlighted(body: str, spans: Sequence[tuple[int, int]]) -> list[list[Run]]:
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article(
     article_id: str,
+    request: Request,
     conn: ConnectionDep,
     engine: EngineDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     reader: CurrentReader,
     ref: str | None = None,
-) -> str:
-    """An article with its 핵심 요약 highlighted in the body, and a link to the original.
+) -> Response:
+    """An article with its 핵심 요약 highlighted in the body, a link to the original, and the other outlets
+    covering the same story.
 
     Opened from an edition by a signed-in reader, it counts as a click-through in their profile.
     """
-    found = stored.get_article(conn, key=f"#{article_id}") if article_id.isdigit() else None
+    key = parse_id(article_id)
+    found = stored.get_article(conn, key=f"#{key}") if key is not None else None
     if found is None:
         raise HTTPException(404, f"기사 {article_id}을(를) 찾을 수 없습니다.")
     if reader is not None and ref == "edition":
@@ -86,10 +91,18 @@ def article(
         chosen = set(picked.source_indices)
         spans = [(s.start, s.end) for s in analysis.sentences if s.index in chosen]
         summary = list(picked.sentences)
-    return templates.get_template("article.html").render(
-        brand=settings.brand,
+    return page(
+        request,
+        templates,
+        settings,
+        "article.html",
         article=found,
         url=safe_url(found.url),
+        published=local_time(found.published_at, settings) if found.published_at else None,
         paragraphs=highlighted(found.body, spans),
         summary=summary,
+        outlets=coverage(request, engine, settings, found.id) if analysis is not None else [],
+        bookmarked=reader is not None and bookmarks.has(conn, reader_id=reader.id, article_id=found.id),
+        reader=reader,
+        og=open_graph(settings, f"/articles/{found.id}", found.title, " ".join(summary) or found.body),
     )

@@ -16,8 +16,10 @@ from prism.records import Analysis, Briefing, Reader
 from prism.store import analyses as stored_analyses
 from prism.store import articles as stored_articles
 from prism.store import editions, write_transaction
+from prism.store.articles import parse_id
 from prism.web.deps import ConnectionDep, CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
 from prism.web.pages import page
+from prism.web.params import PathId
 
 router = APIRouter(prefix="/editor", tags=["editor"])
 
@@ -45,7 +47,7 @@ def queue(
 
 @router.get("/editions/{edition_id}", response_class=HTMLResponse)
 def review(
-    edition_id: int,
+    edition_id: PathId,
     request: Request,
     editor: RequireEditor,
     conn: ConnectionDep,
@@ -75,7 +77,7 @@ def review(
 
 @router.post("/editions/{edition_id}", dependencies=[CsrfChecked])
 async def save(
-    edition_id: int, request: Request, editor: RequireEditor, engine: EngineDep, settings: SettingsDep
+    edition_id: PathId, request: Request, editor: RequireEditor, engine: EngineDep, settings: SettingsDep
 ) -> Response:
     """Apply the form's edits; each change is stored with its editor, time and diff."""
     form = await request.form()
@@ -99,13 +101,13 @@ async def save(
     )
     persona = load_personas(settings.home).get(briefing.persona)
     for pick in briefing.picks:
-        chosen = field(f"swap-{pick.article_id}")
+        chosen = parse_id(field(f"swap-{pick.article_id}"))
         still_there = pick.article_id in {p.article_id for p in edited.picks}  # not dropped just now
-        if chosen.isdigit() and persona is not None and still_there:
+        if chosen is not None and persona is not None and still_there:
             swapped = swap(
-                engine, settings, edited, persona, old_article_id=pick.article_id, new_article_id=int(chosen)
+                engine, settings, edited, persona, old_article_id=pick.article_id, new_article_id=chosen
             )
-            new_title = next(p.title for p in swapped.picks if p.article_id == int(chosen))
+            new_title = next(p.title for p in swapped.picks if p.article_id == chosen)
             changes.append((f"picks[{pick.id}]", diff(pick.title, new_title)))
             edited = swapped
     with write_transaction(engine) as conn:
@@ -125,7 +127,7 @@ async def save(
 
 
 @router.post("/editions/{edition_id}/{action}", dependencies=[CsrfChecked])
-def publish(edition_id: int, action: str, editor: RequireEditor, engine: EngineDep) -> Response:
+def publish(edition_id: PathId, action: str, editor: RequireEditor, engine: EngineDep) -> Response:
     """Publish (readers see it) or unpublish (back to draft) an edition."""
     if action not in ("publish", "unpublish"):
         raise HTTPException(404, f"알 수 없는 동작입니다: {action}")

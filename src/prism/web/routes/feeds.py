@@ -11,7 +11,9 @@ from fastapi.responses import Response
 from prism.brief.render import date_label, text
 from prism.recommend.personas import load_personas
 from prism.store import editions
+from prism.web.caching import conditional
 from prism.web.deps import ConnectionDep, SettingsDep
+from prism.web.security import strip_controls
 
 router = APIRouter(tags=["feeds"])
 ATOM = "http://www.w3.org/2005/Atom"
@@ -24,11 +26,12 @@ def _atom_time(value: datetime) -> str:
 
 @router.get("/feeds/{persona}.xml")
 def feed(persona: str, request: Request, conn: ConnectionDep, settings: SettingsDep) -> Response:
-    """The reader type's published editions, newest first, as an Atom feed."""
+    """The reader type's published editions, newest first, as an Atom feed. Its ids and links are built
+    from PRISM_PUBLIC_URL, never from the request's Host header (which the client chooses)."""
     personas = load_personas(settings.home)
     if persona not in personas:
         raise HTTPException(404, f"독자 유형 '{persona}'을(를) 찾을 수 없습니다.")
-    base = str(request.base_url).rstrip("/")
+    base = settings.public_url.rstrip("/")
     rows = [
         row
         for day in editions.published_dates(conn, persona=persona)[:ENTRIES]
@@ -42,7 +45,8 @@ def feed(persona: str, request: Request, conn: ConnectionDep, settings: Settings
     ET.SubElement(root, f"{{{ATOM}}}id").text = f"{base}/feeds/{persona}.xml"
     ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=f"{base}/feeds/{persona}.xml")
     ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/briefings/{persona}")
-    updated = max((row.created_at for row in rows), default=datetime(2026, 1, 1, tzinfo=UTC))
+    changed = editions.changed_at(conn, editions_=rows)
+    updated = max(changed.values(), default=datetime(2026, 1, 1, tzinfo=UTC))
     ET.SubElement(root, f"{{{ATOM}}}updated").text = _atom_time(updated)
     author = ET.SubElement(root, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = settings.publisher
@@ -55,9 +59,10 @@ def feed(persona: str, request: Request, conn: ConnectionDep, settings: Settings
         ).text = f"{briefing.persona_name} · {date_label(briefing.date)}"
         ET.SubElement(entry, f"{{{ATOM}}}id").text = link
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(row.created_at)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(changed[row.id])
         summary = " ".join(q.text for paragraph in briefing.lead for q in paragraph)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = text(briefing)
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = strip_controls(summary)
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = strip_controls(text(briefing))
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    last = max(changed.values(), default=None)
+    return conditional(request, body, media_type="application/atom+xml; charset=utf-8", last_modified=last)

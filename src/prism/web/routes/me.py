@@ -10,10 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prism.pipeline import reader_edition
 from prism.records import FeedbackKind
+from prism.store import articles as stored_articles
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
 from prism.web.deps import CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
 from prism.web.pages import edition_page, fitted
+from prism.web.params import FormId
+from prism.web.security import local_path
 
 router = APIRouter(tags=["me"])
 
@@ -31,7 +34,7 @@ def my_briefing(
 def give_feedback(
     reader: RequireReader,
     engine: EngineDep,
-    article_id: Annotated[int, Form()],
+    article_id: FormId,
     kind: Annotated[str, Form()],
     next_url: Annotated[str, Form(alias="next")] = "/me/briefing",
 ) -> Response:
@@ -40,8 +43,9 @@ def give_feedback(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"알 수 없는 피드백입니다: {kind}")
     given: FeedbackKind = "up" if kind == "up" else "down"
     with write_transaction(engine) as conn:
+        if stored_articles.get_article(conn, key=f"#{article_id}") is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"기사 {article_id}을(를) 찾을 수 없습니다.")
         stored_feedback.record(
             conn, reader_id=reader.id, article_id=article_id, kind=given, at=datetime.now(UTC)
         )
-    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/me/briefing"
-    return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(local_path(next_url, "/me/briefing"), status.HTTP_303_SEE_OTHER)

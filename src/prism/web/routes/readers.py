@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Engine
 
 from prism.accounts import (
     AccountError,
@@ -22,7 +23,7 @@ from prism.config import Settings
 from prism.nlp.topics import TOPICS
 from prism.recommend.personas import load_personas
 from prism.records import Reader
-from prism.store import write_transaction
+from prism.store import bookmarks, write_transaction
 from prism.store.readers import set_subscribed
 from prism.web.deps import (
     SESSION_COOKIE,
@@ -33,7 +34,9 @@ from prism.web.deps import (
     SettingsDep,
     TemplatesDep,
 )
-from prism.web.pages import page, secure_cookies
+from prism.web.pages import local_time, page
+from prism.web.params import PathId
+from prism.web.security import rotate_csrf, secure_cookies
 
 router = APIRouter(tags=["readers"])
 
@@ -108,14 +111,16 @@ def _signed_in(request: Request, settings: Settings, token: str) -> Response:
         secure=secure_cookies(request, settings),
         path="/",
     )
+    rotate_csrf(request, response, settings, token)
     return response
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request, engine: EngineDep) -> Response:
+def logout(request: Request, engine: EngineDep, settings: SettingsDep) -> Response:
     log_out(engine, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    rotate_csrf(request, response, settings, None)
     return response
 
 
@@ -146,7 +151,14 @@ def _profile_page(
         saved=saved,
         tokens=tokens(request.app.state.engine, reader),
         new_token=new_token,
+        bookmarks=_bookmarks(request.app.state.engine, reader, settings),
     )
+
+
+def _bookmarks(engine: Engine, reader: Reader, settings: Settings) -> list[dict[str, object]]:
+    with engine.connect() as conn:
+        kept = bookmarks.of_reader(conn, reader_id=reader.id)
+    return [{"article": article, "at": local_time(at, settings)} for article, at in kept]
 
 
 @router.post("/me", dependencies=[CsrfChecked])
@@ -195,7 +207,7 @@ def new_token(
 
 
 @router.post("/me/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
-def revoke(token_id: int, reader: RequireReader, engine: EngineDep) -> Response:
+def revoke(token_id: PathId, reader: RequireReader, engine: EngineDep) -> Response:
     """Revoke one of the reader's own tokens (another reader's is not found)."""
     if not revoke_token(engine, reader, token_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"토큰 {token_id}을(를) 찾을 수 없습니다.")
