@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
-from sqlalchemy import Engine
+from sqlalchemy import Engine, QueuePool
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prism import __version__
-from prism.config import DEV_SECRET, Settings
+from prism.accounts import LoginThrottle
+from prism.config import DEV_SECRET, Settings, get_settings
 from prism.errors import ConfigError
+from prism.store import open_engine
+from prism.store.db import HEAD_REVISION, current_revision
+from prism.web.middleware import AccessLog, Admission
 from prism.web.pages import FittedPools
 from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search, trends
+
+log = logging.getLogger("prism.web")
 
 
 def templates() -> Environment:
@@ -28,8 +39,14 @@ def templates() -> Environment:
     )
 
 
-def create_app(settings: Settings, engine: Engine) -> FastAPI:
-    """Return the app serving the store behind `engine`; outside development, a real secret is required."""
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Return the app serving the store behind `engine`; outside development, a real secret is required.
+
+    Called with no arguments (`uvicorn --factory prism.web.app:create_app`, or gunicorn with uvicorn
+    workers), it is configured from the environment (PRISM_*) and opens its own engine, whose pool holds
+    PRISM_DB_POOL_SIZE connections.
+    """
+    settings = get_settings() if settings is None else settings
     if settings.environment != "development" and (
         settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32
     ):
@@ -37,11 +54,26 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             "PRISM_SECRET_KEY must be set to a random value of 32+ characters when PRISM_ENVIRONMENT is "
             f"{settings.environment!r}"
         )
-    app = FastAPI(title="AI PRISM", version=__version__, docs_url="/api/docs", redoc_url=None)
+    owned = engine is None
+    engine = engine or open_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            engine.dispose()
+
+    app = FastAPI(
+        title="AI PRISM", version=__version__, docs_url="/api/docs", redoc_url=None, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = templates()
     app.state.fitted_pools = FittedPools()
+    app.state.trend_series = trends.series_cache()
+    app.state.login_throttle = LoginThrottle(settings)
+    app.add_middleware(Admission, limit=served_at_once(engine, settings))
+    app.add_middleware(AccessLog)  # outermost: a request's time includes its wait for admission
     app.include_router(briefings.router)
     app.include_router(articles.router)
     app.include_router(readers.router)
@@ -53,9 +85,17 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(trends.router)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        """Liveness: the process answers (the load benchmark's baseline, too)."""
-        return {"status": "ok"}
+    def healthz() -> JSONResponse:
+        """Health: the process answers and the database reads (503 when it does not)."""
+        try:
+            with engine.connect() as conn:
+                revision = current_revision(conn)
+        except SQLAlchemyError as exc:
+            log.error("health check: the database cannot be read: %s", str(exc).splitlines()[0])
+            return JSONResponse({"status": "unavailable", "database": "unreadable"}, 503)
+        if revision != HEAD_REVISION:
+            return JSONResponse({"status": "unavailable", "database": "not migrated"}, 503)
+        return JSONResponse({"status": "ok", "database": "ok"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_for_errors(request: Request, exc: StarletteHTTPException) -> Response:
@@ -80,3 +120,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         return HTMLResponse(page, status_code=400)
 
     return app
+
+
+def served_at_once(engine: Engine, settings: Settings) -> int:
+    """Requests served at once: PRISM_DB_POOL_SIZE, but no more than the connections the engine keeps."""
+    pool = engine.pool
+    return min(settings.db_pool_size, pool.size()) if isinstance(pool, QueuePool) else settings.db_pool_size

@@ -26,6 +26,8 @@ def get_engine(request: Request) -> Engine:
 
 
 def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    """The request's one connection: every read and write of the request goes through it, so a request
+    never waits for a second connection while it holds one (the pool cannot run dry that way)."""
     with engine.connect() as conn:
         yield conn
 
@@ -39,9 +41,9 @@ SESSION_COOKIE = "prism_session"
 CSRF_COOKIE = "prism_csrf"
 
 
-def current_reader(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Reader | None:
+def current_reader(request: Request, conn: Annotated[Connection, Depends(get_connection)]) -> Reader | None:
     """The signed-in reader, or None."""
-    return session_reader(engine, request.cookies.get(SESSION_COOKIE))
+    return session_reader(conn, request.cookies.get(SESSION_COOKIE))
 
 
 def require_reader(reader: Annotated[Reader | None, Depends(current_reader)]) -> Reader:

@@ -14,16 +14,16 @@ from prism.recommend.personas import load_personas
 from prism.records import Reader
 from prism.store import analyses, editions
 from prism.store import articles as stored
-from prism.web.deps import ConnectionDep, EngineDep, SettingsDep
+from prism.web.deps import ConnectionDep, SettingsDep
 from prism.web.pages import fitted
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-def token_holder(engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> Reader:
+def token_holder(conn: ConnectionDep, authorization: Annotated[str | None, Header()] = None) -> Reader:
     """The reader whose personal access token the request carries (401 otherwise)."""
     scheme, _, token = (authorization or "").partition(" ")
-    reader = token_reader(engine, token.strip()) if scheme.lower() == "bearer" else None
+    reader = token_reader(conn, token.strip()) if scheme.lower() == "bearer" else None
     if reader is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -81,7 +81,7 @@ def article(article_id: str, conn: ConnectionDep) -> dict[str, Any]:
 
 @router.get("/me/briefing")
 def my_briefing(
-    request: Request, reader: TokenReader, engine: EngineDep, settings: SettingsDep
+    request: Request, reader: TokenReader, conn: ConnectionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """The token holder's own edition: their reader type, keywords and feedback."""
-    return as_json(reader_edition(engine, settings, fitted(request, engine, settings, "24h"), reader))
+    return as_json(reader_edition(conn, settings, fitted(request, conn, settings, "24h"), reader))

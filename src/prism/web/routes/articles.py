@@ -16,7 +16,7 @@ from prism.store import analyses, write_transaction
 from prism.store import articles as stored
 from prism.store import feedback as stored_feedback
 from prism.summarize.extractive import summarize
-from prism.web.deps import ConnectionDep, CurrentReader, EngineDep, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, CurrentReader, SettingsDep, TemplatesDep
 
 router = APIRouter(tags=["articles"])
 
@@ -56,7 +56,6 @@ def highlighted(body: str, spans: Sequence[tuple[int, int]]) -> list[list[Run]]:
 def article(
     article_id: str,
     conn: ConnectionDep,
-    engine: EngineDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     reader: CurrentReader,
@@ -70,7 +69,7 @@ def article(
     if found is None:
         raise HTTPException(404, f"기사 {article_id}을(를) 찾을 수 없습니다.")
     if reader is not None and ref == "edition":
-        with write_transaction(engine) as writer:
+        with write_transaction(conn) as writer:
             stored_feedback.record(
                 writer, reader_id=reader.id, article_id=found.id, kind="click", at=datetime.now(UTC)
             )

@@ -12,7 +12,7 @@ from prism.pipeline import reader_edition
 from prism.records import FeedbackKind
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
-from prism.web.deps import CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, CsrfChecked, RequireReader, SettingsDep, TemplatesDep
 from prism.web.pages import edition_page, fitted
 
 router = APIRouter(tags=["me"])
@@ -20,17 +20,21 @@ router = APIRouter(tags=["me"])
 
 @router.get("/me/briefing", response_class=HTMLResponse)
 def my_briefing(
-    request: Request, reader: RequireReader, engine: EngineDep, settings: SettingsDep, templates: TemplatesDep
+    request: Request,
+    reader: RequireReader,
+    conn: ConnectionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
 ) -> Response:
     """The reader's own edition: their reader type, their keywords and what their feedback says."""
-    briefing = reader_edition(engine, settings, fitted(request, engine, settings, "24h"), reader)
+    briefing = reader_edition(conn, settings, fitted(request, conn, settings, "24h"), reader)
     return edition_page(request, templates, settings, briefing, feedback_next="/me/briefing", own=True)
 
 
 @router.post("/feedback", dependencies=[CsrfChecked])
 def give_feedback(
     reader: RequireReader,
-    engine: EngineDep,
+    conn: ConnectionDep,
     article_id: Annotated[int, Form()],
     kind: Annotated[str, Form()],
     next_url: Annotated[str, Form(alias="next")] = "/me/briefing",
@@ -39,9 +43,9 @@ def give_feedback(
     if kind not in ("up", "down"):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"알 수 없는 피드백입니다: {kind}")
     given: FeedbackKind = "up" if kind == "up" else "down"
-    with write_transaction(engine) as conn:
+    with write_transaction(conn) as writer:
         stored_feedback.record(
-            conn, reader_id=reader.id, article_id=article_id, kind=given, at=datetime.now(UTC)
+            writer, reader_id=reader.id, article_id=article_id, kind=given, at=datetime.now(UTC)
         )
     target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/me/briefing"
     return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
