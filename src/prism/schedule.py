@@ -5,6 +5,7 @@ logged; editions are published together or not at all."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -135,13 +136,18 @@ def next_run(now: datetime, times: list[str]) -> datetime:
     return min(candidates)
 
 
-def run_forever(engine: Engine, settings: Settings) -> None:
-    """Sleep until each scheduled time and run that day; a failed day is logged and the loop goes on."""
+def run_forever(engine: Engine, settings: Settings, stop: threading.Event | None = None) -> None:
+    """Sleep until each scheduled time and run that day; a failed day is logged and the loop goes on.
+
+    Setting `stop` ends the loop; a day already under way is finished first.
+    """
     zone = ZoneInfo(settings.timezone)
-    while True:
+    stop = stop or threading.Event()
+    while not stop.is_set():
         wake = next_run(datetime.now(zone), settings.schedule_times)
         log.info("next run at %s", wake.isoformat())
-        time.sleep(max(0.0, (wake - datetime.now(zone)).total_seconds()))
+        if stop.wait(max(0.0, (wake - datetime.now(zone)).total_seconds())):
+            return
         try:
             run_day(engine, settings, wake.date())
         except PrismError as exc:

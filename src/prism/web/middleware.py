@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import UTC, datetime
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,8 +33,8 @@ class Admission:
 
 
 class AccessLog:
-    """Log one JSON line per request: method, path (without the query, which may carry a token), status,
-    duration in milliseconds and the client's address."""
+    """Log one JSON line per request: time, method, path (without the query, which may carry a token),
+    status, duration in milliseconds and the client's address."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -58,6 +59,7 @@ class AccessLog:
             access_log.info(
                 json.dumps(
                     {
+                        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                         "method": scope["method"],
                         "path": scope["path"],
                         "status": status,
