@@ -6,7 +6,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -20,7 +22,7 @@ from prism.config import DEV_SECRET, Settings, get_settings
 from prism.errors import ConfigError
 from prism.store import open_engine
 from prism.store.db import HEAD_REVISION, current_revision
-from prism.web.middleware import AccessLog, Admission
+from prism.web.access import AccessLog
 from prism.web.pages import FittedPools
 from prism.web.routes import api, articles, briefings, editor, feeds, me, readers, search, trends
 
@@ -72,8 +74,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.fitted_pools = FittedPools()
     app.state.trend_series = trends.series_cache()
     app.state.login_throttle = LoginThrottle(settings)
-    app.add_middleware(Admission, limit=served_at_once(engine, settings))
-    app.add_middleware(AccessLog)  # outermost: a request's time includes its wait for admission
+    app.state.connection_slots = anyio.CapacityLimiter(served_at_once(engine, settings))
+    app.add_middleware(AccessLog)
     app.include_router(briefings.router)
     app.include_router(articles.router)
     app.include_router(readers.router)
@@ -84,16 +86,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(search.router)
     app.include_router(trends.router)
 
+    def revision() -> str | None:
+        with engine.connect() as conn:
+            return current_revision(conn)
+
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> JSONResponse:
+    async def healthz() -> JSONResponse:
         """Health: the process answers and the database reads (503 when it does not)."""
         try:
-            with engine.connect() as conn:
-                revision = current_revision(conn)
+            async with app.state.connection_slots:
+                found = await run_in_threadpool(revision)
         except SQLAlchemyError as exc:
             log.error("health check: the database cannot be read: %s", str(exc).splitlines()[0])
             return JSONResponse({"status": "unavailable", "database": "unreadable"}, 503)
-        if revision != HEAD_REVISION:
+        if found != HEAD_REVISION:
             return JSONResponse({"status": "unavailable", "database": "not migrated"}, 503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
@@ -123,6 +129,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 
 def served_at_once(engine: Engine, settings: Settings) -> int:
-    """Requests served at once: PRISM_DB_POOL_SIZE, but no more than the connections the engine keeps."""
+    """Requests holding a connection at once: PRISM_DB_POOL_SIZE, but no more than the engine's pool keeps
+    (so its overflow is never needed)."""
     pool = engine.pool
     return min(settings.db_pool_size, pool.size()) if isinstance(pool, QueuePool) else settings.db_pool_size

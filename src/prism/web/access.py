@@ -1,4 +1,4 @@
-"""ASGI middleware of the web app: a limit on requests served at once, and the access log."""
+"""The access log: one JSON line per request."""
 
 from __future__ import annotations
 
@@ -7,29 +7,9 @@ import logging
 import time
 from datetime import UTC, datetime
 
-import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("prism.access")
-
-
-class Admission:
-    """Serve at most `limit` requests at once; the others wait (on the event loop, holding nothing).
-
-    Each request holds one database connection while it is served, so with `limit` no larger than the
-    engine's pool a request never waits for a connection, however many clients come.
-    """
-
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
-        self.app = app
-        self.slots = anyio.CapacityLimiter(limit)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        async with self.slots:
-            await self.app(scope, receive, send)
 
 
 class AccessLog:
