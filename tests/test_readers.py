@@ -87,20 +87,82 @@ def test_a_post_without_the_csrf_token_is_refused(site: httpx.Client, path: str)
     assert forged.status_code == 403
 
 
-def test_wrong_passwords_lock_the_account(site: httpx.Client, settings: Settings) -> None:
+def log_in_from(client: httpx.Client, address: str, email: str, password: str) -> httpx.Response:
+    """Post the log-in form as a client at `address` (uvicorn trusts X-Forwarded-For from 127.0.0.1)."""
+    token = csrf(client, "/login")
+    return client.post(
+        "/login",
+        data={"csrf": token, "email": email, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def test_wrong_passwords_throttle_that_client_for_that_account_only(
+    site: httpx.Client, settings: Settings
+) -> None:
     sign_up_via_form(site)
     site.post("/logout", data={"csrf": site.cookies["prism_csrf"]})
-    for attempt in range(settings.max_failed_logins):
-        token = csrf(site, "/login")
-        wrong = site.post(
-            "/login", data={"csrf": token, "email": "reader@example.com", "password": "not it at all"}
-        )
-        expected = 429 if attempt == settings.max_failed_logins - 1 else 400
-        assert wrong.status_code == expected, attempt
-    assert "로그인 시도가 너무 많습니다" in wrong.text
-    token = csrf(site, "/login")
-    right = site.post("/login", data={"csrf": token, "email": "reader@example.com", "password": PASSWORD})
-    assert right.status_code == 429  # locked even with the right password
+    attacker, owner = "203.0.113.5", "198.51.100.7"
+    for _ in range(settings.max_failed_logins):
+        wrong = log_in_from(site, attacker, "reader@example.com", "not it at all")
+        assert wrong.status_code == 400 and "이메일 또는 비밀번호가 맞지 않습니다" in wrong.text
+    throttled = log_in_from(site, attacker, "reader@example.com", PASSWORD)
+    assert throttled.status_code == 429 and "로그인 시도가 너무 많습니다" in throttled.text
+    assert "prism_session" not in throttled.cookies  # the right password does not get through either
+    # The owner, from their own address, is not locked out.
+    assert log_in_from(site, owner, "reader@example.com", PASSWORD).status_code == 303
+
+
+def test_throttling_does_not_tell_which_accounts_exist(site: httpx.Client, settings: Settings) -> None:
+    sign_up_via_form(site)
+    site.post("/logout", data={"csrf": site.cookies["prism_csrf"]})
+    answers: dict[str, list[tuple[int, str]]] = {}
+    for email in ("reader@example.com", "nobody@example.com"):
+        answers[email] = []
+        for _ in range(settings.max_failed_logins + 1):
+            response = log_in_from(site, "203.0.113.9", email, "not it at all")
+            error = re.search(r'role="alert"[^>]*>([^<]*)<', response.text)
+            answers[email].append((response.status_code, error.group(1) if error else ""))
+    assert answers["reader@example.com"] == answers["nobody@example.com"]
+    assert [code for code, _ in answers["nobody@example.com"]] == [400] * settings.max_failed_logins + [429]
+
+
+def test_the_password_is_checked_outside_the_write_lock(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log-in holds no write transaction while argon2 checks the password: a writer meanwhile goes on."""
+    import threading
+
+    from prism import accounts
+    from prism.store import write_transaction
+
+    sign_up(engine, email="reader@example.com", password=PASSWORD)
+    checking, release = threading.Event(), threading.Event()
+    real_verify = accounts._verified
+
+    def slow_verify(hashed: str, password: str) -> bool:
+        checking.set()
+        release.wait(30)
+        return real_verify(hashed, password)
+
+    monkeypatch.setattr(accounts, "_verified", slow_verify)
+    opened: list[object] = []
+    login = threading.Thread(
+        target=lambda: opened.append(log_in(engine, settings, email="reader@example.com", password=PASSWORD))
+    )
+    safety = threading.Timer(20, release.set)  # if the log-in held the lock, the write below waits for this
+    safety.start()
+    login.start()
+    try:
+        assert checking.wait(10)
+        with write_transaction(engine) as conn:
+            conn.execute(readers.update().values(persona="retiree"))
+        wrote_while_checking = not release.is_set()
+    finally:
+        release.set()
+        safety.cancel()
+        login.join(30)
+    assert wrote_while_checking and len(opened) == 1
 
 
 def test_logout_ends_the_session(site: httpx.Client) -> None:

@@ -1,7 +1,8 @@
-"""Reader accounts: sign-up, log-in with a limit on failed attempts, sessions and profiles.
+"""Reader accounts: sign-up, log-in throttled per client and account, sessions and profiles.
 
-Passwords are hashed with argon2id; a session is a random token in an HttpOnly cookie whose SHA-256 is
-all the store keeps. Messages are Korean: they are shown to readers as they are.
+Passwords are hashed with argon2id, and checked outside any write transaction (a check takes tens of
+milliseconds, and a SQLite writer excludes every other writer); a session is a random token in an HttpOnly
+cookie whose SHA-256 is all the store keeps. Messages are Korean: they are shown to readers as they are.
 """
 
 from __future__ import annotations
@@ -9,18 +10,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.exc import IntegrityError
 
 from prism.addresses import email_address
 from prism.config import Settings
 from prism.errors import PrismError, RecordError
 from prism.records import ROLES, Account, ApiToken, Reader, Role
+from prism.store import Bind, reading, write_transaction
 from prism.store import readers as stored
-from prism.store import write_transaction
 
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -29,9 +33,36 @@ _hasher = PasswordHasher()
 class AccountError(PrismError):
     """A sign-up or log-in that cannot go ahead; the message is for the reader."""
 
-    def __init__(self, message: str, *, locked: bool = False) -> None:
+    def __init__(self, message: str, *, throttled: bool = False) -> None:
         super().__init__(message)
-        self.locked = locked
+        self.throttled = throttled
+
+
+class LoginThrottle:
+    """Wrong passwords allowed from one client for one email address: `settings.max_failed_logins` in any
+    `settings.lockout_minutes`, then that client waits. Counting per (client, email) means a stranger's
+    failures never stop the owner, who logs in from another address; and the email is counted whether an
+    account has it or not, so the answer tells nothing about which accounts exist.
+
+    The counts live in this process (one per `prism serve` worker).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._limit = RateLimitItemPerMinute(settings.max_failed_logins, settings.lockout_minutes)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def wait_minutes(self, client: str, email: str) -> int:
+        """Minutes this client must wait before trying this email again (0: it may try now)."""
+        if self._limiter.test(self._limit, client, email):
+            return 0
+        reset = self._limiter.get_window_stats(self._limit, client, email).reset_time
+        return max(1, int((reset - datetime.now(UTC).timestamp()) // 60) + 1)
+
+    def failed(self, client: str, email: str) -> None:
+        self._limiter.hit(self._limit, client, email)
+
+    def succeeded(self, client: str, email: str) -> None:
+        self._limiter.clear(self._limit, client, email)
 
 
 def _reader(account: Account) -> Reader:
@@ -59,7 +90,7 @@ def normalize_email(email: str) -> str:
 
 
 def sign_up(
-    engine: Engine, *, email: str, password: str, persona: str | None = None, role: Role = "reader"
+    engine: Bind, *, email: str, password: str, persona: str | None = None, role: Role = "reader"
 ) -> Reader:
     """Create an account; errors say what is wrong with the email or password."""
     try:
@@ -85,58 +116,51 @@ def sign_up(
     return Reader(id=reader_id, email=email, role=role, persona=persona)
 
 
-def log_in(engine: Engine, settings: Settings, *, email: str, password: str) -> tuple[Reader, str]:
+def log_in(
+    engine: Bind,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    client: str = "local",
+    throttle: LoginThrottle | None = None,
+) -> tuple[Reader, str]:
     """Check a password and open a session; return the reader and the session's cookie token.
 
-    After `settings.max_failed_logins` wrong passwords in a row the account is locked for
-    `settings.lockout_minutes`; the message does not tell whether the email exists.
+    A client past its `throttle` for this email is refused before anything is checked; a wrong password
+    and an unknown email get the same answer after the same work.
     """
+    email = normalize_email(email)
+    if throttle is not None and (minutes := throttle.wait_minutes(client, email)):
+        raise AccountError(
+            f"로그인 시도가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.", throttled=True
+        )
+    with reading(engine) as conn:
+        row = stored.reader_by_email(conn, email=email)
+    # Checked outside any transaction: an argon2 check is slow on purpose, and writers must not wait on it.
+    if not _verified(row.password_hash if row else _dummy_hash(), password) or row is None:
+        if throttle is not None:
+            throttle.failed(client, email)
+        raise AccountError("이메일 또는 비밀번호가 맞지 않습니다.")
+    if throttle is not None:
+        throttle.succeeded(client, email)
     now = datetime.now(UTC)
-    wrong = AccountError("이메일 또는 비밀번호가 맞지 않습니다.")
-    refusal: AccountError | None = None
-    # The failure is recorded in the same transaction that reads the account, and the error raised
-    # only after it commits: raising inside would roll the count back.
+    token = secrets.token_urlsafe(32)
     with write_transaction(engine) as conn:
-        row = stored.reader_by_email(conn, email=normalize_email(email))
-        if row is None:
-            _hasher.hash(password)  # the same work as a real check, so timing tells nothing
-            refusal = wrong
-        elif row.locked_until is not None and row.locked_until > now:
-            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-            refusal = AccountError(
-                f"로그인 시도가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.", locked=True
-            )
-        elif not _verified(row.password_hash, password):
-            failed = int(row.failed_logins) + 1
-            locked = (
-                now + timedelta(minutes=settings.lockout_minutes)
-                if failed >= settings.max_failed_logins
-                else None
-            )
-            stored.set_login_state(
-                conn, reader_id=row.id, failed_logins=0 if locked else failed, locked_until=locked
-            )
-            refusal = (
-                AccountError(
-                    f"로그인 시도가 너무 많습니다. {settings.lockout_minutes}분 뒤에 다시 시도해 주세요.",
-                    locked=True,
-                )
-                if locked
-                else wrong
-            )
-        else:
-            stored.set_login_state(conn, reader_id=row.id, failed_logins=0, locked_until=None)
-            token = secrets.token_urlsafe(32)
-            stored.insert_session(
-                conn,
-                token_hash=token_hash(token),
-                reader_id=row.id,
-                created_at=now,
-                expires_at=now + timedelta(days=settings.session_days),
-            )
-    if refusal is not None or row is None:
-        raise refusal or wrong
+        stored.insert_session(
+            conn,
+            token_hash=token_hash(token),
+            reader_id=row.id,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.session_days),
+        )
     return _reader(row), token
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown emails against, so they cost what a wrong password does."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def _verified(password_hash: str, password: str) -> bool:
@@ -150,17 +174,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def session_reader(engine: Engine, token: str | None) -> Reader | None:
+def session_reader(engine: Bind, token: str | None) -> Reader | None:
     """Return the reader of a live session token, or None."""
     if not token:
         return None
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         reader_id = stored.session_reader_id(conn, token_hash=token_hash(token), now=datetime.now(UTC))
         row = stored.reader_by_id(conn, reader_id=reader_id) if reader_id is not None else None
     return _reader(row) if row else None
 
 
-def log_out(engine: Engine, token: str | None) -> None:
+def log_out(engine: Bind, token: str | None) -> None:
     """End a session (a missing or unknown token is fine)."""
     if token:
         with write_transaction(engine) as conn:
@@ -168,7 +192,7 @@ def log_out(engine: Engine, token: str | None) -> None:
 
 
 def update_profile(
-    engine: Engine,
+    engine: Bind,
     reader: Reader,
     *,
     persona: str | None,
@@ -217,7 +241,7 @@ def update_profile(
     )
 
 
-def create_token(engine: Engine, reader: Reader, *, name: str) -> str:
+def create_token(engine: Bind, reader: Reader, *, name: str) -> str:
     """Create a personal access token for the API; the token is shown once and only its hash is kept."""
     name = " ".join(name.split())[:100] or "API"
     token = "prism_" + secrets.token_urlsafe(32)
@@ -228,22 +252,22 @@ def create_token(engine: Engine, reader: Reader, *, name: str) -> str:
     return token
 
 
-def token_reader(engine: Engine, token: str | None) -> Reader | None:
+def token_reader(engine: Bind, token: str | None) -> Reader | None:
     """Return the reader a personal access token belongs to, or None."""
     if not token:
         return None
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         reader_id = stored.token_reader_id(conn, token_hash=token_hash(token))
         row = stored.reader_by_id(conn, reader_id=reader_id) if reader_id is not None else None
     return _reader(row) if row else None
 
 
-def revoke_token(engine: Engine, reader: Reader, token_id: int) -> bool:
+def revoke_token(engine: Bind, reader: Reader, token_id: int) -> bool:
     """Revoke one of the reader's own tokens (another reader's token id is simply not found)."""
     with write_transaction(engine) as conn:
         return stored.delete_token(conn, reader_id=reader.id, token_id=token_id)
 
 
-def tokens(engine: Engine, reader: Reader) -> list[ApiToken]:
-    with engine.connect() as conn:
+def tokens(engine: Bind, reader: Reader) -> list[ApiToken]:
+    with reading(engine) as conn:
         return stored.tokens_of(conn, reader_id=reader.id)

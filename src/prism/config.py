@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     secret_key: str = DEV_SECRET
     session_days: int = Field(default=30, ge=1)
+    # Database connections each `prism serve` worker keeps: as many requests are served at once (each holds
+    # one connection), the others wait their turn.
+    db_pool_size: int = Field(default=20, ge=1, le=1000)
     max_failed_logins: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
     # Send cookies with Secure; also on whenever a request arrives over HTTPS.

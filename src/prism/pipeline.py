@@ -34,10 +34,10 @@ from prism.recommend.profile import feedback_vector, reader_persona
 from prism.recommend.reasons import FILLER_REASON
 from prism.recommend.stories import Stories, cluster
 from prism.records import Analysis, Briefing, Pick, Reader
+from prism.store import Bind, reading, write_transaction
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
-from prism.store import write_transaction
 from prism.summarize.base import Summarizer, summarizers
 from prism.write.base import Writer, writers
 
@@ -74,7 +74,7 @@ def window_bounds(day: date, window: str, settings: Settings) -> tuple[datetime 
     return end - span, end
 
 
-def candidate_pool(engine: Engine, day: date, window: str, settings: Settings) -> tuple[Pool, str, list[str]]:
+def candidate_pool(engine: Bind, day: date, window: str, settings: Settings) -> tuple[Pool, str, list[str]]:
     """Load the window's pool, widening the window while it holds fewer than 6 articles."""
     names = list(WINDOWS)
     notices: list[str] = []
@@ -171,7 +171,7 @@ def fit(pool: Pool, *, recommender: str, now: float | None) -> Recommender:
     return recommenders.get(recommender)().fit(pool, now=now)
 
 
-def prepare(engine: Engine, settings: Settings, *, day: date, window: str = "24h") -> Fitted:
+def prepare(engine: Bind, settings: Settings, *, day: date, window: str = "24h") -> Fitted:
     """Load the window's analysed articles (widened under 6) and fit the recommender; nothing is analysed."""
     window_bounds(day, window, settings)  # a bad window is a usage error before any work
     pool, used, notices = candidate_pool(engine, day, window, settings)
@@ -183,7 +183,7 @@ def prepare(engine: Engine, settings: Settings, *, day: date, window: str = "24h
 
 
 def edition(
-    engine: Engine,
+    engine: Bind,
     settings: Settings,
     fitted: Fitted,
     persona: Persona,
@@ -208,7 +208,7 @@ def edition(
             f"참고 뉴스 {filled}건은 오늘의 주요 경제 뉴스로 채웠습니다."
         )
     hashes = {pool.content_hash(p.index) for p in picks}
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = stored_analyses.load(conn, content_hashes=hashes)
     analyses: dict[str, Analysis] = {
         digest: from_json(row.title_terms, row.sentences) for digest, row in rows.items()
@@ -261,12 +261,12 @@ def build_editions(
     return briefings
 
 
-def reader_edition(engine: Engine, settings: Settings, fitted: Fitted, reader: Reader) -> Briefing:
+def reader_edition(engine: Bind, settings: Settings, fitted: Fitted, reader: Reader) -> Briefing:
     """A reader's own edition: their reader type (or the first one) with their keywords, companies and
     topics, reweighted by their feedback; articles they gave 👎 are left out."""
     personas = load_personas(settings.home)
     base = personas.get(reader.persona or "") or next(iter(personas.values()))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = stored_feedback.with_vectors(conn, reader_id=reader.id)
     briefing, _ = edition(
         engine,
@@ -283,7 +283,7 @@ SWAP_CANDIDATES = 8
 
 
 def swap_candidates(
-    engine: Engine, settings: Settings, briefing: Briefing, persona: Persona
+    engine: Bind, settings: Settings, briefing: Briefing, persona: Persona
 ) -> tuple[Fitted, list[Pick]]:
     """Articles an editor may swap in: the next best of the edition's window for its reader type, from
     stories none of the current picks tells."""
@@ -298,7 +298,7 @@ def swap_candidates(
 
 
 def swap(
-    engine: Engine,
+    engine: Bind,
     settings: Settings,
     briefing: Briefing,
     persona: Persona,
@@ -312,7 +312,7 @@ def swap(
     if chosen is None:
         raise UsageError(f"article {new_article_id} is not a candidate to swap in")
     digest = fitted.pool.content_hash(chosen.index)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = stored_analyses.load(conn, content_hashes=[digest])[digest]
     parts = stages(settings)
     return parts.writer.replace(

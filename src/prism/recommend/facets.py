@@ -47,10 +47,12 @@ def widened(
     *,
     described: Iterable[str] = (),
     negative: Iterable[str] = (),
-    weight: float = FACET_WEIGHT,
+    weight: float | None = None,
 ) -> dict[str, float]:
     """Return `interests` with the terms of every facet they switch on, and the `described` terms (the
-    description's nouns) with theirs, each at `weight` × the strongest switching term's weight."""
+    description's nouns) with theirs, each at `weight` (default FACET_WEIGHT) × the strongest switching
+    term's weight."""
+    weight = FACET_WEIGHT if weight is None else weight
     switching = dict.fromkeys(described, DESCRIPTION_WEIGHT) | dict(interests)
     facet_weight: dict[str, float] = {}
     for term, term_weight in switching.items():

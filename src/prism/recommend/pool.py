@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from prism.nlp.vectors import rarity
 from prism.records import PoolRow
@@ -233,19 +233,23 @@ def build_pool(rows: Iterable[PoolRow]) -> Pool:
     )
 
 
-def load_rows(engine: Engine, *, start: datetime | None = None, end: datetime | None = None) -> list[PoolRow]:
+def load_rows(
+    engine: Engine | Connection, *, start: datetime | None = None, end: datetime | None = None
+) -> list[PoolRow]:
     """Return the analysed articles of [start, end) (by published, or else ingested, time) as store rows.
 
     An article's analysis depends on its text alone, so `build_pool` over any subset of these rows is the
     pool that subset would make on its own (evaluation restricts one store's rows to held-out folds).
     """
     from prism.nlp.korean import ANALYZER_VERSION
-    from prism.store import analyses
+    from prism.store import analyses, reading
 
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return list(analyses.pool_rows(conn, analyzer=ANALYZER_VERSION, start=start, end=end))
 
 
-def load_pool(engine: Engine, *, start: datetime | None = None, end: datetime | None = None) -> Pool:
+def load_pool(
+    engine: Engine | Connection, *, start: datetime | None = None, end: datetime | None = None
+) -> Pool:
     """Load the analysed articles of [start, end) (by published, or else ingested, time) into a pool."""
     return build_pool(load_rows(engine, start=start, end=end))

@@ -39,8 +39,18 @@ def _driver_url(url: str) -> str:
     return url
 
 
-def open_engine(url: str, *, migrate: bool = True) -> Engine:
-    """Return an engine for `url`, creating and migrating the database on first use."""
+Bind = Engine | Connection
+"""What reading and writing functions accept: an engine (they check a connection out of its pool) or a
+connection a caller already holds (a web request's one connection)."""
+
+
+def open_engine(url: str, *, migrate: bool = True, pool_size: int | None = None) -> Engine:
+    """Return an engine for `url`, creating and migrating the database on first use.
+
+    `pool_size` fixes how many connections the engine keeps, with no overflow beyond it (the web app
+    sizes it to its worker threads); by default SQLAlchemy's 5, and 10 more when busy.
+    """
+    sizing: dict[str, int] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
     try:
         parsed = make_url(_driver_url(url))
     except ArgumentError:
@@ -49,10 +59,10 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
         ) from None
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = _sqlite_engine(parsed.render_as_string(hide_password=False), parsed.database)
+            engine = _sqlite_engine(parsed.render_as_string(hide_password=False), parsed.database, sizing)
         elif parsed.get_backend_name() == "postgresql":
             engine = create_engine(
-                parsed, pool_pre_ping=True, json_serializer=dump_json, json_deserializer=load_json
+                parsed, pool_pre_ping=True, json_serializer=dump_json, json_deserializer=load_json, **sizing
             )
         else:
             raise StoreError(f"database {redact(url)!r}: only SQLite and PostgreSQL are supported")
@@ -97,7 +107,7 @@ def database_problem(exc: BaseException) -> str | None:
     return None
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
+def _sqlite_engine(url: str, database: str | None, sizing: dict[str, int]) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         try:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +118,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
         json_serializer=dump_json,
         json_deserializer=load_json,
+        **sizing,
     )
 
     @event.listens_for(engine, "connect")
@@ -152,14 +163,42 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """Yield a connection in a transaction that excludes other writers until it commits."""
-    with engine.connect() as connection:
-        connection.execution_options(prism_write=True)
+def reading(bind: Bind) -> Iterator[Connection]:
+    """Yield a connection to read with: `bind` itself when it is one, else one from the engine's pool."""
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection
+
+
+@contextmanager
+def write_transaction(bind: Bind) -> Iterator[Connection]:
+    """Yield a connection in a transaction that excludes other writers until it commits.
+
+    Given a connection, the write happens on it: its read transaction ends first, because SQLite cannot
+    turn a read snapshot older than the last commit into a write.
+    """
+    if isinstance(bind, Engine):
+        with bind.connect() as connection, _writing(connection):
+            yield connection
+        return
+    if bind.in_transaction():
+        bind.commit()
+    with _writing(bind):
+        yield bind
+
+
+@contextmanager
+def _writing(connection: Connection) -> Iterator[None]:
+    connection.execution_options(prism_write=True)
+    try:
         with connection.begin():
             if connection.dialect.name == "postgresql":
                 connection.execute(select(text(f"pg_advisory_xact_lock({_WRITE_LOCK_KEY})")))
-            yield connection
+            yield
+    finally:
+        connection.execution_options(prism_write=False)
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -56,16 +56,6 @@ def reader_by_id(conn: Connection, *, reader_id: int) -> Account | None:
     return _account(row) if row else None
 
 
-def set_login_state(
-    conn: Connection, *, reader_id: int, failed_logins: int, locked_until: datetime | None
-) -> None:
-    conn.execute(
-        update(readers)
-        .where(readers.c.id == reader_id)
-        .values(failed_logins=failed_logins, locked_until=locked_until)
-    )
-
-
 def update_reader(conn: Connection, *, reader_id: int, persona: str | None, profile: dict[str, Any]) -> None:
     conn.execute(update(readers).where(readers.c.id == reader_id).values(persona=persona, profile=profile))
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from jinja2 import Environment
 from sqlalchemy import Connection, Engine
 
@@ -26,9 +28,25 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
-def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    with engine.connect() as conn:
-        yield conn
+async def get_connection(request: Request) -> AsyncIterator[Connection]:
+    """The request's one connection: every read and write of the request goes through it, so a request
+    never waits for a second connection while it holds one.
+
+    As many requests hold one as the engine's pool keeps; the others wait here for a turn, on the event
+    loop (no thread, no connection). The connection goes back when the route returns, before the response
+    is sent, so a slow client holds none.
+    """
+    slots: anyio.CapacityLimiter = request.app.state.connection_slots
+    async with slots:
+        conn = await run_in_threadpool(get_engine(request).connect)
+        try:
+            yield conn
+        finally:
+            await run_in_threadpool(conn.close)
+
+
+# scope="function": the connection is closed when the route returns, not after the response is sent.
+ConnectionDep = Annotated[Connection, Depends(get_connection, scope="function")]
 
 
 def get_templates(request: Request) -> Environment:
@@ -36,9 +54,9 @@ def get_templates(request: Request) -> Environment:
     return templates
 
 
-def current_reader(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Reader | None:
+def current_reader(request: Request, conn: ConnectionDep) -> Reader | None:
     """The signed-in reader, or None."""
-    return session_reader(engine, request.cookies.get(SESSION_COOKIE))
+    return session_reader(conn, request.cookies.get(SESSION_COOKIE))
 
 
 def require_reader(reader: Annotated[Reader | None, Depends(current_reader)]) -> Reader:
@@ -59,7 +77,6 @@ async def verify_csrf(request: Request) -> None:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-ConnectionDep = Annotated[Connection, Depends(get_connection)]
 TemplatesDep = Annotated[Environment, Depends(get_templates)]
 CurrentReader = Annotated[Reader | None, Depends(current_reader)]
 RequireReader = Annotated[Reader, Depends(require_reader)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,7 +10,7 @@ import numpy as np
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from prism.brief.render import date_label, safe_url
 from prism.config import Settings
@@ -19,6 +18,7 @@ from prism.errors import UsageError
 from prism.pipeline import Fitted, parse_date, prepare
 from prism.records import Briefing, BriefPick
 from prism.store import analyses as stored_analyses
+from prism.web.cache import VersionedCache
 from prism.web.security import csrf_token
 
 
@@ -80,32 +80,24 @@ def edition_page(
 
 class FittedPools:
     """Fitted pools of the web app, keyed by day, window and the store's pool version, so a request sees
-    every article analysed before it; safe under the server's threads (one fit per key at a time)."""
+    every article analysed before it; each is fitted once and shared by every request."""
 
     KEEP = 8  # keys kept: today's windows, and a few from before the last enrichment
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._fitted: dict[tuple[object, ...], Fitted] = {}
+        self._fitted = VersionedCache[Fitted](self.KEEP)
 
-    def get(self, engine: Engine, settings: Settings, window: str) -> Fitted:
+    def get(self, conn: Connection, settings: Settings, window: str) -> Fitted:
         """Return today's pool for `window` with the recommender fitted on it."""
         day = parse_date(None, settings)
-        with engine.connect() as conn:
-            key = (day.isoformat(), window, *stored_analyses.pool_version(conn))
-        with self._lock:
-            hit = self._fitted.get(key)
-            if hit is None:
-                hit = self._fitted[key] = prepare(engine, settings, day=day, window=window)
-                while len(self._fitted) > self.KEEP:
-                    del self._fitted[next(iter(self._fitted))]
-            return hit
+        key = (day.isoformat(), window, *stored_analyses.pool_version(conn))
+        return self._fitted.get(key, lambda: prepare(conn, settings, day=day, window=window))
 
 
-def fitted(request: Request, engine: Engine, settings: Settings, window: str) -> Fitted:
+def fitted(request: Request, conn: Connection, settings: Settings, window: str) -> Fitted:
     """Today's pool for `window`, fitted once per version of the store and shared by every request."""
     pools: FittedPools = request.app.state.fitted_pools
-    return pools.get(engine, settings, window)
+    return pools.get(conn, settings, window)
 
 
 def local_time(value: datetime, settings: Settings) -> str:
@@ -124,11 +116,11 @@ class Outlet:
     title: str
 
 
-def coverage(request: Request, engine: Engine, settings: Settings, article_id: int) -> list[Outlet]:
+def coverage(request: Request, conn: Connection, settings: Settings, article_id: int) -> list[Outlet]:
     """The outlets whose articles are in the same story as `article_id` (near duplicates and other articles
     on the event), this article's own outlet first; empty when the article is not analysed yet."""
     try:
-        everything = fitted(request, engine, settings, "all")
+        everything = fitted(request, conn, settings, "all")
     except UsageError:  # nothing analysed yet
         return []
     pool = everything.pool

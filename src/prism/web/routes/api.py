@@ -22,7 +22,7 @@ from prism.records import Article, Edition, Reader
 from prism.store import analyses, editions
 from prism.store import articles as stored
 from prism.web.caching import conditional
-from prism.web.deps import ConnectionDep, EngineDep, SettingsDep
+from prism.web.deps import ConnectionDep, SettingsDep
 from prism.web.models import (
     ArticleBrief,
     ArticleOut,
@@ -43,10 +43,10 @@ Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page")]
 
 
-def token_holder(engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> Reader:
+def token_holder(conn: ConnectionDep, authorization: Annotated[str | None, Header()] = None) -> Reader:
     """The reader whose personal access token the request carries (401 otherwise)."""
     scheme, _, token = (authorization or "").partition(" ")
-    reader = token_reader(engine, token.strip()) if scheme.lower() == "bearer" else None
+    reader = token_reader(conn, token.strip()) if scheme.lower() == "bearer" else None
     if reader is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -189,7 +189,9 @@ def article(article_id: str, conn: ConnectionDep) -> ArticleOut:
 
 
 @router.get("/me/briefing", response_model=EditionOut, responses={401: PROBLEMS[400]})
-def my_briefing(request: Request, reader: TokenReader, engine: EngineDep, settings: SettingsDep) -> Response:
+def my_briefing(
+    request: Request, reader: TokenReader, conn: ConnectionDep, settings: SettingsDep
+) -> Response:
     """The token holder's own edition: their reader type, keywords and feedback."""
-    briefing = reader_edition(engine, settings, fitted(request, engine, settings, "24h"), reader)
+    briefing = reader_edition(conn, settings, fitted(request, conn, settings, "24h"), reader)
     return Response(_json(as_json(briefing)), media_type=JSON)

@@ -17,7 +17,7 @@ from prism.store import articles as stored
 from prism.store import feedback as stored_feedback
 from prism.store.articles import parse_id
 from prism.summarize.extractive import summarize
-from prism.web.deps import ConnectionDep, CurrentReader, EngineDep, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, CurrentReader, SettingsDep, TemplatesDep
 from prism.web.pages import coverage, local_time, open_graph, page
 
 router = APIRouter(tags=["articles"])
@@ -59,7 +59,6 @@ def article(
     article_id: str,
     request: Request,
     conn: ConnectionDep,
-    engine: EngineDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     reader: CurrentReader,
@@ -75,7 +74,7 @@ def article(
     if found is None:
         raise HTTPException(404, f"기사 {article_id}을(를) 찾을 수 없습니다.")
     if reader is not None and ref == "edition":
-        with write_transaction(engine) as writer:
+        with write_transaction(conn) as writer:
             stored_feedback.record(
                 writer, reader_id=reader.id, article_id=found.id, kind="click", at=datetime.now(UTC)
             )
@@ -101,7 +100,7 @@ def article(
         published=local_time(found.published_at, settings) if found.published_at else None,
         paragraphs=highlighted(found.body, spans),
         summary=summary,
-        outlets=coverage(request, engine, settings, found.id) if analysis is not None else [],
+        outlets=coverage(request, conn, settings, found.id) if analysis is not None else [],
         bookmarked=reader is not None and bookmarks.has(conn, reader_id=reader.id, article_id=found.id),
         reader=reader,
         og=open_graph(settings, f"/articles/{found.id}", found.title, " ".join(summary) or found.body),

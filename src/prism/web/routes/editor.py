@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Connection
 
 from prism.brief.review import EDITED, Flag, apply_edits, diff, unsupported
+from prism.config import Settings
 from prism.nlp.korean import from_json
 from prism.pipeline import swap, swap_candidates
 from prism.recommend.personas import load_personas
@@ -17,7 +20,7 @@ from prism.store import analyses as stored_analyses
 from prism.store import articles as stored_articles
 from prism.store import editions, write_transaction
 from prism.store.articles import parse_id
-from prism.web.deps import ConnectionDep, CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, CsrfChecked, RequireReader, SettingsDep, TemplatesDep
 from prism.web.pages import page
 from prism.web.params import PathId
 
@@ -51,7 +54,6 @@ def review(
     request: Request,
     editor: RequireEditor,
     conn: ConnectionDep,
-    engine: EngineDep,
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
@@ -60,7 +62,7 @@ def review(
         raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
     briefing = row.briefing
     persona = load_personas(settings.home).get(briefing.persona)
-    candidates = swap_candidates(engine, settings, briefing, persona)[1] if persona else []
+    candidates = swap_candidates(conn, settings, briefing, persona)[1] if persona else []
     titles = {p.article_id: title_of(conn, p.article_id) for p in candidates}
     return page(
         request,
@@ -77,18 +79,22 @@ def review(
 
 @router.post("/editions/{edition_id}", dependencies=[CsrfChecked])
 async def save(
-    edition_id: PathId, request: Request, editor: RequireEditor, engine: EngineDep, settings: SettingsDep
+    edition_id: PathId, request: Request, editor: RequireEditor, conn: ConnectionDep, settings: SettingsDep
 ) -> Response:
     """Apply the form's edits; each change is stored with its editor, time and diff."""
-    form = await request.form()
+    form = {name: value for name, value in (await request.form()).items() if isinstance(value, str)}
+    # The store is never touched on the event loop.
+    return await run_in_threadpool(_save, conn, settings, editor, edition_id, form)
 
+
+def _save(
+    conn: Connection, settings: Settings, editor: Reader, edition_id: int, form: dict[str, str]
+) -> Response:
     def field(name: str) -> str:
-        value = form.get(name)
-        return value if isinstance(value, str) else ""
+        return form.get(name, "")
 
     # Edits and swaps are worked out first (a swap reads and fits the window), then written in one go.
-    with engine.connect() as reading:
-        row = editions.get_edition(reading, edition_id=edition_id)
+    row = editions.get_edition(conn, edition_id=edition_id)
     if row is None:
         raise HTTPException(404, f"에디션 {edition_id}을(를) 찾을 수 없습니다.")
     briefing = row.briefing
@@ -105,20 +111,20 @@ async def save(
         still_there = pick.article_id in {p.article_id for p in edited.picks}  # not dropped just now
         if chosen is not None and persona is not None and still_there:
             swapped = swap(
-                engine, settings, edited, persona, old_article_id=pick.article_id, new_article_id=chosen
+                conn, settings, edited, persona, old_article_id=pick.article_id, new_article_id=chosen
             )
             new_title = next(p.title for p in swapped.picks if p.article_id == chosen)
             changes.append((f"picks[{pick.id}]", diff(pick.title, new_title)))
             edited = swapped
-    with write_transaction(engine) as conn:
+    with write_transaction(conn) as writer:
         now = datetime.now(UTC)
         for name, difference in changes:
             editions.record_edit(
-                conn, edition_id=edition_id, editor_id=editor.id, at=now, field=name, diff=difference
+                writer, edition_id=edition_id, editor_id=editor.id, at=now, field=name, diff=difference
             )
         if changes:
             editions.replace_briefing(
-                conn,
+                writer,
                 edition_id=edition_id,
                 briefing=edited,
                 article_ids=[p.article_id for p in edited.picks],
@@ -127,26 +133,25 @@ async def save(
 
 
 @router.post("/editions/{edition_id}/{action}", dependencies=[CsrfChecked])
-def publish(edition_id: PathId, action: str, editor: RequireEditor, engine: EngineDep) -> Response:
+def publish(edition_id: PathId, action: str, editor: RequireEditor, conn: ConnectionDep) -> Response:
     """Publish (readers see it) or unpublish (back to draft) an edition."""
     if action not in ("publish", "unpublish"):
         raise HTTPException(404, f"알 수 없는 동작입니다: {action}")
     # Publishing with sentences the checker finds unsupported is the editor's call: allowed, and recorded.
     note = action
     if action == "publish":
-        with engine.connect() as reading:
-            row = editions.get_edition(reading, edition_id=edition_id)
-            flags = flags_of(reading, row.briefing) if row else []
+        row = editions.get_edition(conn, edition_id=edition_id)
+        flags = flags_of(conn, row.briefing) if row else []
         if flags:
             lines = [f"{f.field}: {f.sentence} ({f.reason})" for f in flags]
             note = f"publish with {len(flags)} unsupported sentence(s)\n" + "\n".join(lines)
-    with write_transaction(engine) as conn:
+    with write_transaction(conn) as writer:
         found = editions.set_status(
-            conn, edition_id=edition_id, status="published" if action == "publish" else "draft"
+            writer, edition_id=edition_id, status="published" if action == "publish" else "draft"
         )
         if found:
             editions.record_edit(
-                conn,
+                writer,
                 edition_id=edition_id,
                 editor_id=editor.id,
                 at=datetime.now(UTC),

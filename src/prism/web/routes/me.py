@@ -13,7 +13,7 @@ from prism.records import FeedbackKind
 from prism.store import articles as stored_articles
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
-from prism.web.deps import CsrfChecked, EngineDep, RequireReader, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, CsrfChecked, RequireReader, SettingsDep, TemplatesDep
 from prism.web.pages import edition_page, fitted
 from prism.web.params import FormId
 from prism.web.security import local_path
@@ -23,17 +23,21 @@ router = APIRouter(tags=["me"])
 
 @router.get("/me/briefing", response_class=HTMLResponse)
 def my_briefing(
-    request: Request, reader: RequireReader, engine: EngineDep, settings: SettingsDep, templates: TemplatesDep
+    request: Request,
+    reader: RequireReader,
+    conn: ConnectionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
 ) -> Response:
     """The reader's own edition: their reader type, their keywords and what their feedback says."""
-    briefing = reader_edition(engine, settings, fitted(request, engine, settings, "24h"), reader)
+    briefing = reader_edition(conn, settings, fitted(request, conn, settings, "24h"), reader)
     return edition_page(request, templates, settings, briefing, feedback_next="/me/briefing", own=True)
 
 
 @router.post("/feedback", dependencies=[CsrfChecked])
 def give_feedback(
     reader: RequireReader,
-    engine: EngineDep,
+    conn: ConnectionDep,
     article_id: FormId,
     kind: Annotated[str, Form()],
     next_url: Annotated[str, Form(alias="next")] = "/me/briefing",
@@ -42,10 +46,10 @@ def give_feedback(
     if kind not in ("up", "down"):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"알 수 없는 피드백입니다: {kind}")
     given: FeedbackKind = "up" if kind == "up" else "down"
-    with write_transaction(engine) as conn:
-        if stored_articles.get_article(conn, key=f"#{article_id}") is None:
+    with write_transaction(conn) as writer:
+        if stored_articles.get_article(writer, key=f"#{article_id}") is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"기사 {article_id}을(를) 찾을 수 없습니다.")
         stored_feedback.record(
-            conn, reader_id=reader.id, article_id=article_id, kind=given, at=datetime.now(UTC)
+            writer, reader_id=reader.id, article_id=article_id, kind=given, at=datetime.now(UTC)
         )
     return RedirectResponse(local_path(next_url, "/me/briefing"), status.HTTP_303_SEE_OTHER)

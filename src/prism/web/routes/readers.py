@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from prism.accounts import (
     AccountError,
+    LoginThrottle,
     create_token,
     log_in,
     log_out,
@@ -27,9 +29,9 @@ from prism.store import bookmarks, write_transaction
 from prism.store.readers import set_subscribed
 from prism.web.deps import (
     SESSION_COOKIE,
+    ConnectionDep,
     CsrfChecked,
     CurrentReader,
-    EngineDep,
     RequireReader,
     SettingsDep,
     TemplatesDep,
@@ -50,10 +52,20 @@ def signup_form(
     return page(request, templates, settings, "signup.html", personas=load_personas(settings.home).values())
 
 
+def login_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy, uvicorn's --proxy-headers puts the forwarded one here)."""
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/signup", dependencies=[CsrfChecked])
 def signup(
     request: Request,
-    engine: EngineDep,
+    conn: ConnectionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     email: Annotated[str, Form()],
@@ -62,8 +74,8 @@ def signup(
 ) -> Response:
     personas = load_personas(settings.home)
     try:
-        sign_up(engine, email=email, password=password, persona=persona if persona in personas else None)
-        _, token = log_in(engine, settings, email=email, password=password)
+        sign_up(conn, email=email, password=password, persona=persona if persona in personas else None)
+        _, token = log_in(conn, settings, email=email, password=password)
     except AccountError as exc:
         return page(
             request,
@@ -86,16 +98,23 @@ def login_form(request: Request, settings: SettingsDep, templates: TemplatesDep)
 @router.post("/login", dependencies=[CsrfChecked])
 def login(
     request: Request,
-    engine: EngineDep,
+    conn: ConnectionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     email: Annotated[str, Form()],
     password: Annotated[str, Form()],
 ) -> Response:
     try:
-        _, token = log_in(engine, settings, email=email, password=password)
+        _, token = log_in(
+            conn,
+            settings,
+            email=email,
+            password=password,
+            client=client_address(request),
+            throttle=login_throttle(request),
+        )
     except AccountError as exc:
-        code = status.HTTP_429_TOO_MANY_REQUESTS if exc.locked else status.HTTP_400_BAD_REQUEST
+        code = status.HTTP_429_TOO_MANY_REQUESTS if exc.throttled else status.HTTP_400_BAD_REQUEST
         return page(request, templates, settings, "login.html", status_code=code, error=str(exc), email=email)
     return _signed_in(request, settings, token)
 
@@ -116,8 +135,8 @@ def _signed_in(request: Request, settings: Settings, token: str) -> Response:
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request, engine: EngineDep, settings: SettingsDep) -> Response:
-    log_out(engine, request.cookies.get(SESSION_COOKIE))
+def logout(request: Request, conn: ConnectionDep, settings: SettingsDep) -> Response:
+    log_out(conn, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(SESSION_COOKIE, path="/")
     rotate_csrf(request, response, settings, None)
@@ -126,13 +145,18 @@ def logout(request: Request, engine: EngineDep, settings: SettingsDep) -> Respon
 
 @router.get("/me", response_class=HTMLResponse)
 def profile(
-    request: Request, reader: RequireReader, settings: SettingsDep, templates: TemplatesDep
+    request: Request,
+    reader: RequireReader,
+    conn: ConnectionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
 ) -> Response:
-    return _profile_page(request, reader, settings, templates)
+    return _profile_page(request, conn, reader, settings, templates)
 
 
 def _profile_page(
     request: Request,
+    conn: Connection,
     reader: Reader,
     settings: Settings,
     templates: TemplatesDep,
@@ -149,15 +173,14 @@ def _profile_page(
         topics=TOPICS,
         chosen=dict(reader.topics),
         saved=saved,
-        tokens=tokens(request.app.state.engine, reader),
+        tokens=tokens(conn, reader),
         new_token=new_token,
-        bookmarks=_bookmarks(request.app.state.engine, reader, settings),
+        bookmarks=_bookmarks(conn, reader, settings),
     )
 
 
-def _bookmarks(engine: Engine, reader: Reader, settings: Settings) -> list[dict[str, object]]:
-    with engine.connect() as conn:
-        kept = bookmarks.of_reader(conn, reader_id=reader.id)
+def _bookmarks(conn: Connection, reader: Reader, settings: Settings) -> list[dict[str, object]]:
+    kept = bookmarks.of_reader(conn, reader_id=reader.id)
     return [{"article": article, "at": local_time(at, settings)} for article, at in kept]
 
 
@@ -165,7 +188,7 @@ def _bookmarks(engine: Engine, reader: Reader, settings: Settings) -> list[dict[
 async def save_profile(
     request: Request,
     reader: RequireReader,
-    engine: EngineDep,
+    conn: ConnectionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     persona: Annotated[str, Form()] = "",
@@ -178,8 +201,9 @@ async def save_profile(
     form = await request.form()
     topics = {topic: str(form.get(f"topic-{topic}") or "") for topic in TOPICS}
     personas = load_personas(settings.home)
-    updated = update_profile(
-        engine,
+    updated = await run_in_threadpool(  # the store is never touched on the event loop
+        update_profile,
+        conn,
         reader,
         persona=persona if persona in personas else None,
         interests=interests.replace("\n", ",").split(","),
@@ -189,27 +213,27 @@ async def save_profile(
         companies=companies.replace("\n", ",").split(","),
         muted_companies=muted_companies.replace("\n", ",").split(","),
     )
-    return _profile_page(request, updated, settings, templates, saved=True)
+    return await run_in_threadpool(_profile_page, request, conn, updated, settings, templates, saved=True)
 
 
 @router.post("/me/tokens", dependencies=[CsrfChecked])
 def new_token(
     request: Request,
     reader: RequireReader,
-    engine: EngineDep,
+    conn: ConnectionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     name: Annotated[str, Form()] = "API",
 ) -> Response:
     """Create a personal access token; it is shown once, on this page."""
-    token = create_token(engine, reader, name=name)
-    return _profile_page(request, reader, settings, templates, new_token=token)
+    token = create_token(conn, reader, name=name)
+    return _profile_page(request, conn, reader, settings, templates, new_token=token)
 
 
 @router.post("/me/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
-def revoke(token_id: PathId, reader: RequireReader, engine: EngineDep) -> Response:
+def revoke(token_id: PathId, reader: RequireReader, conn: ConnectionDep) -> Response:
     """Revoke one of the reader's own tokens (another reader's is not found)."""
-    if not revoke_token(engine, reader, token_id):
+    if not revoke_token(conn, reader, token_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"토큰 {token_id}을(를) 찾을 수 없습니다.")
     return RedirectResponse("/me", status.HTTP_303_SEE_OTHER)
 
@@ -226,13 +250,13 @@ def unsubscribe_page(
 
 
 @router.post("/unsubscribe")
-async def unsubscribe(
-    request: Request, engine: EngineDep, settings: SettingsDep, templates: TemplatesDep, token: str = ""
+def unsubscribe(
+    request: Request, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep, token: str = ""
 ) -> Response:
     """One-click unsubscribe (RFC 8058): the signed token is the authorization, no session needed."""
     email = verify_unsubscribe(settings, token)
     if email is None:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "수신 거부 링크가 올바르지 않습니다.")
-    with write_transaction(engine) as conn:
-        set_subscribed(conn, email=email, subscribed=False)
+    with write_transaction(conn) as writer:
+        set_subscribed(writer, email=email, subscribed=False)
     return page(request, templates, settings, "unsubscribe.html", email=email, token=token, done=True)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from prism.nlp.korean import analyze
-from prism.web.deps import EngineDep, SettingsDep, TemplatesDep
+from prism.web.deps import ConnectionDep, SettingsDep, TemplatesDep
 from prism.web.pages import fitted, page
 
 router = APIRouter(tags=["search"])
@@ -29,12 +29,12 @@ def query_terms(query: str, home: Path | None = None) -> dict[str, float]:
 
 @router.get("/search", response_class=HTMLResponse)
 def search(
-    request: Request, engine: EngineDep, settings: SettingsDep, templates: TemplatesDep, q: str = ""
+    request: Request, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep, q: str = ""
 ) -> Response:
     query = " ".join(q.split())[:200]
     results = []
     if query:
-        everything = fitted(request, engine, settings, "all")
+        everything = fitted(request, conn, settings, "all")
         terms = query_terms(query, settings.home)
         if terms:
             pool = everything.pool

@@ -11,20 +11,26 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from prism.nlp.topics import TOPICS
-from prism.recommend.pool import load_pool
-from prism.store import editions
-from prism.web.deps import ConnectionDep, EngineDep, SettingsDep, TemplatesDep
+from prism.recommend.pool import Pool, load_pool
+from prism.store import analyses, editions
+from prism.web.cache import VersionedCache
+from prism.web.deps import ConnectionDep, SettingsDep, TemplatesDep
 from prism.web.pages import page
 
 router = APIRouter(tags=["trends"])
 LINES = 5
 WIDTH, HEIGHT, PAD = 720, 280, 40
 COLORS = ["#0b57d0", "#d93025", "#188038", "#e37400", "#9334e6"]
+Series = tuple[list[str], dict[str, list[int]]]
 
 
-def keyword_series(engine: EngineDep, zone: ZoneInfo, days: int) -> tuple[list[str], dict[str, list[int]]]:
+def series_cache() -> VersionedCache[Series]:
+    """The app's keyword series by (store version, days): recomputed only when articles or analyses change."""
+    return VersionedCache[Series](keep=16)
+
+
+def keyword_series(pool: Pool, zone: ZoneInfo, days: int) -> Series:
     """(dates, {keyword: articles per day}) for the keywords most often among articles' top keyphrases."""
-    pool = load_pool(engine)
     if not len(pool):
         return [], {}
     last = max(datetime.fromtimestamp(t, zone).date() for t in pool.times.tolist())
@@ -64,14 +70,16 @@ def chart(dates: list[str], series: dict[str, list[int]]) -> dict[str, object]:
 @router.get("/trends", response_class=HTMLResponse)
 def trends(
     request: Request,
-    engine: EngineDep,
     conn: ConnectionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
     days: int = 7,
 ) -> Response:
     days = max(2, min(days, 60))
-    dates, series = keyword_series(engine, ZoneInfo(settings.timezone), days)
+    zone = ZoneInfo(settings.timezone)
+    cache: VersionedCache[Series] = request.app.state.trend_series
+    key = (*analyses.pool_version(conn), days)
+    dates, series = cache.get(key, lambda: keyword_series(load_pool(conn), zone, days))
     mixes = []
     for row in editions.published(conn):
         briefing = row.briefing
