@@ -90,7 +90,10 @@ def test_shell_completion() -> None:
             check=False,
         )
         assert done.stdout.split() == expected, done.stderr
-    assert script.exit_code == 0 and "_PRISM_COMPLETE=complete_bash" in script.stdout
+    assert script.exit_code == 0 and "_PRISM_COMPLETE=complete_bash" in script.stdout, (
+        script.output,
+        repr(script.exception),
+    )
 
 
 def test_ingest_and_summarize_read_stdin(tmp_path: Path) -> None:

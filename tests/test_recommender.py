@@ -107,3 +107,24 @@ def test_only_economic_news_fills_a_gap() -> None:
     picks = PrismRecommender().fit(build_pool(rows), now=NOW.timestamp()).recommend(persona("d", ["배당"]))
     assert [p.article_id for p in picks] == [0, 1]
     assert picks[1].kind == "reference" and picks[1].reasons[0] == FILLER_REASON
+
+
+def test_the_floor_weighs_the_section() -> None:
+    """Two mentions of 건강 clear a retiree's floor in an economy story, not in a sports story: the floor is
+    weighed by how welcome the story's section is to the reader type."""
+    import dataclasses
+
+    rows = [row(0, ["건강", "보험료"], text="a")]
+    rows.append(dataclasses.replace(row(1, ["건강", "피겨"], text="b", hours=0.1), topic="스포츠"))
+    retiree = Persona(
+        key="r",
+        name="r",
+        interests={"건강": 2},
+        topics={"경제": 1.0, "스포츠": 0.02},
+        expand=False,
+        facets=False,
+    )
+    picks = PrismRecommender().fit(build_pool(rows), now=NOW.timestamp()).recommend(retiree)
+    assert [p.article_id for p in picks] == [0]
+    welcoming = retiree.model_copy(update={"topics": {"경제": 1.0, "스포츠": 1.0}})
+    assert {p.article_id for p in PrismRecommender().fit(build_pool(rows)).recommend(welcoming)} == {0, 1}

@@ -84,7 +84,10 @@ class PrismRecommender:
         # Only stories that clear the reader type's relevance floor are picked for it (a reader's 👍
         # counts: what they liked clears it too); when fewer than n do, the rest of 참고 is the day's
         # important economic news, labelled as such, never unrelated filler.
-        strength = scoring.match_strength(self.bm25_, interests)[pool.text_of]
+        # A story's section counts: its strength is weighed by how welcome the section is to the reader type
+        # (two mentions of 건강 clear a retiree's floor in the economy section, not in a sports story).
+        welcome = np.asarray([persona.topic_weight(topic or "") for topic in pool.topics])
+        strength = (scoring.match_strength(self.bm25_, interests) * welcome)[pool.text_of]
         if feedback:
             strength = np.maximum(strength, scoring.FLOOR * self._liked(feedback)[pool.text_of])
         cleared = strength >= scoring.FLOOR
