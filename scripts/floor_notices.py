@@ -32,9 +32,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--news", type=Path, default=Path("../shared/data/news-ko-8class.jsonl"))
+    parser.add_argument("--titles", action="store_true", help="list every pick's kind, title and reasons")
     args = parser.parse_args()
     categories = {}
-    for line in args.news.read_text(encoding="utf-8").splitlines():
+    for line in args.news.read_text(encoding="utf-8").split("\n"):
         if line.strip():
             row = json.loads(line)
             categories[row["id"]] = row.get("category") or "?"
@@ -67,6 +68,9 @@ def main() -> None:
                     notes = " ".join(briefing.notices) or "–"
                     reference = f"{len(picks) - interest} ({filler})"
                     print(f"| {name} | {len(members)} | {key} | {interest} | {reference} | {notes} |")
+                    for p in picks if args.titles else ():
+                        why = "; ".join(p.reasons)[:70]
+                        print(f"|  |  |  | {p.kind} | {pool.titles[p.index][:40]} | {why} |")
         finally:
             engine.dispose()
 

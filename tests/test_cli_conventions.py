@@ -73,8 +73,11 @@ def test_every_command_shows_examples_that_parse() -> None:
             assert named == path or named.startswith(f"{path} "), f"{example!r} is listed under {path!r}"
 
 
-def test_shell_completion() -> None:
-    script = prism("--show-completion", "bash")
+def test_shell_completion(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--show-completion` detects the shell from the parent processes (shellingham), which differ between a
+    # terminal, make and CI: the shell is given here, so the test does not depend on who started pytest.
+    monkeypatch.setattr("typer.completion._get_shell_name", lambda: "bash")
+    script = prism("--show-completion")
     env = {**os.environ, "_PRISM_COMPLETE": "complete_bash"}
     for words, expected in (
         ("prism editions sh", ["show"]),

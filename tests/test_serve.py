@@ -118,15 +118,18 @@ def test_stopping_the_schedule_lets_the_day_under_way_finish(
 ) -> None:
     started, finish, finished = threading.Event(), threading.Event(), threading.Event()
 
-    def run_day(engine: Engine, settings: Settings, day: date) -> None:
+    def run_day(engine: Engine, settings: Settings, day: date, **_: object) -> schedule.DayReport:
         started.set()
         finish.wait(30)
         finished.set()
+        return schedule.DayReport(day=day.isoformat())
 
     monkeypatch.setattr(schedule, "run_day", run_day)
     monkeypatch.setattr(schedule, "next_run", lambda now, times: now)  # due at once
     stop = threading.Event()
-    loop = threading.Thread(target=schedule.run_forever, args=(sqlite_engine, settings, stop))
+    loop = threading.Thread(
+        target=schedule.run_forever, args=(sqlite_engine, settings), kwargs={"wait": stop.wait}
+    )
     loop.start()
     assert started.wait(10)
     stop.set()

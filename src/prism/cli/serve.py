@@ -67,7 +67,9 @@ def serve_cli(
     if schedule:
         from prism.schedule import run_forever
 
-        scheduler = threading.Thread(target=run_forever, args=(engine, settings, stop), name="prism-schedule")
+        scheduler = threading.Thread(
+            target=run_forever, args=(engine, settings), kwargs={"wait": stop.wait}, name="prism-schedule"
+        )
         scheduler.start()
         console.print(f"daily runs at {', '.join(settings.schedule_times)} ({settings.timezone})")
     console.print(

@@ -86,8 +86,10 @@ class PrismRecommender:
         # important economic news, labelled as such, never unrelated filler.
         # A story's section counts: its strength is weighed by how welcome the section is to the reader type
         # (two mentions of 건강 clear a retiree's floor in the economy section, not in a sports story).
-        welcome = np.asarray([persona.topic_weight(topic or "") for topic in pool.topics])
-        strength = (scoring.match_strength(self.bm25_, interests) * welcome)[pool.text_of]
+        strength = scoring.match_strength(self.bm25_, interests)
+        if scoring.FLOOR_BY_SECTION:
+            strength = strength * np.asarray([persona.topic_weight(topic or "") for topic in pool.topics])
+        strength = strength[pool.text_of]
         if feedback:
             strength = np.maximum(strength, scoring.FLOOR * self._liked(feedback)[pool.text_of])
         cleared = strength >= scoring.FLOOR

@@ -44,6 +44,7 @@ FEEDBACK_PULL = 1.0
 FLOOR = 1.0
 NAME_SHARE = 0.2
 TITLE_MENTION = 0.5
+FLOOR_BY_SECTION = True
 
 
 @lru_cache(maxsize=8192)  # every persona's terms stay warm
