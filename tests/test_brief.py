@@ -281,3 +281,50 @@ def test_a_reader_type_with_nothing_to_read_today_is_told_so(sample) -> None:  #
     assert notice in briefing.notices
     text = render(briefing, "text")
     assert "관심 뉴스]" not in text and "[우주항공 엔지니어 참고 뉴스]" in text and notice in text
+
+
+@pytest.mark.parametrize(
+    ("kinds", "stories", "expected"),
+    [
+        (["i"] * 6, 9, []),
+        (
+            ["i", "i", "f", "f", "f", "f"],
+            9,
+            ["오늘은 독자 관심사에 맞는 기사가 2건뿐이라, 참고 뉴스 4건은 오늘의 주요 경제 뉴스로 "
+             "채웠습니다."],
+        ),
+        (["i", "i", "i"], 3, ["이야기가 3개뿐이라 추천 기사가 6개보다 적습니다."]),
+        (
+            ["i", "i"],
+            40,
+            ["오늘은 독자 관심사에 맞는 기사가 2건뿐이고 채울 경제 뉴스도 없어, 추천 기사가 2건입니다."],
+        ),
+        ([], 40, ["오늘은 독자 관심사에 맞는 기사가 없고 채울 경제 뉴스도 없어, 추천 기사가 없습니다."]),
+        (
+            ["i", "f"],
+            40,
+            ["오늘은 독자 관심사에 맞는 기사가 1건뿐이라 참고 뉴스 1건을 오늘의 주요 경제 뉴스로 채웠고, "
+             "더 채울 경제 뉴스가 없어 추천 기사가 2건입니다."],
+        ),
+    ],
+)  # fmt: skip
+def test_a_short_edition_says_why(kinds: list[str], stories: int, expected: list[str]) -> None:
+    """A pool of 40 stories with 2 about the reader's interests is not "이야기가 2개뿐": the notice names the
+    floor, and whether economic news filled the rest."""
+    import dataclasses
+
+    from prism.pipeline import shortfall
+    from prism.recommend.personas import Persona
+    from prism.recommend.reasons import FILLER_REASON
+    from prism.records import Pick
+
+    base = Pick(
+        index=0, article_id=1, score=1.0, relevance=1.0, kind="interest", story=0, story_size=1, topic="경제",
+        matched=("연금",), reasons=("관심 키워드: 연금",),
+    )  # fmt: skip
+    picks = [
+        dataclasses.replace(base, reasons=(FILLER_REASON,), kind="reference") if kind == "f" else base
+        for kind in kinds
+    ]
+    reader = Persona(key="r", name="독자", interests={"연금": 3})
+    assert shortfall(reader, picks, stories=stories) == expected

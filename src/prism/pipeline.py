@@ -182,6 +182,28 @@ def prepare(engine: Bind, settings: Settings, *, day: date, window: str = "24h")
     return Fitted(day=day, window=used, pool=pool, recommender=recommender, notices=tuple(notices))
 
 
+def shortfall(persona: Persona, picks: Sequence[Pick], *, stories: int) -> list[str]:
+    """Return the notice of an edition with fewer picks than asked, or with 참고 filled by the day's
+    economic news, saying why: the pool holds too few stories, or too few are about the reader type's
+    interests (and too few economic stories are left to fill the rest)."""
+    filled = sum(1 for p in picks if p.reasons[:1] == (FILLER_REASON,))
+    fitting = len(picks) - filled
+    if len(picks) >= PICKS and not filled:
+        return []
+    if stories < PICKS and len(picks) == stories:
+        return [f"이야기가 {stories}개뿐이라 추천 기사가 {PICKS}개보다 적습니다."]
+    who = f"오늘은 {persona.name} 관심사에 맞는 기사가"
+    because = f"{who} {fitting}건뿐이라" if fitting else f"{who} 없어"  # …so
+    and_also = f"{who} {fitting}건뿐이고" if fitting else f"{who} 없고"  # …and
+    if len(picks) >= PICKS:
+        return [f"{because}, 참고 뉴스 {filled}건은 오늘의 주요 경제 뉴스로 채웠습니다."]
+    count = f"추천 기사가 {len(picks)}건입니다." if picks else "추천 기사가 없습니다."
+    if filled:
+        fill = f"참고 뉴스 {filled}건을 오늘의 주요 경제 뉴스로 채웠고, 더 채울 경제 뉴스가 없어 {count}"
+        return [f"{because} {fill}"]
+    return [f"{and_also} 채울 경제 뉴스도 없어, {count}"]
+
+
 def edition(
     engine: Bind,
     settings: Settings,
@@ -196,17 +218,8 @@ def edition(
     chosen = stages(settings)
     pool = fitted.pool
     picks = fitted.recommender.recommend(persona, feedback=feedback, exclude=exclude)
-    short = (
-        [f"이야기가 {len(picks)}개뿐이라 추천 기사가 {PICKS}개보다 적습니다."] if len(picks) < PICKS else []
-    )
-    filled = sum(1 for p in picks if p.reasons[:1] == (FILLER_REASON,))
-    if filled:
-        fitting = len(picks) - filled
-        few = f"기사가 {fitting}건뿐이라" if fitting else "기사가 없어"
-        short.append(
-            f"오늘은 {persona.name} 관심사에 맞는 {few}, "
-            f"참고 뉴스 {filled}건은 오늘의 주요 경제 뉴스로 채웠습니다."
-        )
+    stories = len(fitted.stories.sizes) if len(picks) < PICKS else PICKS  # clustered only when it matters
+    short = shortfall(persona, picks, stories=stories)
     hashes = {pool.content_hash(p.index) for p in picks}
     with reading(engine) as conn:
         rows = stored_analyses.load(conn, content_hashes=hashes)

@@ -45,6 +45,7 @@ FLOOR = 1.0
 NAME_SHARE = 0.2
 TITLE_MENTION = 0.5
 FLOOR_BY_SECTION = True
+MENTION_SHARE = 1.0
 
 
 @lru_cache(maxsize=8192)  # every persona's terms stay warm
@@ -178,7 +179,15 @@ def match_strength(bm25: BM25, terms: Mapping[str, float]) -> FloatArray:
     strength = np.zeros(pool.texts)
     for column, value in best.items():
         rows, counts = bm25.by_term_.row(column)
-        np.add.at(strength, rows, value * np.minimum(1.0, counts / 2.0))
+        said = value * np.minimum(1.0, counts / 2.0)
+        if (
+            MENTION_SHARE < 1.0
+        ):  # a word the text is not about (not a keyphrase, not in the title) counts less
+            about = np.zeros(pool.texts, dtype=bool)
+            about[bm25.about_by_term_.row(column)[0]] = True
+            about[bm25.title_by_term_.row(column)[0]] = True
+            said = np.where(about[rows], said, said * MENTION_SHARE)
+        np.add.at(strength, rows, said)
         titled, _ = bm25.title_by_term_.row(column)
         np.add.at(strength, titled, value * TITLE_MENTION)
     return strength
