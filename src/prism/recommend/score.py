@@ -144,7 +144,7 @@ def combined(
     return per_article * prior[text_of] * importance * fresh, per_article
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # the pool's words an interest is found inside, too
 def is_name(term: str) -> bool:
     """Return True for an interest that is only a name: Kiwi tags all its nouns proper (구글, 네이버), or
     it ends like an agency (중소벤처기업부, 금융위원회, 한국은행)."""
@@ -173,8 +173,9 @@ def match_strength(bm25: BM25, terms: Mapping[str, float]) -> FloatArray:
         named = is_name(term)
         for column, matched in bm25.match({term: weight}).items():
             # A name counts for little, whether the interest is one or is found inside one (벤처 in
-            # 중소벤처기업부).
-            value = matched * (NAME_SHARE if named or is_name(vocabulary[column]) else 1.0)
+            # 중소벤처기업부; only a longer word can be a name the interest is not).
+            inside = matched < weight and is_name(vocabulary[column])
+            value = matched * (NAME_SHARE if named or inside else 1.0)
             best[column] = max(best.get(column, 0.0), value)
     strength = np.zeros(pool.texts)
     for column, value in best.items():
