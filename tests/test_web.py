@@ -242,17 +242,26 @@ def test_requests_never_analyse_and_see_each_enrichment(
     site: httpx.Client, engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     """A request reads what the pipeline stored: a pending article stays pending (no Kiwi inside a
-    request) and unseen; once the pipeline analyses it, the next request finds it (no stale pool)."""
+    request) and unseen; once the pipeline analyses it, the request that notices is served the previous
+    pool while the new one is fitted in the background, and the requests after that find it."""
     from prism.nlp.enrich import pending_count
     from prism.pipeline import enrich_pending
 
-    assert "딥코어랩" in site.get("/search", params={"q": "딥코어랩"}).text  # the fitted pool is cached
-    body = "펭귄제과가 올해 아이스크림 수출 1억 달러를 처음으로 넘겼다. 동남아 매출이 두 배로 늘었다."
-    late = {"id": "late-1", "title": "펭귄제과 수출 첫 돌파", "published": "2026-11-27 10:00", "body": body}
-    ingest([str(write_jsonl(tmp_path / "late.jsonl", [late]))], engine=engine, settings=settings)
-    assert pending_count(engine) == 1
-    assert "펭귄제과 수출 첫 돌파" not in text(site.get("/search", params={"q": "펭귄제과"}).text)
-    assert site.get("/").status_code == 200
-    assert pending_count(engine) == 1
-    enrich_pending(engine, settings)
-    assert "펭귄제과 수출 첫 돌파" in text(site.get("/search", params={"q": "펭귄제과"}).text)
+    app = create_app(settings, engine)
+    with serving(app) as client:
+        assert "딥코어랩" in client.get("/search", params={"q": "딥코어랩"}).text  # the fitted pool is cached
+        body = "펭귄제과가 올해 아이스크림 수출 1억 달러를 처음으로 넘겼다. 동남아 매출이 두 배로 늘었다."
+        late = {"id": "late-1", "title": "펭귄제과 수출 첫 돌파", "published": "2026-11-27 10:00"}
+        late["body"] = body
+        ingest([str(write_jsonl(tmp_path / "late.jsonl", [late]))], engine=engine, settings=settings)
+        assert pending_count(engine) == 1
+        assert "펭귄제과 수출 첫 돌파" not in text(client.get("/search", params={"q": "펭귄제과"}).text)
+        assert client.get("/").status_code == 200
+        app.state.refresher.wait()
+        assert pending_count(engine) == 1
+        assert "펭귄제과 수출 첫 돌파" not in text(client.get("/search", params={"q": "펭귄제과"}).text)
+        enrich_pending(engine, settings)
+        noticed = client.get("/search", params={"q": "펭귄제과"})  # served the pool before the change
+        assert "펭귄제과 수출 첫 돌파" not in text(noticed.text)
+        app.state.refresher.wait()
+        assert "펭귄제과 수출 첫 돌파" in text(client.get("/search", params={"q": "펭귄제과"}).text)

@@ -18,7 +18,7 @@ from prism.errors import UsageError
 from prism.pipeline import Fitted, parse_date, prepare
 from prism.records import Briefing, BriefPick
 from prism.store import analyses as stored_analyses
-from prism.web.cache import VersionedCache
+from prism.web.cache import Latest, Refresher
 from prism.web.security import csrf_token
 
 
@@ -79,23 +79,32 @@ def edition_page(
 
 
 class FittedPools:
-    """Fitted pools of the web app, keyed by day, window and the store's pool version, so a request sees
-    every article analysed before it; each is fitted once and shared by every request."""
+    """Today's fitted pools of the web app by window, shared by every request: each is fitted when first
+    asked for, then refitted in the background whenever the store's pool version moves on (articles
+    ingested or analysed), the previous one served meanwhile."""
 
-    KEEP = 8  # keys kept: today's windows, and a few from before the last enrichment
+    KEEP = 8  # names kept: today's windows, and yesterday's for requests around midnight
 
-    def __init__(self) -> None:
-        self._fitted = VersionedCache[Fitted](self.KEEP)
+    def __init__(self, refresher: Refresher) -> None:
+        self._fitted = Latest[Fitted](refresher, keep=self.KEEP, version=stored_analyses.pool_version)
 
     def get(self, conn: Connection, settings: Settings, window: str) -> Fitted:
         """Return today's pool for `window` with the recommender fitted on it."""
         day = parse_date(None, settings)
-        key = (day.isoformat(), window, *stored_analyses.pool_version(conn))
-        return self._fitted.get(key, lambda: prepare(conn, settings, day=day, window=window))
+
+        def compute(fresh: Connection) -> Fitted:
+            made = prepare(fresh, settings, day=day, window=window)
+            if window == "all":  # search's index and the stories of the outlets, built before it is served
+                made.index  # noqa: B018
+                made.stories  # noqa: B018
+            return made
+
+        return self._fitted.get(conn, (day.isoformat(), window), compute)
 
 
 def fitted(request: Request, conn: Connection, settings: Settings, window: str) -> Fitted:
-    """Today's pool for `window`, fitted once per version of the store and shared by every request."""
+    """Today's pool for `window`, fitted once per version of the store and shared by every request (the
+    previous version's while the new one is fitted)."""
     pools: FittedPools = request.app.state.fitted_pools
     return pools.get(conn, settings, window)
 

@@ -16,6 +16,7 @@ from prism.store import write_transaction
 from prism.web.deps import ConnectionDep, CsrfChecked, RequireReader, SettingsDep, TemplatesDep
 from prism.web.pages import edition_page, fitted
 from prism.web.params import FormId
+from prism.web.personas import personas
 from prism.web.security import local_path
 
 router = APIRouter(tags=["me"])
@@ -30,7 +31,9 @@ def my_briefing(
     templates: TemplatesDep,
 ) -> Response:
     """The reader's own edition: their reader type, their keywords and what their feedback says."""
-    briefing = reader_edition(conn, settings, fitted(request, conn, settings, "24h"), reader)
+    briefing = reader_edition(
+        conn, settings, fitted(request, conn, settings, "24h"), reader, personas=personas(request)
+    )
     return edition_page(request, templates, settings, briefing, feedback_next="/me/briefing", own=True)
 
 
