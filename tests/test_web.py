@@ -168,6 +168,22 @@ def test_own_edition_starts_as_the_reader_type_and_follows_feedback(site: httpx.
     assert again != picks
 
 
+def test_own_edition_is_written_again_only_when_what_makes_it_changes(
+    site: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    app = create_app(settings, engine)
+    with serving(app) as client:
+        _signed_in(client, "retiree")
+        first = _pick_ids(client.get("/me/briefing").text)
+        assert _pick_ids(client.get("/me/briefing").text) == first
+        assert app.state.own_editions.written == 1
+        csrf = client.cookies["prism_csrf"]
+        client.post("/feedback", data={"csrf": csrf, "article_id": first[0], "kind": "down"})
+        again = _pick_ids(client.get("/me/briefing").text)
+        assert first[0] not in again
+        assert app.state.own_editions.written == 2
+
+
 def test_feedback_needs_a_reader_and_a_token(site: httpx.Client) -> None:
     anonymous = site.post("/feedback", data={"article_id": 1, "kind": "up"})
     assert anonymous.status_code in (303, 403)

@@ -26,7 +26,7 @@ from prism.store.db import HEAD_REVISION, current_revision
 from prism.web import errors
 from prism.web.access import AccessLog
 from prism.web.cache import Refresher
-from prism.web.pages import FittedPools
+from prism.web.pages import FittedPools, OwnEditions
 from prism.web.personas import PersonaFiles
 from prism.web.routes import api, articles, bookmarks, briefings, editor, feeds, me, readers, search, trends
 from prism.web.security import HeadAsGet, SecurityHeaders, printable
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.fitted_pools = FittedPools(refresher)
     app.state.trend_series = trends.TrendSeries()
     app.state.persona_files = PersonaFiles(settings.home)
+    app.state.own_editions = OwnEditions()
     app.state.login_throttle = LoginThrottle(settings)
     app.state.connection_slots = anyio.CapacityLimiter(served_at_once(engine, settings))
     app.add_middleware(AccessLog)

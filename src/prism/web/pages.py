@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,10 +19,13 @@ from sqlalchemy import Connection
 from prism.brief.render import date_label, safe_url
 from prism.config import Settings
 from prism.errors import UsageError
-from prism.pipeline import Fitted, parse_date, prepare
-from prism.records import Briefing, BriefPick
+from prism.pipeline import Fitted, parse_date, prepare, reader_edition
+from prism.recommend.personas import Persona
+from prism.records import Briefing, BriefPick, Reader
 from prism.store import analyses as stored_analyses
+from prism.store import feedback as stored_feedback
 from prism.web.cache import Latest, Refresher
+from prism.web.personas import personas
 from prism.web.security import csrf_token
 
 
@@ -100,6 +107,67 @@ class FittedPools:
             return made
 
         return self._fitted.get(conn, (day.isoformat(), window), compute)
+
+
+@dataclass(frozen=True, slots=True)
+class _OwnEdition:
+    fitted: Fitted
+    personas: Mapping[str, Persona]
+    reader: Reader
+    feedback: tuple[int, int | None]
+    made: float  # time.monotonic()
+    briefing: Briefing
+
+
+class OwnEditions:
+    """Each signed-in reader's own edition, kept while what makes it stays the same: the fitted pool, the
+    reader types, the reader's profile and their feedback. An edition is written again after MAX_AGE_S
+    at the latest, so the fading of older feedback with time counts too."""
+
+    KEEP = 1024  # readers
+    MAX_AGE_S = 600.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._editions: OrderedDict[int, _OwnEdition] = OrderedDict()
+        self.written = 0
+
+    def get(
+        self,
+        conn: Connection,
+        settings: Settings,
+        fitted: Fitted,
+        reader: Reader,
+        personas: Mapping[str, Persona],
+    ) -> Briefing:
+        """Return the reader's own edition from `fitted`."""
+        feedback = stored_feedback.version(conn, reader_id=reader.id)
+        now = time.monotonic()
+        with self._lock:
+            found = self._editions.get(reader.id)
+        if (
+            found is not None
+            and found.fitted is fitted
+            and found.personas is personas
+            and found.reader == reader
+            and found.feedback == feedback
+            and now - found.made < self.MAX_AGE_S
+        ):
+            return found.briefing
+        briefing = reader_edition(conn, settings, fitted, reader, personas=personas)
+        with self._lock:
+            self.written += 1
+            self._editions[reader.id] = _OwnEdition(fitted, personas, reader, feedback, now, briefing)
+            self._editions.move_to_end(reader.id)
+            while len(self._editions) > self.KEEP:
+                self._editions.popitem(last=False)
+        return briefing
+
+
+def own_edition(request: Request, conn: Connection, settings: Settings, reader: Reader) -> Briefing:
+    """The reader's own edition: their reader type, their keywords and what their feedback says."""
+    editions: OwnEditions = request.app.state.own_editions
+    return editions.get(conn, settings, fitted(request, conn, settings, "24h"), reader, personas(request))
 
 
 def fitted(request: Request, conn: Connection, settings: Settings, window: str) -> Fitted:

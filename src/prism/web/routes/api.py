@@ -16,7 +16,6 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 
 from prism.accounts import token_reader
 from prism.brief.render import as_json
-from prism.pipeline import reader_edition
 from prism.records import Article, Edition, Reader
 from prism.store import analyses, editions
 from prism.store import articles as stored
@@ -31,7 +30,7 @@ from prism.web.models import (
     PersonaOut,
     Problem,
 )
-from prism.web.pages import fitted
+from prism.web.pages import own_edition
 from prism.web.personas import personas as reader_types
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -192,7 +191,5 @@ def my_briefing(
     request: Request, reader: TokenReader, conn: ConnectionDep, settings: SettingsDep
 ) -> Response:
     """The token holder's own edition: their reader type, keywords and feedback."""
-    briefing = reader_edition(
-        conn, settings, fitted(request, conn, settings, "24h"), reader, personas=reader_types(request)
-    )
+    briefing = own_edition(request, conn, settings, reader)
     return Response(_json(as_json(briefing)), media_type=JSON)
