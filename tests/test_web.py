@@ -19,6 +19,7 @@ from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.store import articles as stored
 from prism.web.app import create_app
+from prism.web.pages import FittedPools
 from tests.helpers import serving, write_jsonl
 
 DAY = date(2026, 11, 27)
@@ -264,6 +265,7 @@ def test_requests_never_analyse_and_see_each_enrichment(
     from prism.pipeline import enrich_pending
 
     app = create_app(settings, engine)
+    app.state.fitted_pools = FittedPools(app.state.refresher, pause=0)  # refits with no pause between
     with serving(app) as client:
         assert "딥코어랩" in client.get("/search", params={"q": "딥코어랩"}).text  # the fitted pool is cached
         body = "펭귄제과가 올해 아이스크림 수출 1억 달러를 처음으로 넘겼다. 동남아 매출이 두 배로 늘었다."

@@ -106,6 +106,29 @@ def test_a_stale_value_is_served_while_one_refresh_runs_then_the_new_one(
     assert cache.computed == 2
 
 
+def test_a_name_is_refreshed_at_most_once_a_pause(memory: Engine, refresher: Refresher) -> None:
+    store = Store()
+    now = [0.0]
+    cache = Latest[str](refresher, keep=4, version=store.read_version, pause=10.0, clock=lambda: now[0])
+    with memory.connect() as conn:
+        assert cache.get(conn, "all", store.compute) == "value 1"
+        store.version = 2
+        now[0] = 9.0
+        assert cache.get(conn, "all", store.compute) == "value 1"
+        refresher.wait()
+        assert cache.get(conn, "all", store.compute) == "value 1"  # no refresh within the pause
+        assert store.computed == [1]
+        now[0] = 10.0
+        assert cache.get(conn, "all", store.compute) == "value 1"  # the pause is over: refreshed
+        refresher.wait()
+        assert cache.get(conn, "all", store.compute) == "value 2"
+        store.version = 3
+        now[0] = 15.0
+        assert cache.get(conn, "all", store.compute) == "value 2"
+        refresher.wait()
+    assert store.computed == [1, 2]
+
+
 def test_a_refresh_computes_the_store_as_it_is_when_it_runs(memory: Engine, refresher: Refresher) -> None:
     """The store moved on between the request that noticed and the refresh: the refresh computes (and
     records) the newer version, so the requests after it need no other refresh."""

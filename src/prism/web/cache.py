@@ -4,7 +4,9 @@ refreshed in the background when the store changes (stale-while-revalidate)."""
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -50,17 +52,30 @@ class Latest(Generic[V]):
     - A name with no value yet is computed by the request asking for it, on the request's connection (one
       request computes it while the others asking for it wait).
     - A name whose value is of an older version is served as it is while one refresh computes the new
-      version in the background (`Refresher`): once a value exists, a request never waits for a recompute,
-      and what it is served is at most one refresh behind the store.
+      version in the background (`Refresher`): once a value exists, a request never waits for a recompute.
+    - A name is refreshed at most once every `pause` seconds: while the pipeline writes, the store changes
+      every few seconds, and refitting back to back would take the interpreter from the requests. So what
+      a request is served is at most `pause` plus one refresh behind the store.
     - The `keep` most recently used names stay.
 
     Safe under the server's threads.
     """
 
-    def __init__(self, refresher: Refresher, *, keep: int, version: Callable[[Connection], Hashable]) -> None:
+    def __init__(
+        self,
+        refresher: Refresher,
+        *,
+        keep: int,
+        version: Callable[[Connection], Hashable],
+        pause: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._refresher = refresher
         self._keep = keep
         self._version = version
+        self._pause = pause
+        self._clock = clock
+        self._computed_at: dict[Hashable, float] = {}  # when each name's value was last computed
         self._lock = threading.Lock()
         self._values: OrderedDict[Hashable, tuple[Hashable, V]] = OrderedDict()
         self._first: dict[Hashable, threading.Lock] = {}  # names being computed for the first time
@@ -75,7 +90,11 @@ class Latest(Generic[V]):
                 found = self._values.get(name)
                 if found is not None:
                     self._values.move_to_end(name)
-                    if found[0] != version and name not in self._refreshing:
+                    if (
+                        found[0] != version
+                        and name not in self._refreshing
+                        and self._clock() - self._computed_at.get(name, -math.inf) >= self._pause
+                    ):
                         self._refreshing.add(name)
                         self._refresher.submit(lambda fresh: self._refresh(fresh, name, compute))
                     return found[1]
@@ -109,7 +128,9 @@ class Latest(Generic[V]):
     def _store(self, name: Hashable, version: Hashable, value: V) -> None:
         with self._lock:
             self.computed += 1
+            self._computed_at[name] = self._clock()
             self._values[name] = (version, value)
             self._values.move_to_end(name)
             while len(self._values) > self._keep:
-                self._values.popitem(last=False)
+                dropped, _ = self._values.popitem(last=False)
+                self._computed_at.pop(dropped, None)

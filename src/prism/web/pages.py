@@ -87,13 +87,16 @@ def edition_page(
 
 class FittedPools:
     """Today's fitted pools of the web app by window, shared by every request: each is fitted when first
-    asked for, then refitted in the background whenever the store's pool version moves on (articles
-    ingested or analysed), the previous one served meanwhile."""
+    asked for, then refitted in the background when the store's pool version has moved on (articles
+    ingested or analysed), at most once every PAUSE_S, the previous one served meanwhile."""
 
     KEEP = 8  # names kept: today's windows, and yesterday's for requests around midnight
+    PAUSE_S = 10.0  # between two refits of a window: new articles reach the pages within about that
 
-    def __init__(self, refresher: Refresher) -> None:
-        self._fitted = Latest[Fitted](refresher, keep=self.KEEP, version=stored_analyses.pool_version)
+    def __init__(self, refresher: Refresher, *, pause: float = PAUSE_S) -> None:
+        self._fitted = Latest[Fitted](
+            refresher, keep=self.KEEP, version=stored_analyses.pool_version, pause=pause
+        )
 
     def get(self, conn: Connection, settings: Settings, window: str) -> Fitted:
         """Return today's pool for `window` with the recommender fitted on it."""
@@ -120,11 +123,14 @@ class _OwnEdition:
 
 
 class OwnEditions:
-    """Each signed-in reader's own edition, kept while what makes it stays the same: the fitted pool, the
-    reader types, the reader's profile and their feedback. An edition is written again after MAX_AGE_S
-    at the latest, so the fading of older feedback with time counts too."""
+    """Each signed-in reader's own edition, kept while what makes it stays the same: the reader types, the
+    reader's profile and their feedback, and the day's fitted pool. A new pool (articles analysed since)
+    counts once the edition is POOL_LAG_S old: while the pipeline analyses, the pool is refitted every
+    few seconds, and a reader need not wait for their edition to be written again each time. An edition
+    is written again after MAX_AGE_S at the latest, so the fading of older feedback counts too."""
 
     KEEP = 1024  # readers
+    POOL_LAG_S = 60.0
     MAX_AGE_S = 600.0
 
     def __init__(self) -> None:
@@ -147,10 +153,11 @@ class OwnEditions:
             found = self._editions.get(reader.id)
         if (
             found is not None
-            and found.fitted is fitted
             and found.personas is personas
             and found.reader == reader
             and found.feedback == feedback
+            and found.fitted.day == fitted.day
+            and (found.fitted is fitted or now - found.made < self.POOL_LAG_S)
             and now - found.made < self.MAX_AGE_S
         ):
             return found.briefing
