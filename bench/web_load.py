@@ -71,7 +71,7 @@ NOTES = [
     "CPU and handing requests to worker threads about as much.",
     "",
     "The load generator (50 httpx clients, one process), the server and the writing process share the "
-    "same 2 cores, with whatever else runs on the machine; the numbers are of one run.",
+    "machine's cores with whatever else runs there (see the load average); the numbers are of one run.",
 ]
 
 
@@ -206,6 +206,7 @@ def main() -> None:
             idle = asyncio.run(
                 load(base, args.clients, lambda: time.monotonic() > end, article_ids, sessions)
             )
+            idle_load = os.getloadavg()[0]
 
             def write() -> subprocess.Popen[bytes]:
                 script = (
@@ -222,6 +223,7 @@ def main() -> None:
                 load(base, args.clients, lambda: writer.poll() is not None, article_ids, sessions)
             )
             writing_s = time.monotonic() - started
+            busy_load = os.getloadavg()[0]
             if writer.returncode != 0:
                 sys.exit(f"ingest + enrich failed (exit {writer.returncode})")
         finally:
@@ -235,7 +237,8 @@ def main() -> None:
         "(30% edition pages, 30% article pages, 15% `/trends`, 15% `/search`, 10% `/me/briefing` signed in). "
         f"Idle: {args.seconds:.0f} s. During writes: while another process runs `prism ingest` of "
         f"{args.data.name} and then `prism enrich` ({writing_s:.0f} s). A request is an error if it is not "
-        f"answered 200 within {TIMEOUT_S:.0f} s. Machine: {machine()}.",
+        f"answered 200 within {TIMEOUT_S:.0f} s. Machine: {machine()}; load average (1 min) at the end "
+        f"of each phase: {idle_load:.1f} idle, {busy_load:.1f} during writes.",
         "",
         "| phase | requests | errors | p50 | p95 | p99 | max |",
         "|---|---:|---:|---:|---:|---:|---:|",
