@@ -19,6 +19,7 @@ from prism.pipeline import build_editions
 from prism.recommend.personas import load_personas
 from prism.store import articles as stored
 from prism.web.app import create_app
+from prism.web.pages import FittedPools
 from tests.helpers import serving, write_jsonl
 
 DAY = date(2026, 11, 27)
@@ -168,6 +169,22 @@ def test_own_edition_starts_as_the_reader_type_and_follows_feedback(site: httpx.
     assert again != picks
 
 
+def test_own_edition_is_written_again_only_when_what_makes_it_changes(
+    site: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    app = create_app(settings, engine)
+    with serving(app) as client:
+        _signed_in(client, "retiree")
+        first = _pick_ids(client.get("/me/briefing").text)
+        assert _pick_ids(client.get("/me/briefing").text) == first
+        assert app.state.own_editions.written == 1
+        csrf = client.cookies["prism_csrf"]
+        client.post("/feedback", data={"csrf": csrf, "article_id": first[0], "kind": "down"})
+        again = _pick_ids(client.get("/me/briefing").text)
+        assert first[0] not in again
+        assert app.state.own_editions.written == 2
+
+
 def test_feedback_needs_a_reader_and_a_token(site: httpx.Client) -> None:
     anonymous = site.post("/feedback", data={"article_id": 1, "kind": "up"})
     assert anonymous.status_code in (303, 403)
@@ -242,17 +259,27 @@ def test_requests_never_analyse_and_see_each_enrichment(
     site: httpx.Client, engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     """A request reads what the pipeline stored: a pending article stays pending (no Kiwi inside a
-    request) and unseen; once the pipeline analyses it, the next request finds it (no stale pool)."""
+    request) and unseen; once the pipeline analyses it, the request that notices is served the previous
+    pool while the new one is fitted in the background, and the requests after that find it."""
     from prism.nlp.enrich import pending_count
     from prism.pipeline import enrich_pending
 
-    assert "딥코어랩" in site.get("/search", params={"q": "딥코어랩"}).text  # the fitted pool is cached
-    body = "펭귄제과가 올해 아이스크림 수출 1억 달러를 처음으로 넘겼다. 동남아 매출이 두 배로 늘었다."
-    late = {"id": "late-1", "title": "펭귄제과 수출 첫 돌파", "published": "2026-11-27 10:00", "body": body}
-    ingest([str(write_jsonl(tmp_path / "late.jsonl", [late]))], engine=engine, settings=settings)
-    assert pending_count(engine) == 1
-    assert "펭귄제과 수출 첫 돌파" not in text(site.get("/search", params={"q": "펭귄제과"}).text)
-    assert site.get("/").status_code == 200
-    assert pending_count(engine) == 1
-    enrich_pending(engine, settings)
-    assert "펭귄제과 수출 첫 돌파" in text(site.get("/search", params={"q": "펭귄제과"}).text)
+    app = create_app(settings, engine)
+    app.state.fitted_pools = FittedPools(app.state.refresher, pause=0)  # refits with no pause between
+    with serving(app) as client:
+        assert "딥코어랩" in client.get("/search", params={"q": "딥코어랩"}).text  # the fitted pool is cached
+        body = "펭귄제과가 올해 아이스크림 수출 1억 달러를 처음으로 넘겼다. 동남아 매출이 두 배로 늘었다."
+        late = {"id": "late-1", "title": "펭귄제과 수출 첫 돌파", "published": "2026-11-27 10:00"}
+        late["body"] = body
+        ingest([str(write_jsonl(tmp_path / "late.jsonl", [late]))], engine=engine, settings=settings)
+        assert pending_count(engine) == 1
+        assert "펭귄제과 수출 첫 돌파" not in text(client.get("/search", params={"q": "펭귄제과"}).text)
+        assert client.get("/").status_code == 200
+        app.state.refresher.wait()
+        assert pending_count(engine) == 1
+        assert "펭귄제과 수출 첫 돌파" not in text(client.get("/search", params={"q": "펭귄제과"}).text)
+        enrich_pending(engine, settings)
+        noticed = client.get("/search", params={"q": "펭귄제과"})  # served the pool before the change
+        assert "펭귄제과 수출 첫 돌파" not in text(noticed.text)
+        app.state.refresher.wait()
+        assert "펭귄제과 수출 첫 돌파" in text(client.get("/search", params={"q": "펭귄제과"}).text)

@@ -274,10 +274,18 @@ def build_editions(
     return briefings
 
 
-def reader_edition(engine: Bind, settings: Settings, fitted: Fitted, reader: Reader) -> Briefing:
+def reader_edition(
+    engine: Bind,
+    settings: Settings,
+    fitted: Fitted,
+    reader: Reader,
+    *,
+    personas: Mapping[str, Persona] | None = None,
+) -> Briefing:
     """A reader's own edition: their reader type (or the first one) with their keywords, companies and
-    topics, reweighted by their feedback; articles they gave 👎 are left out."""
-    personas = load_personas(settings.home)
+    topics, reweighted by their feedback; articles they gave 👎 are left out. `personas` are the reader
+    types by key (by default, read from the settings' home)."""
+    personas = load_personas(settings.home) if personas is None else personas
     base = personas.get(reader.persona or "") or next(iter(personas.values()))
     with reading(engine) as conn:
         rows = stored_feedback.with_vectors(conn, reader_id=reader.id)

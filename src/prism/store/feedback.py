@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from prism.records import FEEDBACK_KINDS, Feedback, FeedbackKind
 from prism.store.schema import analyses, articles, feedback
@@ -17,6 +17,14 @@ def record(conn: Connection, *, reader_id: int, article_id: int, kind: FeedbackK
     conn.execute(
         feedback.insert().values(reader_id=reader_id, article_id=article_id, kind=kind, created_at=at)
     )
+
+
+def version(conn: Connection, *, reader_id: int) -> tuple[int, int | None]:
+    """Return what changes whenever a reader's feedback does: how many there are, and the highest id."""
+    count, highest = conn.execute(
+        select(func.count(), func.max(feedback.c.id)).where(feedback.c.reader_id == reader_id)
+    ).one()
+    return int(count), highest
 
 
 def with_vectors(conn: Connection, *, reader_id: int) -> list[Feedback]:

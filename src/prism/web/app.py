@@ -25,7 +25,9 @@ from prism.store import open_engine
 from prism.store.db import HEAD_REVISION, current_revision
 from prism.web import errors
 from prism.web.access import AccessLog
-from prism.web.pages import FittedPools
+from prism.web.cache import Refresher
+from prism.web.pages import FittedPools, OwnEditions
+from prism.web.personas import PersonaFiles
 from prism.web.routes import api, articles, bookmarks, briefings, editor, feeds, me, readers, search, trends
 from prism.web.security import HeadAsGet, SecurityHeaders, printable
 
@@ -58,11 +60,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = get_settings() if settings is None else settings
     require_real_secret(settings)
     owned = engine is None
-    engine = engine or open_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
+    # One connection more than requests hold at once: the background refresh of shared values (`Refresher`).
+    engine = engine or open_engine(settings.resolved_database_url, pool_size=settings.db_pool_size + 1)
+    refresher = Refresher(engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await run_in_threadpool(refresher.close)
         if owned:
             engine.dispose()
 
@@ -70,8 +75,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = templates()
-    app.state.fitted_pools = FittedPools()
-    app.state.trend_series = trends.series_cache()
+    app.state.refresher = refresher
+    app.state.fitted_pools = FittedPools(refresher)
+    app.state.trend_series = trends.TrendSeries()
+    app.state.persona_files = PersonaFiles(settings.home)
+    app.state.own_editions = OwnEditions()
     app.state.login_throttle = LoginThrottle(settings)
     app.state.connection_slots = anyio.CapacityLimiter(served_at_once(engine, settings))
     app.add_middleware(AccessLog)

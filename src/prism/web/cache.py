@@ -1,50 +1,136 @@
-"""Values the web app computes from the store once per version of the data, shared by every request."""
+"""Values the web app computes from the store and shares between requests: the latest value of each name,
+refreshed in the background when the store changes (stale-while-revalidate)."""
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
 
+from sqlalchemy import Connection, Engine
+
 V = TypeVar("V")
+log = logging.getLogger("prism.web")
 
 
-class VersionedCache(Generic[V]):
-    """Values by key, where a key carries the store's data version, so a hit is never stale.
+class Refresher:
+    """Runs the caches' background refreshes one at a time, each on a connection of its own.
 
-    Safe under the server's threads: a key is computed by one thread while the others asking for it wait
-    for that result; different keys are computed side by side. The `keep` most recently used keys stay.
+    One thread: a refresh is CPU work that competes with the requests for the interpreter, so no more
+    than one runs at once, whatever the number of names and caches waiting for one.
     """
 
-    def __init__(self, keep: int) -> None:
-        self._keep = keep
-        self._lock = threading.Lock()
-        self._values: OrderedDict[Hashable, V] = OrderedDict()
-        self._computing: dict[Hashable, threading.Lock] = {}
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prism-refresh")
 
-    def get(self, key: Hashable, compute: Callable[[], V]) -> V:
-        """Return the value of `key`, computing it (once) if it is missing."""
+    def submit(self, work: Callable[[Connection], object]) -> None:
+        """Run `work` with a connection, after the refreshes already waiting."""
+        self._executor.submit(self._run, work)
+
+    def _run(self, work: Callable[[Connection], object]) -> None:
+        with self._engine.connect() as conn:
+            work(conn)
+
+    def wait(self) -> None:
+        """Return once every refresh submitted so far has finished."""
+        self._executor.submit(lambda: None).result()
+
+    def close(self) -> None:
+        """Let the refresh under way finish and drop the ones waiting."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+class Latest(Generic[V]):
+    """The latest value of each name, with the version of the store it was computed from.
+
+    - A name with no value yet is computed by the request asking for it, on the request's connection (one
+      request computes it while the others asking for it wait).
+    - A name whose value is of an older version is served as it is while one refresh computes the new
+      version in the background (`Refresher`): once a value exists, a request never waits for a recompute.
+    - A name is refreshed at most once every `pause` seconds: while the pipeline writes, the store changes
+      every few seconds, and refitting back to back would take the interpreter from the requests. So what
+      a request is served is at most `pause` plus one refresh behind the store.
+    - The `keep` most recently used names stay.
+
+    Safe under the server's threads.
+    """
+
+    def __init__(
+        self,
+        refresher: Refresher,
+        *,
+        keep: int,
+        version: Callable[[Connection], Hashable],
+        pause: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._refresher = refresher
+        self._keep = keep
+        self._version = version
+        self._pause = pause
+        self._clock = clock
+        self._computed_at: dict[Hashable, float] = {}  # when each name's value was last computed
+        self._lock = threading.Lock()
+        self._values: OrderedDict[Hashable, tuple[Hashable, V]] = OrderedDict()
+        self._first: dict[Hashable, threading.Lock] = {}  # names being computed for the first time
+        self._refreshing: set[Hashable] = set()
+        self.computed = 0  # values computed, by requests and by refreshes
+
+    def get(self, conn: Connection, name: Hashable, compute: Callable[[Connection], V]) -> V:
+        """Return the value of `name` for the store's version, or the latest one while it is refreshed."""
+        version = self._version(conn)
         while True:
             with self._lock:
-                if key in self._values:
-                    self._values.move_to_end(key)
-                    return self._values[key]
-                busy = self._computing.get(key)
+                found = self._values.get(name)
+                if found is not None:
+                    self._values.move_to_end(name)
+                    if (
+                        found[0] != version
+                        and name not in self._refreshing
+                        and self._clock() - self._computed_at.get(name, -math.inf) >= self._pause
+                    ):
+                        self._refreshing.add(name)
+                        self._refresher.submit(lambda fresh: self._refresh(fresh, name, compute))
+                    return found[1]
+                busy = self._first.get(name)
                 if busy is None:
-                    busy = self._computing[key] = threading.Lock()
+                    busy = self._first[name] = threading.Lock()
                     busy.acquire()
                     break
-            with busy:  # another thread is computing it: wait for it, then look again
+            with busy:  # another request is computing it: wait for it, then look again
                 pass
         try:
-            value = compute()
-            with self._lock:
-                self._values[key] = value
-                while len(self._values) > self._keep:
-                    self._values.popitem(last=False)
+            value = compute(conn)
+            self._store(name, version, value)
             return value
         finally:
             with self._lock:
-                del self._computing[key]
+                del self._first[name]
             busy.release()
+
+    def _refresh(self, conn: Connection, name: Hashable, compute: Callable[[Connection], V]) -> None:
+        """Compute `name` from the store as it is now (it may have moved on since the request asked)."""
+        try:
+            version = self._version(conn)  # read first: the value is at least as new as its version
+            self._store(name, version, compute(conn))
+        except Exception:  # the previous value stays; the next request past a change tries again
+            log.exception("refreshing %r failed; its previous value is still served", name)
+        finally:
+            with self._lock:
+                self._refreshing.discard(name)
+
+    def _store(self, name: Hashable, version: Hashable, value: V) -> None:
+        with self._lock:
+            self.computed += 1
+            self._computed_at[name] = self._clock()
+            self._values[name] = (version, value)
+            self._values.move_to_end(name)
+            while len(self._values) > self._keep:
+                dropped, _ = self._values.popitem(last=False)
+                self._computed_at.pop(dropped, None)

@@ -17,13 +17,24 @@ from prism.records import Reader
 from prism.web.security import SESSION_COOKIE as SESSION_COOKIE
 from prism.web.security import csrf_matches
 
+# The dependencies that only read `app.state` are `async def`: FastAPI runs a plain `def` dependency in a
+# worker thread, and handing work to a thread and back costs more than reading an attribute.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
+    return settings_of(request)
+
+
+def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
+    return engine_of(request)
+
+
+def engine_of(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -38,7 +49,7 @@ async def get_connection(request: Request) -> AsyncIterator[Connection]:
     """
     slots: anyio.CapacityLimiter = request.app.state.connection_slots
     async with slots:
-        conn = await run_in_threadpool(get_engine(request).connect)
+        conn = await run_in_threadpool(engine_of(request).connect)
         try:
             yield conn
         finally:
@@ -49,7 +60,7 @@ async def get_connection(request: Request) -> AsyncIterator[Connection]:
 ConnectionDep = Annotated[Connection, Depends(get_connection, scope="function")]
 
 
-def get_templates(request: Request) -> Environment:
+async def get_templates(request: Request) -> Environment:
     templates: Environment = request.app.state.templates
     return templates
 
@@ -69,7 +80,7 @@ def require_reader(reader: Annotated[Reader | None, Depends(current_reader)]) ->
 async def verify_csrf(request: Request) -> None:
     """Refuse a form post whose csrf field is not the token of the visitor's session (403)."""
     form = await request.form()
-    if not csrf_matches(request, get_settings(request), form.get("csrf")):
+    if not csrf_matches(request, settings_of(request), form.get("csrf")):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "보안 토큰이 맞지 않습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
         )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,10 +19,13 @@ from sqlalchemy import Connection
 from prism.brief.render import date_label, safe_url
 from prism.config import Settings
 from prism.errors import UsageError
-from prism.pipeline import Fitted, parse_date, prepare
-from prism.records import Briefing, BriefPick
+from prism.pipeline import Fitted, parse_date, prepare, reader_edition
+from prism.recommend.personas import Persona
+from prism.records import Briefing, BriefPick, Reader
 from prism.store import analyses as stored_analyses
-from prism.web.cache import VersionedCache
+from prism.store import feedback as stored_feedback
+from prism.web.cache import Latest, Refresher
+from prism.web.personas import personas
 from prism.web.security import csrf_token
 
 
@@ -79,23 +86,100 @@ def edition_page(
 
 
 class FittedPools:
-    """Fitted pools of the web app, keyed by day, window and the store's pool version, so a request sees
-    every article analysed before it; each is fitted once and shared by every request."""
+    """Today's fitted pools of the web app by window, shared by every request: each is fitted when first
+    asked for, then refitted in the background when the store's pool version has moved on (articles
+    ingested or analysed), at most once every PAUSE_S, the previous one served meanwhile."""
 
-    KEEP = 8  # keys kept: today's windows, and a few from before the last enrichment
+    KEEP = 8  # names kept: today's windows, and yesterday's for requests around midnight
+    PAUSE_S = 10.0  # between two refits of a window: new articles reach the pages within about that
 
-    def __init__(self) -> None:
-        self._fitted = VersionedCache[Fitted](self.KEEP)
+    def __init__(self, refresher: Refresher, *, pause: float = PAUSE_S) -> None:
+        self._fitted = Latest[Fitted](
+            refresher, keep=self.KEEP, version=stored_analyses.pool_version, pause=pause
+        )
 
     def get(self, conn: Connection, settings: Settings, window: str) -> Fitted:
         """Return today's pool for `window` with the recommender fitted on it."""
         day = parse_date(None, settings)
-        key = (day.isoformat(), window, *stored_analyses.pool_version(conn))
-        return self._fitted.get(key, lambda: prepare(conn, settings, day=day, window=window))
+
+        def compute(fresh: Connection) -> Fitted:
+            made = prepare(fresh, settings, day=day, window=window)
+            if window == "all":  # search's index and the stories of the outlets, built before it is served
+                made.index  # noqa: B018
+                made.stories  # noqa: B018
+            return made
+
+        return self._fitted.get(conn, (day.isoformat(), window), compute)
+
+
+@dataclass(frozen=True, slots=True)
+class _OwnEdition:
+    fitted: Fitted
+    personas: Mapping[str, Persona]
+    reader: Reader
+    feedback: tuple[int, int | None]
+    made: float  # time.monotonic()
+    briefing: Briefing
+
+
+class OwnEditions:
+    """Each signed-in reader's own edition, kept while what makes it stays the same: the reader types, the
+    reader's profile and their feedback, and the day's fitted pool. A new pool (articles analysed since)
+    counts once the edition is POOL_LAG_S old: while the pipeline analyses, the pool is refitted every
+    few seconds, and a reader need not wait for their edition to be written again each time. An edition
+    is written again after MAX_AGE_S at the latest, so the fading of older feedback counts too."""
+
+    KEEP = 1024  # readers
+    POOL_LAG_S = 60.0
+    MAX_AGE_S = 600.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._editions: OrderedDict[int, _OwnEdition] = OrderedDict()
+        self.written = 0
+
+    def get(
+        self,
+        conn: Connection,
+        settings: Settings,
+        fitted: Fitted,
+        reader: Reader,
+        personas: Mapping[str, Persona],
+    ) -> Briefing:
+        """Return the reader's own edition from `fitted`."""
+        feedback = stored_feedback.version(conn, reader_id=reader.id)
+        now = time.monotonic()
+        with self._lock:
+            found = self._editions.get(reader.id)
+        if (
+            found is not None
+            and found.personas is personas
+            and found.reader == reader
+            and found.feedback == feedback
+            and found.fitted.day == fitted.day
+            and (found.fitted is fitted or now - found.made < self.POOL_LAG_S)
+            and now - found.made < self.MAX_AGE_S
+        ):
+            return found.briefing
+        briefing = reader_edition(conn, settings, fitted, reader, personas=personas)
+        with self._lock:
+            self.written += 1
+            self._editions[reader.id] = _OwnEdition(fitted, personas, reader, feedback, now, briefing)
+            self._editions.move_to_end(reader.id)
+            while len(self._editions) > self.KEEP:
+                self._editions.popitem(last=False)
+        return briefing
+
+
+def own_edition(request: Request, conn: Connection, settings: Settings, reader: Reader) -> Briefing:
+    """The reader's own edition: their reader type, their keywords and what their feedback says."""
+    editions: OwnEditions = request.app.state.own_editions
+    return editions.get(conn, settings, fitted(request, conn, settings, "24h"), reader, personas(request))
 
 
 def fitted(request: Request, conn: Connection, settings: Settings, window: str) -> Fitted:
-    """Today's pool for `window`, fitted once per version of the store and shared by every request."""
+    """Today's pool for `window`, fitted once per version of the store and shared by every request (the
+    previous version's while the new one is fitted)."""
     pools: FittedPools = request.app.state.fitted_pools
     return pools.get(conn, settings, window)
 

@@ -16,8 +16,6 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 
 from prism.accounts import token_reader
 from prism.brief.render import as_json
-from prism.pipeline import reader_edition
-from prism.recommend.personas import load_personas
 from prism.records import Article, Edition, Reader
 from prism.store import analyses, editions
 from prism.store import articles as stored
@@ -32,7 +30,8 @@ from prism.web.models import (
     PersonaOut,
     Problem,
 )
-from prism.web.pages import fitted
+from prism.web.pages import own_edition
+from prism.web.personas import personas as reader_types
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (400, 404)
@@ -82,17 +81,16 @@ def _json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _known_persona(settings: SettingsDep, persona: str | None) -> None:
-    if persona is not None and persona not in load_personas(settings.home):
+def _known_persona(request: Request, persona: str | None) -> None:
+    if persona is not None and persona not in reader_types(request):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no reader type {persona!r} (see /api/v1/personas)")
 
 
 @router.get("/personas", response_model=list[PersonaOut])
-def personas(settings: SettingsDep) -> list[PersonaOut]:
+def personas(request: Request) -> list[PersonaOut]:
     """Every reader type."""
     return [
-        PersonaOut(key=p.key, name=p.name, description=p.description)
-        for p in load_personas(settings.home).values()
+        PersonaOut(key=p.key, name=p.name, description=p.description) for p in reader_types(request).values()
     ]
 
 
@@ -113,7 +111,7 @@ def edition_list(
     cursor: Cursor = None,
 ) -> Response:
     """Published editions, newest date first, then by reader type."""
-    _known_persona(settings, persona)
+    _known_persona(request, persona)
     after = decode_cursor(cursor, str, str) if cursor else None
     rows, total = editions.published_page(
         conn,
@@ -137,7 +135,7 @@ def one_edition(
     persona: str, day: date, request: Request, conn: ConnectionDep, settings: SettingsDep
 ) -> Response:
     """One published edition in the documented JSON schema (docs/formats.md)."""
-    _known_persona(settings, persona)
+    _known_persona(request, persona)
     row = editions.published_edition(conn, persona=persona, edition_date=day.isoformat())
     if row is None:
         raise HTTPException(404, f"no published edition for persona {persona!r} on {day.isoformat()}")
@@ -193,5 +191,5 @@ def my_briefing(
     request: Request, reader: TokenReader, conn: ConnectionDep, settings: SettingsDep
 ) -> Response:
     """The token holder's own edition: their reader type, keywords and feedback."""
-    briefing = reader_edition(conn, settings, fitted(request, conn, settings, "24h"), reader)
+    briefing = own_edition(request, conn, settings, reader)
     return Response(_json(as_json(briefing)), media_type=JSON)

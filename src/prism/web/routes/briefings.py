@@ -6,20 +6,20 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from prism.brief.render import date_label
-from prism.recommend.personas import load_personas
 from prism.store import editions
 from prism.web.deps import ConnectionDep, CurrentReader, SettingsDep, TemplatesDep
 from prism.web.pages import edition_page
+from prism.web.personas import personas as reader_types
 
 router = APIRouter(tags=["briefings"])
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
+def home(request: Request, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
     """The latest published editions, one card per reader type."""
     rows = editions.published(conn)
     briefings = [row.briefing for row in rows]
-    order = list(load_personas(settings.home))
+    order = list(reader_types(request))
     briefings.sort(key=lambda b: order.index(b.persona) if b.persona in order else len(order))
     return templates.get_template("home.html").render(
         brand=settings.brand,
@@ -29,9 +29,11 @@ def home(conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) ->
 
 
 @router.get("/briefings/{persona}", response_class=HTMLResponse)
-def archive(persona: str, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep) -> str:
+def archive(
+    persona: str, request: Request, conn: ConnectionDep, settings: SettingsDep, templates: TemplatesDep
+) -> str:
     """Every published edition of one reader type, newest first."""
-    personas = load_personas(settings.home)
+    personas = reader_types(request)
     if persona not in personas:
         raise HTTPException(404, f"독자 유형 '{persona}'을(를) 찾을 수 없습니다.")
     dates = editions.published_dates(conn, persona=persona)

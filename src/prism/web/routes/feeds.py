@@ -9,10 +9,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from prism.brief.render import date_label, text
-from prism.recommend.personas import load_personas
 from prism.store import editions
 from prism.web.caching import conditional
 from prism.web.deps import ConnectionDep, SettingsDep
+from prism.web.personas import personas as reader_types
 from prism.web.security import strip_controls
 
 router = APIRouter(tags=["feeds"])
@@ -28,7 +28,7 @@ def _atom_time(value: datetime) -> str:
 def feed(persona: str, request: Request, conn: ConnectionDep, settings: SettingsDep) -> Response:
     """The reader type's published editions, newest first, as an Atom feed. Its ids and links are built
     from PRISM_PUBLIC_URL, never from the request's Host header (which the client chooses)."""
-    personas = load_personas(settings.home)
+    personas = reader_types(request)
     if persona not in personas:
         raise HTTPException(404, f"독자 유형 '{persona}'을(를) 찾을 수 없습니다.")
     base = settings.public_url.rstrip("/")

@@ -8,13 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prism.pipeline import reader_edition
 from prism.records import FeedbackKind
 from prism.store import articles as stored_articles
 from prism.store import feedback as stored_feedback
 from prism.store import write_transaction
 from prism.web.deps import ConnectionDep, CsrfChecked, RequireReader, SettingsDep, TemplatesDep
-from prism.web.pages import edition_page, fitted
+from prism.web.pages import edition_page, own_edition
 from prism.web.params import FormId
 from prism.web.security import local_path
 
@@ -30,7 +29,7 @@ def my_briefing(
     templates: TemplatesDep,
 ) -> Response:
     """The reader's own edition: their reader type, their keywords and what their feedback says."""
-    briefing = reader_edition(conn, settings, fitted(request, conn, settings, "24h"), reader)
+    briefing = own_edition(request, conn, settings, reader)
     return edition_page(request, templates, settings, briefing, feedback_next="/me/briefing", own=True)
 
 

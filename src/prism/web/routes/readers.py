@@ -23,7 +23,6 @@ from prism.accounts import (
 from prism.brief.email import verify_unsubscribe
 from prism.config import Settings
 from prism.nlp.topics import TOPICS
-from prism.recommend.personas import load_personas
 from prism.records import Reader
 from prism.store import bookmarks, write_transaction
 from prism.store.readers import set_subscribed
@@ -38,6 +37,7 @@ from prism.web.deps import (
 )
 from prism.web.pages import local_time, page
 from prism.web.params import PathId
+from prism.web.personas import personas as reader_types
 from prism.web.security import rotate_csrf, secure_cookies
 
 router = APIRouter(tags=["readers"])
@@ -49,7 +49,7 @@ def signup_form(
 ) -> Response:
     if reader is not None:
         return RedirectResponse("/me", status.HTTP_303_SEE_OTHER)
-    return page(request, templates, settings, "signup.html", personas=load_personas(settings.home).values())
+    return page(request, templates, settings, "signup.html", personas=reader_types(request).values())
 
 
 def login_throttle(request: Request) -> LoginThrottle:
@@ -72,7 +72,7 @@ def signup(
     password: Annotated[str, Form()],
     persona: Annotated[str, Form()] = "",
 ) -> Response:
-    personas = load_personas(settings.home)
+    personas = reader_types(request)
     try:
         sign_up(conn, email=email, password=password, persona=persona if persona in personas else None)
         _, token = log_in(conn, settings, email=email, password=password)
@@ -169,7 +169,7 @@ def _profile_page(
         settings,
         "me.html",
         reader=reader,
-        personas=load_personas(settings.home).values(),
+        personas=reader_types(request).values(),
         topics=TOPICS,
         chosen=dict(reader.topics),
         saved=saved,
@@ -200,7 +200,7 @@ async def save_profile(
 ) -> Response:
     form = await request.form()
     topics = {topic: str(form.get(f"topic-{topic}") or "") for topic in TOPICS}
-    personas = load_personas(settings.home)
+    personas = reader_types(request)
     updated = await run_in_threadpool(  # the store is never touched on the event loop
         update_profile,
         conn,

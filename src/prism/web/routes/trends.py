@@ -3,6 +3,7 @@ drawn on the server, with its numbers as a table), and the topic mix of each pub
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,12 +11,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
+from prism.errors import UsageError
 from prism.nlp.topics import TOPICS
-from prism.recommend.pool import Pool, load_pool
-from prism.store import analyses, editions
-from prism.web.cache import VersionedCache
+from prism.pipeline import Fitted
+from prism.recommend.pool import Pool
+from prism.store import editions
 from prism.web.deps import ConnectionDep, SettingsDep, TemplatesDep
-from prism.web.pages import page
+from prism.web.pages import fitted, page
 
 router = APIRouter(tags=["trends"])
 LINES = 5
@@ -24,9 +26,26 @@ COLORS = ["#0b57d0", "#d93025", "#188038", "#e37400", "#9334e6"]
 Series = tuple[list[str], dict[str, list[int]]]
 
 
-def series_cache() -> VersionedCache[Series]:
-    """The app's keyword series by (store version, days): recomputed only when articles or analyses change."""
-    return VersionedCache[Series](keep=16)
+class TrendSeries:
+    """Keyword series by number of days, computed from the fitted pool of all articles the app serves
+    (`FittedPools`), once per pool: a new pool replaces the series computed from the one before."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._series: dict[int, tuple[Fitted, Series]] = {}
+        self.computed = 0
+
+    def get(self, fitted: Fitted, zone: ZoneInfo, days: int) -> Series:
+        """Return the series of the last `days` days of `fitted`'s pool."""
+        with self._lock:
+            found = self._series.get(days)
+        if found is not None and found[0] is fitted:
+            return found[1]
+        series = keyword_series(fitted.pool, zone, days)
+        with self._lock:
+            self.computed += 1
+            self._series[days] = (fitted, series)
+        return series
 
 
 def keyword_series(pool: Pool, zone: ZoneInfo, days: int) -> Series:
@@ -77,9 +96,11 @@ def trends(
 ) -> Response:
     days = max(2, min(days, 60))
     zone = ZoneInfo(settings.timezone)
-    cache: VersionedCache[Series] = request.app.state.trend_series
-    key = (*analyses.pool_version(conn), days)
-    dates, series = cache.get(key, lambda: keyword_series(load_pool(conn), zone, days))
+    cache: TrendSeries = request.app.state.trend_series
+    try:
+        dates, series = cache.get(fitted(request, conn, settings, "all"), zone, days)
+    except UsageError:  # nothing analysed yet
+        dates, series = [], {}
     mixes = []
     for row in editions.published(conn):
         briefing = row.briefing
