@@ -129,6 +129,38 @@ def test_a_name_is_refreshed_at_most_once_a_pause(memory: Engine, refresher: Ref
     assert store.computed == [1, 2]
 
 
+def test_the_version_is_read_at_most_once_a_check(memory: Engine, refresher: Refresher) -> None:
+    """Requests do not count the store's rows each time: within a name's pause the version is not read at
+    all, and after it at most once every `check` seconds; a change is still picked up."""
+    store = Store()
+    reads = [0]
+
+    def read_version(conn: Connection) -> int:
+        reads[0] += 1
+        return store.read_version(conn)
+
+    now = [0.0]
+    cache = Latest[str](refresher, keep=4, version=read_version, pause=10.0, check=1.0, clock=lambda: now[0])
+    with memory.connect() as conn:
+        assert cache.get(conn, "all", store.compute) == "value 1"
+        assert reads[0] == 1
+        for _ in range(50):  # within the pause
+            cache.get(conn, "all", store.compute)
+        assert reads[0] == 1
+        now[0] = 10.0
+        for _ in range(50):  # past the pause: one read a second
+            cache.get(conn, "all", store.compute)
+        assert reads[0] == 2
+        store.version = 2
+        now[0] = 10.5
+        assert cache.get(conn, "all", store.compute) == "value 1" and reads[0] == 2  # checked 0.5 s ago
+        now[0] = 11.0
+        assert cache.get(conn, "all", store.compute) == "value 1" and reads[0] == 3  # seen: refreshing
+        refresher.wait()
+        assert cache.get(conn, "all", store.compute) == "value 2"
+    assert store.computed == [1, 2]
+
+
 def test_a_refresh_computes_the_store_as_it_is_when_it_runs(memory: Engine, refresher: Refresher) -> None:
     """The store moved on between the request that noticed and the refresh: the refresh computes (and
     records) the newer version, so the requests after it need no other refresh."""

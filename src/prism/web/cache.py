@@ -53,6 +53,8 @@ class Latest(Generic[V]):
       request computes it while the others asking for it wait).
     - A name whose value is of an older version is served as it is while one refresh computes the new
       version in the background (`Refresher`): once a value exists, a request never waits for a recompute.
+    - The store's version is read at most once every `check` seconds per name (and not during a name's
+      pause or refresh), so a busy server does not count the store's rows on every request.
     - A name is refreshed at most once every `pause` seconds: while the pipeline writes, the store changes
       every few seconds, and refitting back to back would take the interpreter from the requests. So what
       a request is served is at most `pause` plus one refresh behind the store.
@@ -68,14 +70,17 @@ class Latest(Generic[V]):
         keep: int,
         version: Callable[[Connection], Hashable],
         pause: float = 0.0,
+        check: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._refresher = refresher
         self._keep = keep
         self._version = version
         self._pause = pause
+        self._check = check
         self._clock = clock
         self._computed_at: dict[Hashable, float] = {}  # when each name's value was last computed
+        self._checked_at: dict[Hashable, float] = {}  # when the store's version was last read for it
         self._lock = threading.Lock()
         self._values: OrderedDict[Hashable, tuple[Hashable, V]] = OrderedDict()
         self._first: dict[Hashable, threading.Lock] = {}  # names being computed for the first time
@@ -84,14 +89,15 @@ class Latest(Generic[V]):
 
     def get(self, conn: Connection, name: Hashable, compute: Callable[[Connection], V]) -> V:
         """Return the value of `name` for the store's version, or the latest one while it is refreshed."""
-        version = self._version(conn)
+        version = self._version(conn) if self._due(name) else None
         while True:
             with self._lock:
                 found = self._values.get(name)
                 if found is not None:
                     self._values.move_to_end(name)
                     if (
-                        found[0] != version
+                        version is not None
+                        and found[0] != version
                         and name not in self._refreshing
                         and self._clock() - self._computed_at.get(name, -math.inf) >= self._pause
                     ):
@@ -106,6 +112,8 @@ class Latest(Generic[V]):
             with busy:  # another request is computing it: wait for it, then look again
                 pass
         try:
+            if version is None:  # the value was dropped since: this request computes it
+                version = self._version(conn)
             value = compute(conn)
             self._store(name, version, value)
             return value
@@ -113,6 +121,24 @@ class Latest(Generic[V]):
             with self._lock:
                 del self._first[name]
             busy.release()
+
+    def _due(self, name: Hashable) -> bool:
+        """Whether a request should read the store's version for `name`: it has no value yet, or it could
+        be refreshed now (no refresh running, its pause over) and nobody read the version in the last
+        `check` seconds. Reading it (a count of the store's rows) is then once a `check` per name, not
+        once a request."""
+        with self._lock:
+            if name not in self._values:
+                return True
+            now = self._clock()
+            if (
+                name in self._refreshing
+                or now - self._computed_at.get(name, -math.inf) < self._pause
+                or now - self._checked_at.get(name, -math.inf) < self._check
+            ):
+                return False
+            self._checked_at[name] = now
+            return True
 
     def _refresh(self, conn: Connection, name: Hashable, compute: Callable[[Connection], V]) -> None:
         """Compute `name` from the store as it is now (it may have moved on since the request asked)."""
@@ -134,3 +160,4 @@ class Latest(Generic[V]):
             while len(self._values) > self._keep:
                 dropped, _ = self._values.popitem(last=False)
                 self._computed_at.pop(dropped, None)
+                self._checked_at.pop(dropped, None)

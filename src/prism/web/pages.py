@@ -92,10 +92,11 @@ class FittedPools:
 
     KEEP = 8  # names kept: today's windows, and yesterday's for requests around midnight
     PAUSE_S = 10.0  # between two refits of a window: new articles reach the pages within about that
+    CHECK_S = 1.0  # between two reads of the store's version for a window, after the pause
 
     def __init__(self, refresher: Refresher, *, pause: float = PAUSE_S) -> None:
         self._fitted = Latest[Fitted](
-            refresher, keep=self.KEEP, version=stored_analyses.pool_version, pause=pause
+            refresher, keep=self.KEEP, version=stored_analyses.pool_version, pause=pause, check=self.CHECK_S
         )
 
     def get(self, conn: Connection, settings: Settings, window: str) -> Fitted:
