@@ -265,7 +265,7 @@ def test_requests_never_analyse_and_see_each_enrichment(
     from prism.pipeline import enrich_pending
 
     app = create_app(settings, engine)
-    app.state.fitted_pools = FittedPools(app.state.refresher, pause=0)  # refits with no pause between
+    app.state.fitted_pools = FittedPools(app.state.refresher, pause=0, check=0)  # no pause, every check
     with serving(app) as client:
         assert "딥코어랩" in client.get("/search", params={"q": "딥코어랩"}).text  # the fitted pool is cached
         body = "펭귄제과가 올해 아이스크림 수출 1억 달러를 처음으로 넘겼다. 동남아 매출이 두 배로 늘었다."

@@ -94,9 +94,9 @@ class FittedPools:
     PAUSE_S = 10.0  # between two refits of a window: new articles reach the pages within about that
     CHECK_S = 1.0  # between two reads of the store's version for a window, after the pause
 
-    def __init__(self, refresher: Refresher, *, pause: float = PAUSE_S) -> None:
+    def __init__(self, refresher: Refresher, *, pause: float = PAUSE_S, check: float = CHECK_S) -> None:
         self._fitted = Latest[Fitted](
-            refresher, keep=self.KEEP, version=stored_analyses.pool_version, pause=pause, check=self.CHECK_S
+            refresher, keep=self.KEEP, version=stored_analyses.pool_version, pause=pause, check=check
         )
 
     def get(self, conn: Connection, settings: Settings, window: str) -> Fitted:
