@@ -162,6 +162,19 @@ def test_deeply_nested_line_is_named_and_skipped(tmp_path: Path, engine: Engine,
     assert stored_ids(engine) == expected_ids()
 
 
+def test_deeply_nested_first_line_is_named_and_skipped(
+    tmp_path: Path, engine: Engine, settings: Settings
+) -> None:
+    """A first line that opens with [ does not make the file one JSON array: the deep line is named, the
+    lines after it stored (the file read as JSON Lines)."""
+    path = tmp_path / "deep-first.jsonl"
+    good = "".join(line + "\n" for line in good_lines()).encode()
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000 + b"\n" + good)
+    report = run_ingest(engine, settings, path)
+    assert reasons(report) == [(f"{path}:1", "JSON is nested too deeply to read")]
+    assert stored_ids(engine) == expected_ids()
+
+
 def test_deeply_nested_array_file(tmp_path: Path, engine: Engine, settings: Settings) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" + "[" * 100_000, encoding="utf-8")

@@ -47,8 +47,11 @@ def read_jsonl_file(path: Path, *, name: str, progress: Progress | None = None) 
             return
         encoding, skip = byte_order_mark(head) or ("utf-8", 0)
         if head[skip:].decode(encoding, "prism-mark").lstrip().startswith("["):
-            yield from _json_array(handle.read(), name)
-            return
+            document = _json_array(handle.read(), name)
+            if document is not None:
+                yield from document
+                return
+            handle.seek(0)  # not one JSON document: JSON Lines whose first line opens with [
         if encoding == "utf-8":
             for number, raw in enumerate(_byte_lines(handle), start=1):
                 if progress:
@@ -83,8 +86,10 @@ def parse_jsonl(data: bytes, *, name: str) -> Iterator[Item]:
     """Yield one record per line of JSON Lines bytes (or per element of a JSON array)."""
     encoding, skip = byte_order_mark(data) or ("utf-8", 0)
     if data[skip : skip + 8192].decode(encoding, "prism-mark").lstrip().startswith("["):
-        yield from _json_array(data, name)
-        return
+        document = _json_array(data, name)
+        if document is not None:
+            yield from document
+            return
     if encoding == "utf-8":
         for number, raw in enumerate(data.splitlines(), start=1):
             yield from _json_line(raw if len(raw) <= MAX_LINE_BYTES else None, name, number)
@@ -135,28 +140,34 @@ def _json_text(text: str, where: str, encoding: str) -> Iterator[Item]:
     yield SourceRecord(where, value)
 
 
-def _json_array(data: bytes, name: str) -> Iterator[Item]:
+def _json_array(data: bytes, name: str) -> list[Item] | None:
+    """Return the records of a file that is one JSON array, or None when it is not one JSON document but
+    lines (JSON Lines whose first line opens with [: more data after the first value, or a first value
+    nested too deeply to read), to be read line by line."""
     try:
         text, _ = decode_bytes(data)
         value = json.loads(text)
     except DecodeError as exc:
-        yield Rejection(name, str(exc))
-        return
+        return [Rejection(name, str(exc))]
     except json.JSONDecodeError as exc:
-        yield Rejection(f"{name}:{exc.lineno}", f"malformed JSON: {exc.msg} at column {exc.colno}")
-        return
-    except (RecursionError, ValueError) as exc:
-        yield Rejection(name, _unreadable(exc))
-        return
+        if exc.msg == "Extra data" and exc.lineno > 1:
+            return None
+        return [Rejection(f"{name}:{exc.lineno}", f"malformed JSON: {exc.msg} at column {exc.colno}")]
+    except RecursionError as exc:
+        _, newline, rest = text.lstrip().partition("\n")
+        return None if newline and rest.strip() else [Rejection(name, _unreadable(exc))]
+    except ValueError as exc:
+        return [Rejection(name, _unreadable(exc))]
     if not isinstance(value, list):
-        yield Rejection(name, f"expected JSON Lines or a JSON array, got {_json_type(value)}")
-        return
+        return [Rejection(name, f"expected JSON Lines or a JSON array, got {_json_type(value)}")]
+    found: list[Item] = []
     for index, element in enumerate(value):
         where = f"{name}[{index}]"
         if isinstance(element, dict):
-            yield SourceRecord(where, element)
+            found.append(SourceRecord(where, element))
         else:
-            yield Rejection(where, f"expected a JSON object, got {_json_type(element)}")
+            found.append(Rejection(where, f"expected a JSON object, got {_json_type(element)}"))
+    return found
 
 
 def _unreadable(exc: RecursionError | ValueError) -> str:
