@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
-
 from prism.evaluate.personas import _ingest, evaluate_folds, load_judgments
 from prism.recommend import score
 from prism.recommend.bm25 import BM25
@@ -62,9 +60,7 @@ def main() -> None:
             score.FLOOR, score.FLOOR_BY_SECTION, score.MENTION_SHARE = floor, by_section, share
             strength = {}
             for key, persona in personas.items():
-                found = score.match_strength(bm25, score.expanded_interests(persona))
-                if by_section:
-                    found = found * np.asarray([persona.topic_weight(t or "") for t in pool.topics])
+                found = score.floor_strength(bm25, score.expanded_interests(persona), persona)
                 strength[key] = found[pool.text_of]
             cells = []
             for protocol in (5, "category"):

@@ -84,12 +84,7 @@ class PrismRecommender:
         # Only stories that clear the reader type's relevance floor are picked for it (a reader's 👍
         # counts: what they liked clears it too); when fewer than n do, the rest of 참고 is the day's
         # important economic news, labelled as such, never unrelated filler.
-        # A story's section counts: its strength is weighed by how welcome the section is to the reader type
-        # (two mentions of 건강 clear a retiree's floor in the economy section, not in a sports story).
-        strength = scoring.match_strength(self.bm25_, interests)
-        if scoring.FLOOR_BY_SECTION:
-            strength = strength * np.asarray([persona.topic_weight(topic or "") for topic in pool.topics])
-        strength = strength[pool.text_of]
+        strength = scoring.floor_strength(self.bm25_, interests, persona)[pool.text_of]
         if feedback:
             strength = np.maximum(strength, scoring.FLOOR * self._liked(feedback)[pool.text_of])
         cleared = strength >= scoring.FLOOR

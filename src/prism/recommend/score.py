@@ -194,6 +194,16 @@ def match_strength(bm25: BM25, terms: Mapping[str, float]) -> FloatArray:
     return strength
 
 
+def floor_strength(bm25: BM25, terms: Mapping[str, float], persona: Persona) -> FloatArray:
+    """Return, per distinct text, the strength FLOOR is compared with: `match_strength`, weighed by how
+    welcome the text's section is to the reader type (two mentions of 건강 clear a retiree's floor in the
+    economy section, not in a sports story) unless FLOOR_BY_SECTION is off."""
+    strength = match_strength(bm25, terms)
+    if FLOOR_BY_SECTION:
+        strength = strength * np.asarray([persona.topic_weight(topic or "") for topic in bm25.pool_.topics])
+    return strength
+
+
 def economic(topics: list[str | None]) -> npt.NDArray[np.bool_]:
     """Return True for a text of the economy section: what fills 참고 when too few stories clear a reader
     type's floor is the day's important economic news, and nothing else (no health or sports filler)."""
