@@ -3,32 +3,39 @@
 python scripts/personas_from_descriptions.py [--judgments ../shared/data/persona-judgments-dev.jsonl]
     [--pool /tmp/pool240.jsonl] [--folds 5]
 
-For each shipped reader type, its interests are replaced by the nouns and noun phrases of its own
-`description` (`prism.recommend.score.described`, weight 2; no negative terms; topics kept). Both versions
-are scored held out (`prism eval personas --folds K` and `--folds category`) with the facets
-(`prism.recommend.facets`) at several weights, 0 being no facets. The facet weight is then chosen by
-nested cross-validation: for each held-out fold, the weight with the best mean on the other folds, scored
-on that fold. Make the pool as docs/recommend.md shows.
+For each shipped reader type, a file with its key, name, description and topics and no interests is
+read as a user would write it (`prism.recommend.personas.parse_persona`): its interests are then the
+description's nouns and noun phrases (`prism.recommend.score.described`), each at `DESCRIBED`. Both the
+shipped and the description-only versions are scored held out (`prism eval personas --folds K` and
+`--folds category`), the description-only one at several weights of the description's nouns and of the
+facets (`prism.recommend.facets.FACET_WEIGHT`, 0 = no facets). Each weight is then chosen by nested
+cross-validation: for each held-out fold, the setting with the best mean on the other folds, scored on that
+fold. Make the pool as docs/recommend.md shows.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 
+import yaml
+
 from prism.evaluate.personas import FoldReport, evaluate_folds, load_judgments
 from prism.recommend import facets
-from prism.recommend.personas import Persona, load_personas
-from prism.recommend.score import described
+from prism.recommend import personas as persona_files
+from prism.recommend.personas import Persona, load_personas, parse_persona
 
-WEIGHTS = (0.0, 0.3, 0.5, 0.7)
+DESCRIBED = (2.0, 3.0, 4.0)
+FACETS = (0.0, 0.5)
+Setting = tuple[float, float]  # (weight of the description's nouns, facet weight)
 
 
 def from_description(persona: Persona) -> Persona:
-    """Return the reader type with only its description's nouns for interests."""
-    interests = dict.fromkeys(described(persona.description), 2.0)
-    return persona.model_copy(update={"interests": interests, "negative": {}})
+    """Return the reader type as a user would write it from its description: no interests, no negatives."""
+    written = {"key": persona.key, "name": persona.name, "description": persona.description}
+    return parse_persona(yaml.safe_dump({**written, "topics": persona.topics}, allow_unicode=True), "-")
 
 
 def fold_means(report: FoldReport) -> list[float | None]:
@@ -36,22 +43,23 @@ def fold_means(report: FoldReport) -> list[float | None]:
     return [fold.scores["ours"]["mean"]["ndcg"] for fold in report.folds]
 
 
-def nested(by_weight: Mapping[float, list[float | None]]) -> tuple[float, list[float]]:
-    """Return the nested-CV score (mean over folds of the held-out fold at the weight chosen on the others)
-    and the weight chosen for each fold."""
-    folds = len(next(iter(by_weight.values())))
+def nested(by_setting: Mapping[Setting, list[float | None]]) -> tuple[float, list[Setting]]:
+    """Return the nested-CV score (mean over folds of the held-out fold at the setting chosen on the others)
+    and the setting chosen for each fold."""
+    settings = list(by_setting)
+    folds = len(by_setting[settings[0]])
     scores, chosen = [], []
     for held in range(folds):
-        if by_weight[WEIGHTS[0]][held] is None:
+        if by_setting[settings[0]][held] is None:
             continue
 
-        def rest(weight: float, held: int = held) -> float:
-            values = [v for i, v in enumerate(by_weight[weight]) if i != held and v is not None]
+        def rest(setting: Setting, held: int = held) -> float:
+            values = [v for i, v in enumerate(by_setting[setting]) if i != held and v is not None]
             return sum(values) / len(values)
 
-        best = max(WEIGHTS, key=rest)
+        best = max(settings, key=rest)
         chosen.append(best)
-        scores.append(float(by_weight[best][held] or 0.0))
+        scores.append(float(by_setting[best][held] or 0.0))
     return sum(scores) / len(scores), chosen
 
 
@@ -65,46 +73,51 @@ def main() -> None:
     args = parser.parse_args()
 
     shipped = load_personas()
-    versions = {
-        "shipped": shipped,
-        "from its description": {k: from_description(p) for k, p in shipped.items()},
-    }
     judgments, _ = load_judgments(args.judgments)
-    shipped_weight = facets.FACET_WEIGHT
-    print(
-        "| reader types | protocol | "
-        + " | ".join(f"facets {w}" for w in WEIGHTS)
-        + " | nested CV (weights) |"
-    )
-    print("|---|---|" + "---:|" * (len(WEIGHTS) + 1))
-    per_type: dict[tuple[str, float], dict[str, float]] = {}
+    shipped_described, shipped_facets = persona_files.DESCRIBED, facets.FACET_WEIGHT
+    grid: list[Setting] = list(itertools.product(DESCRIBED, FACETS))
+    per_type: dict[str, dict[str, float]] = {}
+    print("| reader types | protocol | " + " | ".join(f"nouns {d:g}, facets {f:g}" for d, f in grid), end="")
+    print(" | nested CV (chosen) |")
+    print("|---|---|" + "---:|" * (len(grid) + 1))
     try:
-        for name, personas in versions.items():
-            for protocol in (args.folds, "category"):
-                by_weight: dict[float, list[float | None]] = {}
-                means = []
-                for weight in WEIGHTS:
-                    facets.FACET_WEIGHT = weight
-                    report = evaluate_folds(judgments, args.pool, folds=protocol, personas=personas)
-                    by_weight[weight] = fold_means(report)
-                    summary = report.summary()["ours"]
-                    means.append(summary["mean"]["ndcg"]["mean"] or 0.0)
-                    if protocol == args.folds:
-                        per_type[(name, weight)] = {k: v["ndcg"]["mean"] or 0.0 for k, v in summary.items()}
-                score, chosen = nested(by_weight)
-                label = f"{protocol} folds" if protocol != "category" else "by category"
-                cells = " | ".join(f"{m:.3f}" for m in means)
-                print(f"| {name} | {label} | {cells} | {score:.3f} ({', '.join(map(str, chosen))}) |")
+        for protocol in (args.folds, "category"):
+            label = f"{protocol} folds" if protocol != "category" else "by category"
+            cells = []
+            for facet_weight in FACETS:
+                facets.FACET_WEIGHT = facet_weight
+                report = evaluate_folds(judgments, args.pool, folds=protocol, personas=shipped)
+                summary = report.summary()["ours"]
+                if protocol == args.folds and facet_weight == shipped_facets:
+                    per_type["shipped"] = {k: v["ndcg"]["mean"] or 0.0 for k, v in summary.items()}
+                cells.append(f"facets {facet_weight:g}: {summary['mean']['ndcg']['mean']:.3f}")
+            print(f"| shipped (own interests) | {label} | {' · '.join(cells)} |")
+            by_setting: dict[Setting, list[float | None]] = {}
+            means = []
+            for noun_weight, facet_weight in grid:
+                persona_files.DESCRIBED, facets.FACET_WEIGHT = noun_weight, facet_weight
+                written = {k: from_description(p) for k, p in shipped.items()}
+                report = evaluate_folds(judgments, args.pool, folds=protocol, personas=written)
+                by_setting[(noun_weight, facet_weight)] = fold_means(report)
+                summary = report.summary()["ours"]
+                means.append(summary["mean"]["ndcg"]["mean"] or 0.0)
+                as_shipped = (noun_weight, facet_weight) == (shipped_described, shipped_facets)
+                if protocol == args.folds and as_shipped:
+                    per_type["description"] = {k: v["ndcg"]["mean"] or 0.0 for k, v in summary.items()}
+            score, chosen = nested(by_setting)
+            cells = " | ".join(f"{m:.3f}" for m in means)
+            picked = ", ".join(f"{d:g}/{f:g}" for d, f in chosen)
+            print(f"| description only | {label} | {cells} | {score:.3f} ({picked}) |")
     finally:
-        facets.FACET_WEIGHT = shipped_weight
+        persona_files.DESCRIBED, facets.FACET_WEIGHT = shipped_described, shipped_facets
     print()
-    print(f"Per reader type, {args.folds} folds, nDCG@6 held out:")
+    print(f"Per reader type, {args.folds} folds, nDCG@6 held out ", end="")
+    print(f"(description only: as shipped, nouns {shipped_described:g}, facets {shipped_facets:g}):")
     print()
-    print("| reader type | shipped, no facets | shipped | description only, no facets | description only |")
-    print("|---|---:|---:|---:|---:|")
+    print("| reader type | shipped | description only |")
+    print("|---|---:|---:|")
     for key in [*shipped, "mean"]:
-        cells = [per_type[(name, weight)][key] for name in versions for weight in (0.0, shipped_weight)]
-        print(f"| {key} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+        print(f"| {key} | {per_type['shipped'][key]:.3f} | {per_type['description'][key]:.3f} |")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from prism.recommend import facets
-from prism.recommend.personas import Persona
+from prism.recommend.personas import Persona, parse_persona
 from prism.recommend.pool import build_pool
+from prism.recommend.reasons import FILLER_REASON
 from prism.recommend.recommender import PrismRecommender
 from prism.recommend.score import described, expanded_interests
-from tests.pools import NOW, PENSIONS, row
+from tests.pools import NOW, PENSIONS, STOCKS, row
 
 
 def test_every_facet_is_a_list_of_distinct_terms() -> None:
@@ -74,3 +75,23 @@ def test_own_interests_are_interest_news_even_when_a_facet_story_scores_higher()
     kinds = {p.article_id: p.kind for p in picks}
     assert kinds[1] == "interest"
     assert kinds[0] == "reference"  # by rank alone both would be 관심 (the first three are)
+
+
+def test_a_reader_type_with_only_a_description_gets_its_stories_as_interest_news() -> None:
+    """A file with no interests: the description's nouns are core interests, so the stories about them
+    are 관심 뉴스, and the others are at most labelled economic filler."""
+    pool = build_pool(
+        [
+            row(10 + i, [STOCKS[i + 1], STOCKS[i + 2]]) for i in range(3)
+        ]  # 주가 배당, 배당 공모주, 공모주 시가총액
+        + [row(20 + i, [PENSIONS[i], PENSIONS[i + 1]]) for i in range(3)]
+        + [row(30, ["날씨", "기온"])]
+    )
+    investor = parse_persona(
+        "key: investor\nname: 투자자\ndescription: 배당과 공모주, 시가총액의 동향에 관심이 많다.\n",
+        "investor.yaml",
+    )
+    assert set(investor.interests) == {"배당", "공모주", "시가총액"}
+    picks = PrismRecommender().fit(pool, now=NOW.timestamp()).recommend(investor)
+    assert {p.article_id for p in picks if p.kind == "interest"} == {10, 11, 12}
+    assert all(p.reasons[0] == FILLER_REASON for p in picks if p.article_id not in (10, 11, 12))

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from prism.cli import app
 from prism.errors import ConfigError, NotFoundError
-from prism.recommend.personas import get_persona, load_personas, parse_persona
+from prism.recommend.personas import DESCRIBED, get_persona, load_personas, parse_persona
 
 KEYS = {
     "startup-founder": "스타트업 창업자",
@@ -64,7 +64,9 @@ def test_a_home_persona_is_added_and_can_replace_a_packaged_one(home: Path) -> N
         ("- a list\n- not a mapping", "expected a mapping"),
         ("name: 이름\ninterests: {a: 1}", "field 'key': Field required"),
         ("key: Bad Key\nname: 이름\ninterests: {금리: 1}", "field 'key'"),
-        ("key: k\nname: 이름\ninterests: {}", "field 'interests'"),
+        ("key: k\nname: 이름\ninterests: {}", "give interests, or a description to take them from"),
+        ("key: k\nname: 이름\ndescription: 관심이 많다.", "the description names no interest"),
+        ("key: k\nname: 이름\ndescription: '   '", "give interests, or a description"),
         ("key: k\nname: 이름\ninterests: {금리: 9}", "field 'interests.금리'"),
         ("key: k\nname: 이름\ninterests: {금리: 1}\ntopics: {연예: 1}", "unknown topic 연예"),
         ("key: k\nname: 이름\ninterests: {금리: 1}\ntopics: {경제: 2}", "field 'topics.경제'"),
@@ -82,8 +84,26 @@ def test_a_bad_file_in_the_home_is_reported_by_the_cli(home: Path) -> None:
     (home / "personas" / "broken.yaml").write_text("key: x\nname: 이름\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["personas", "list"])
     assert result.exit_code == 1
-    assert "broken.yaml: field 'interests'" in result.stderr
+    assert "broken.yaml: give interests, or a description to take them from" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_reader_type_written_from_its_description_alone_takes_its_nouns_as_core_interests(
+    home: Path,
+) -> None:
+    (home / "personas").mkdir(parents=True)
+    (home / "personas" / "farmer.yaml").write_text(
+        "key: farmer\nname: 농업인\ndescription: 농산물 가격과 스마트팜 지원 동향에 관심이 많다.\n"
+        "negative: {스마트팜: 1}\n",
+        encoding="utf-8",
+    )
+    farmer = load_personas()["farmer"]
+    assert farmer.interests == dict.fromkeys(["농산물", "농산물 가격", "스마트팜 지원"], DESCRIBED)
+    # Not the description's frame (동향, 관심), nor a generic word alone (가격), nor a negative term.
+    assert DESCRIBED == 3.0  # a core interest: what its writer names is what the reader type reads for
+    # Given interests are kept as written: the description only switches facets on for them.
+    written = parse_persona("key: k\nname: 이름\ndescription: 농산물 가격\ninterests: {쌀: 2}", "k.yaml")
+    assert written.interests == {"쌀": 2}
 
 
 def test_two_files_with_one_key_are_refused(home: Path) -> None:

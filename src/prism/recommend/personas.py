@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from prism.config import default_home
 from prism.errors import ConfigError, NotFoundError
 from prism.nlp.topics import TOPICS
 
 Weight = Annotated[float, Field(gt=0, le=5)]
+# The weight of a description's nouns when a persona gives no interests: what its writer names is what the
+# reader type cares about most (3, "core"). Held out, 3 beats 2 and ties 4 (docs/recommend.md).
+DESCRIBED = 3.0
 
 
 class Persona(BaseModel):
@@ -30,7 +33,8 @@ class Persona(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     description: str = ""
     # Korean terms and how much they matter (3 core, 2 strong, 1 related); phrases allowed (투자 유치).
-    interests: dict[str, Weight] = Field(min_length=1)
+    # Left out, they are the description's nouns and noun phrases, each a core interest (DESCRIBED).
+    interests: dict[str, Weight] = Field(default_factory=dict)
     # Terms that make an article less relevant for this reader (sports results for an economic reader).
     negative: dict[str, Weight] = Field(default_factory=dict)
     # How welcome each topic is, 0–1; a topic left out counts 0.5.
@@ -50,6 +54,20 @@ class Persona(BaseModel):
                 raise ValueError("a term is empty")
             cleaned[words] = weight
         return cleaned
+
+    @model_validator(mode="after")
+    def _interests_or_description(self) -> Persona:
+        if self.interests:
+            return self
+        if not self.description.strip():
+            raise ValueError("give interests, or a description to take them from")
+        from prism.recommend.score import described  # Kiwi, loaded only for a persona that needs it
+
+        found = [term for term in described(self.description) if term not in self.negative]
+        if not found:
+            raise ValueError("the description names no interest (no noun of two syllables or more)")
+        object.__setattr__(self, "interests", dict.fromkeys(found, DESCRIBED))  # frozen: set once, here
+        return self
 
     @field_validator("topics")
     @classmethod
@@ -78,9 +96,11 @@ def parse_persona(text: str, source: str) -> Persona:
         return Persona.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(file)"
+        field = ".".join(str(part) for part in first["loc"])
+        where = f" field {field!r}:" if field else ""
+        message = first["msg"].removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{source}: field {field!r}: {first['msg']}{more}") from None
+        raise ConfigError(f"{source}:{where} {message}{more}") from None
 
 
 def _files(folder: Any) -> Iterable[tuple[str, str]]:

@@ -62,20 +62,35 @@ def _similar(term: str) -> tuple[tuple[str, float], ...]:
     return tuple((m.form, float(m.score)) for m in found if m.tag.startswith("NN") and len(m.form) > 1)
 
 
+# Words a description frames its interests with ("…의 동향과 움직임에 관심이 많다"), not interests.
+DESCRIPTION_FRAME = frozenset(
+    {"관심", "동향", "움직임", "흐름", "변화", "소식", "뉴스", "정보", "이슈", "분야"}
+)
+
+
 @lru_cache(maxsize=256)
 def described(description: str) -> tuple[str, ...]:
-    """Return the nouns (two syllables or more, not generic, no digits) and noun phrases of a reader
-    type's description: what its writer says the reader cares about."""
+    """Return the nouns (two syllables or more, not generic, no digits, not the description's frame) and
+    noun phrases of a reader type's description: what its writer says the reader cares about."""
     from prism.nlp.keywords import is_generic
     from prism.nlp.korean import analyze
 
     found: dict[str, None] = {}
     for sentence in analyze("", description).sentences:
         for noun in sentence.nouns:
-            if len(noun) >= 2 and not is_generic(noun) and not any(c.isdigit() for c in noun):
+            if (
+                len(noun) >= 2
+                and noun not in DESCRIPTION_FRAME
+                and not is_generic(noun)
+                and not any(c.isdigit() for c in noun)
+            ):
                 found[noun] = None
         for phrase in sentence.phrases:
-            found[phrase] = None
+            words = phrase.split(" ")
+            while words and words[-1] in DESCRIPTION_FRAME:  # 스마트팜 지원 동향 → 스마트팜 지원
+                words.pop()
+            if len(words) >= 2:
+                found[" ".join(words)] = None
     return tuple(found)
 
 
