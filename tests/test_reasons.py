@@ -25,6 +25,17 @@ def test_matched_terms_strongest_first_and_only_those_in_the_article() -> None:
     assert matched_terms(pool, 0, matched) == ("코스피", "주가")  # article 0 is about 코스피, 주가
 
 
+def test_a_phrase_that_holds_an_interest_is_named_by_the_interest() -> None:
+    """A reason names what the reader asked for, not the long phrase of the article that holds it."""
+    pool = build_pool([row(0, ["추광호 한국경제연구원 일자리전략실장", "노사 자구 계획안", "청년 일자리"])])
+    column = pool.vocabulary.index
+    matched = {column["추광호 한국경제연구원 일자리전략실장"]: 3.0, column["노사 자구 계획안"]: 2.0}
+    matched[column["청년 일자리"]] = 1.0
+    interests = {"일자리": 3.0, "노사": 2.0, "구조조정": 2.0, "청년 일자리": 1.0}
+    assert matched_terms(pool, 0, matched, interests) == ("일자리", "노사", "청년 일자리")
+    assert matched_terms(pool, 0, matched)[0] == "추광호 한국경제연구원 일자리전략실장"  # no interests given
+
+
 def test_a_pick_carries_its_story_and_reasons() -> None:
     pool = build_pool([row(0, ["코스피", "주가"]), row(1, ["코스피", "주가"], canonical=0)])
     made = pick(pool, cluster(pool), 1, kind="reference", matched=("코스피",))

@@ -15,9 +15,12 @@ MATCHED_SHOWN = 5  # interest terms a pick names
 FILLER_REASON = "오늘의 주요 경제 뉴스"
 
 
-def matched_terms(pool: Pool, i: int, matched: Mapping[int, float]) -> tuple[str, ...]:
+def matched_terms(
+    pool: Pool, i: int, matched: Mapping[int, float], interests: Mapping[str, float] | None = None
+) -> tuple[str, ...]:
     """Return the matched vocabulary columns found in article i's body or title, as terms, strongest
-    (weight × IDF) first."""
+    (weight × IDF) first. A noun phrase that holds an interest is named by that interest (일자리, not
+    "추광호 한국경제연구원 일자리전략실장"): a reason names what the reader asked for."""
     text = pool.text_row(i)
     columns, _ = pool.counts.row(text)
     title_columns, _ = pool.title_terms.row(text)
@@ -26,7 +29,18 @@ def matched_terms(pool: Pool, i: int, matched: Mapping[int, float]) -> tuple[str
         (column for column in matched if column in present),
         key=lambda column: -matched[column] * pool.idf[column],
     )
-    return tuple(dict.fromkeys(pool.vocabulary.terms[column] for column in found))[:MATCHED_SHOWN]
+    terms = (_named(pool.vocabulary.terms[column], interests or {}) for column in found)
+    return tuple(dict.fromkeys(terms))[:MATCHED_SHOWN]
+
+
+def _named(term: str, interests: Mapping[str, float]) -> str:
+    """Return a matched term as a reason shows it: a phrase that is not itself an interest is named by the
+    strongest interest it holds (the first given, on a tie)."""
+    if " " not in term or term in interests:
+        return term
+    joined = term.replace(" ", "")
+    held = [t for t in interests if t.replace(" ", "") in joined]
+    return max(held, key=lambda t: interests[t]) if held else term
 
 
 def reasons(

@@ -114,7 +114,7 @@ class PrismRecommender:
                 kind=kind,
                 score=float(score[i]),
                 relevance=float(relevance[i]),
-                matched=matched_terms(pool, i, matched),
+                matched=matched_terms(pool, i, matched, interests),
                 liked=float(liked[pool.text_row(i)]) if liked is not None else 0.0,
             )
             for i, kind in zip(ranked, kinds(len(ranked), interest=len(interest)), strict=True)
