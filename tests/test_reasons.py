@@ -27,12 +27,25 @@ def test_matched_terms_strongest_first_and_only_those_in_the_article() -> None:
 
 def test_a_phrase_that_holds_an_interest_is_named_by_the_interest() -> None:
     """A reason names what the reader asked for, not the long phrase of the article that holds it."""
-    pool = build_pool([row(0, ["추광호 한국경제연구원 일자리전략실장", "노사 자구 계획안", "청년 일자리"])])
-    column = pool.vocabulary.index
-    matched = {column["추광호 한국경제연구원 일자리전략실장"]: 3.0, column["노사 자구 계획안"]: 2.0}
-    matched[column["청년 일자리"]] = 1.0
-    interests = {"일자리": 3.0, "노사": 2.0, "구조조정": 2.0, "청년 일자리": 1.0}
-    assert matched_terms(pool, 0, matched, interests) == ("일자리", "노사", "청년 일자리")
+    words = [
+        "추광호 한국경제연구원 일자리전략실장",
+        "노사 자구 계획안",
+        "청년 일자리",
+        "블록체인위크",
+        "역전세난",
+    ]
+    pool = build_pool([row(0, words)])
+    matched = {pool.vocabulary.index[word]: 1.0 for word in words}
+    interests = {
+        "일자리": 3.0,
+        "노사": 2.0,
+        "구조조정": 2.0,
+        "청년 일자리": 1.0,
+        "블록체인": 2.0,
+        "역전세난": 1.0,
+    }
+    named = matched_terms(pool, 0, matched, interests)
+    assert sorted(named) == ["노사", "블록체인", "역전세난", "일자리", "청년 일자리"]
     assert matched_terms(pool, 0, matched)[0] == "추광호 한국경제연구원 일자리전략실장"  # no interests given
 
 

@@ -19,8 +19,9 @@ def matched_terms(
     pool: Pool, i: int, matched: Mapping[int, float], interests: Mapping[str, float] | None = None
 ) -> tuple[str, ...]:
     """Return the matched vocabulary columns found in article i's body or title, as terms, strongest
-    (weight × IDF) first. A noun phrase that holds an interest is named by that interest (일자리, not
-    "추광호 한국경제연구원 일자리전략실장"): a reason names what the reader asked for."""
+    (weight × IDF) first. A longer word or phrase that holds an interest is named by that interest
+    (일자리, not 일자리전략실장 or "추광호 한국경제연구원 일자리전략실장"): a reason names what the reader
+    asked for."""
     text = pool.text_row(i)
     columns, _ = pool.counts.row(text)
     title_columns, _ = pool.title_terms.row(text)
@@ -34,9 +35,10 @@ def matched_terms(
 
 
 def _named(term: str, interests: Mapping[str, float]) -> str:
-    """Return a matched term as a reason shows it: a phrase that is not itself an interest is named by the
-    strongest interest it holds (the first given, on a tie)."""
-    if " " not in term or term in interests:
+    """Return a matched term as a reason shows it: a word or phrase that is not itself an interest but
+    holds one (블록체인인텔리전스그룹, 무역이익) is named by the strongest interest it holds (the first
+    given, on a tie)."""
+    if term in interests:
         return term
     joined = term.replace(" ", "")
     held = [t for t in interests if t.replace(" ", "") in joined]
