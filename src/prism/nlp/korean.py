@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 # Bump when what an analysis contains changes: enrichment re-analyses articles analysed by older versions.
-ANALYZER_VERSION = "kiwi6"
+ANALYZER_VERSION = "kiwi7"
 
 # 품사 (part-of-speech) tags, Sejong style as Kiwi uses them.
 NOUN_LIKE = frozenset({"NNG", "NNP", "NR", "SL", "SH", "SN"})  # 명사, 외국어, 한자, 숫자 (noun-like)
@@ -103,9 +103,10 @@ def _texts(articles: Iterable[tuple[str, str]], plan: deque[tuple[str, Cleaned, 
 # One letter per token, so that one regular expression finds the terms of a whole article: N a noun-like
 # token, S a number, P a predicate, x anything else; n and s are noun-like tokens that touch the token
 # before them in the same sentence (they continue a compound).
-_CODE = {tag: "N" for tag in NOUN_LIKE} | {"SN": "S"} | {tag: "P" for tag in PREDICATES}
+# A noun prefix (XPN, 체언 접두사) touching its noun is part of it: 비정규직 is not 정규직, 대규모 not 규모.
+_CODE = {tag: "N" for tag in NOUN_LIKE} | {"SN": "S", "XPN": "F"} | {tag: "P" for tag in PREDICATES}
 _TOUCHING = {"N": "n", "S": "s"}
-_TERM = re.compile(r"[NSns][ns]*|P")
+_TERM = re.compile(r"F[ns]*n[ns]*|[NSns][ns]*|P")
 
 
 def _assemble(tokens: list[Any], text: str, base: int, clean: Cleaned, body: str) -> Analysis:

@@ -45,8 +45,8 @@ class Weights:
     the concise sentence an editor would keep over a long one saying the same.
     """
 
-    centrality: float = 0.3
-    title: float = 0.1
+    centrality: float = 0.2
+    title: float = 0.0
     position: float = 0.8
     keyphrases: float = 0.2
     brevity: float = 0.2
