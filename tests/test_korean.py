@@ -92,10 +92,20 @@ def test_sentences(body: str, sentences: list[str]) -> None:
         ("46파이 배터리 양산이 시작됐다.", "46파이 배터리"),  # from our user dictionary
         ("HBM3E 공급이 늘었다.", "HBM3E"),
         ("카카오뱅크가 대출을 늘렸다.", "카카오뱅크"),
+        # 접두사 + 명사 (prefix + noun): Kiwi tags the prefix apart; without it the meaning turns over
+        ("비정규직 근로자가 늘었다.", "비정규직"),
+        ("미분양 주택이 쌓였다.", "미분양"),
+        ("대규모 채용에 나선다.", "대규모"),
+        ("제2공장을 짓는다.", "제2공장"),
     ],
 )
 def test_compounds(text: str, compound: str) -> None:
     assert compound in analyze("", text).sentences[0].nouns
+
+
+def test_a_prefix_alone_or_before_a_number_alone_is_no_term() -> None:
+    nouns = analyze("", "비정규직은 제2 공장에서 일한다.").sentences[0].nouns
+    assert "정규직" not in nouns and "제2" not in nouns and "공장" in nouns
 
 
 def test_stopwords_and_predicates() -> None:
