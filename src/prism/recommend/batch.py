@@ -17,7 +17,7 @@ float rounding (the same sums in another order), which can only matter for score
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -44,10 +44,16 @@ _COSINES_KEPT = 4096  # texts whose cosines to every text are kept (picks concen
 
 @dataclass(frozen=True, slots=True)
 class BatchReader:
-    """One reader of a block: who they are, their feedback vector and the articles they gave 👎."""
+    """One reader of a block: who they are, what their feedback says and the articles they gave 👎.
+
+    Feedback comes as `mix`, (text row of the pool, Rocchio weight) of each piece on an article of the
+    pool (see `profile.rocchio_weights`), or, when some is on articles outside it, as the feedback
+    vector itself (`profile.feedback_vector`).
+    """
 
     reader: Reader
-    feedback: Mapping[str, float]
+    feedback: Mapping[str, float] = field(default_factory=dict)
+    mix: tuple[tuple[int, float], ...] = ()
     exclude: frozenset[int] = frozenset()
 
 
@@ -152,8 +158,8 @@ class BatchRecommender:
             strength = vectors["floor"]
             if scoring.FLOOR_BY_SECTION:
                 strength = strength * welcome[self.topic_of]
-            if item.feedback:
-                similarity = self._similarity(item.feedback)
+            similarity = self._mixed(item.mix) if item.mix else self._similarity(item.feedback)
+            if similarity is not None:
                 relevance = scoring.tilted(relevance, similarity)
                 strength = np.maximum(strength, scoring.FLOOR * (similarity >= LIKED_REASON))
             score, per_article = scoring.combined(
@@ -265,7 +271,7 @@ class BatchRecommender:
             terms, own = base.terms[name], profile[name]
             if own is terms.weights:
                 continue
-            changed = [t for t in own.keys() | terms.weights.keys() if own.get(t) != terms.weights.get(t)]
+            changed = list({t for t, _ in own.items() ^ terms.weights.items()})
             if not changed:
                 continue
             touched = np.unique(_ints([self._term(t).columns for t in changed]))
@@ -305,8 +311,23 @@ class BatchRecommender:
 
     # Feedback and similarity.
 
-    def _similarity(self, feedback: Mapping[str, float]) -> FloatArray:
-        """Return the cosine of every text with a feedback vector (as `score.feedback_similarity`)."""
+    def _mixed(self, mix: Sequence[tuple[int, float]]) -> FloatArray | None:
+        """Return the cosine of every text with the feedback vector Σ weight × the text's vector,
+        normalized (None when it is zero: no feedback), from the texts' cosines to each other."""
+        texts = [t for t, _ in mix]
+        weights = np.asarray([w for _, w in mix])
+        rows = np.stack([self._similar_to(t) for t in texts])
+        norm = float(weights @ rows[:, texts] @ weights)
+        if norm <= 0.0:
+            return None
+        similarity: FloatArray = np.asarray(weights @ rows, dtype=np.float64) / np.sqrt(norm)
+        return similarity
+
+    def _similarity(self, feedback: Mapping[str, float]) -> FloatArray | None:
+        """Return the cosine of every text with a feedback vector (as `score.feedback_similarity`), or
+        None for no feedback."""
+        if not feedback:
+            return None
         index = self.pool.vocabulary.index
         pairs = [(index[t], w) for t, w in feedback.items() if t in index]
         if not pairs:
