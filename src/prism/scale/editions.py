@@ -30,6 +30,7 @@ from prism.recommend.personas import Persona, load_personas
 from prism.recommend.profile import feedback_vector, rocchio_weights
 from prism.recommend.recommender import PrismRecommender
 from prism.records import Feedback, NewFeedback, Reader, ReaderEdition, StoredPick
+from prism.scale import READERS_PER_TASK
 from prism.scale.executor import Executor
 from prism.store import analyses as stored_analyses
 from prism.store import feedback as stored_feedback
@@ -37,7 +38,7 @@ from prism.store import open_engine, reading, write_transaction
 from prism.store import reader_editions as stored_editions
 from prism.store import readers as stored_readers
 
-BLOCK = 5000  # readers per task
+BLOCK = READERS_PER_TASK
 WRITE_EVERY = 1000  # readers scored and stored together: what a killed worker loses at most
 
 
@@ -102,6 +103,15 @@ _ENGINES: dict[str, Engine] = {}
 _DAYS: dict[tuple[str, str, str, str], _Day] = {}
 _VECTORS: dict[int, dict[str, float]] = {}  # feedback articles' vectors, by article id
 _VECTORS_KEPT = 200_000
+
+
+def forget() -> None:
+    """Drop what this process keeps between blocks (engines, fitted pools, vectors)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+    _DAYS.clear()
+    _VECTORS.clear()
 
 
 def _engine(url: str) -> Engine:
@@ -205,7 +215,7 @@ def _batch_reader(reader: Reader, history: Sequence[NewFeedback], day: _Day, now
         down = frozenset(f.article_id for f in rows if f.kind == "down")
         return BatchReader(reader, mix=tuple(mix.items()), exclude=down)
     rows = [
-        Feedback(f.article_id, f.kind, f.created_at, _VECTORS[f.article_id])
+        Feedback(f.article_id, f.kind, f.created_at, _VECTORS.get(f.article_id, {}))
         for f in history
         if f.article_id in _VECTORS or f.article_id in day.position
     ]
