@@ -25,6 +25,12 @@ def test_same_seed_same_readers_and_a_prefix_of_more() -> None:
     many = draw(5000)
     assert draw(5000) == many
     assert draw(100) == many[:100]  # reader n does not depend on how many are drawn
+    later = list(simulated.simulate(5000, personas=load_personas(), articles=ARTICLES, now=NOW, start=4000))
+    assert [[(f.article_id, f.kind, f.created_at) for f in r.feedback] for r in later] == [
+        [(f.article_id, f.kind, f.created_at) for f in r.feedback] for r in many[4000:]
+    ]
+    assert [r.reader.email for r in later] == [r.reader.email for r in many[4000:]]
+    assert [r.reader.interests for r in later] == [r.reader.interests for r in many[4000:]]
     assert draw(100, seed=1) != many[:100]
     assert [r.reader.id for r in many] == list(range(1, 5001))
 

@@ -38,8 +38,9 @@ IntArray = npt.NDArray[np.int64]
 
 # The per-text vectors a reader's weighted terms make: (which terms, which matrix, which factor).
 _VECTORS = ("relevance", "negative", "floor", "direct")
-_PROFILES_KEPT = 200_000  # readers' expanded terms kept per process (same profile, same terms)
-_COSINES_KEPT = 4096  # texts whose cosines to every text are kept (picks concentrate on few articles)
+_PROFILES_KEPT = 1024  # readers' expanded terms kept (a few hundred terms each), for readers alike
+# Texts whose cosines to every text are kept (picks concentrate on few articles): up to 128 MiB of them.
+_COSINES_BYTES = 1 << 27
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class _Terms:
     held: FloatArray  # each term's weight, by term number
     by_column: Sparse  # column → pair numbers (data: the pair's factor)
     pair_terms: IntArray  # term number of each pair
+    pair_factors: FloatArray  # factor of each pair
     dense: FloatArray  # the largest weight × factor per column
     vector: FloatArray  # per text, computed by the recommender's own functions
 
@@ -144,7 +146,11 @@ class BatchRecommender:
             return []
         bases = [self._base(r.reader) for r in readers]
         profiles = [self._profile(base, r.reader) for base, r in zip(bases, readers, strict=True)]
-        deltas = {name: self._deltas(bases, profiles, name) for name in _VECTORS}
+        deltas = {
+            **self._deltas(bases, profiles, ("relevance", "floor")),
+            **self._deltas(bases, profiles, ("negative",)),
+            **self._deltas(bases, profiles, ("direct",)),
+        }
         pool, recommender = self.pool, self.recommender
         importance = recommender.stories_.importance[recommender.stories_.of]
         found = []
@@ -257,18 +263,19 @@ class BatchRecommender:
         counts = np.bincount(columns, minlength=self.columns)
         by_column = Sparse(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), order, factors[order])
         index = {t: k for k, t in enumerate(names)}
-        return _Terms(dict(weights), index, weight, by_column, pair_terms, dense, vector)
+        return _Terms(dict(weights), index, weight, by_column, pair_terms, factors, dense, vector)
 
     def _deltas(
-        self, bases: Sequence[_Base], profiles: Sequence[dict[str, dict[str, float]]], name: str
-    ) -> FloatArray:
-        """Return, per reader of the block, how their `name` vector differs from their reader type's."""
+        self, bases: Sequence[_Base], profiles: Sequence[dict[str, dict[str, float]]], names: Sequence[str]
+    ) -> dict[str, FloatArray]:
+        """Return, per reader of the block, how their vectors called `names` (all made of the same
+        weighted terms) differ from their reader type's."""
         owners: list[IntArray] = []
         columns: list[IntArray] = []
-        values: list[FloatArray] = []
-        factor = "floor" if name in ("floor", "direct") else "relevance"
+        values: dict[str, list[FloatArray]] = {name: [] for name in names}
+        first = names[0]
         for k, (base, profile) in enumerate(zip(bases, profiles, strict=True)):
-            terms, own = base.terms[name], profile[name]
+            terms, own = base.terms[first], profile[first]
             if own is terms.weights:
                 continue
             changed = list({t for t, _ in own.items() ^ terms.weights.items()})
@@ -277,37 +284,44 @@ class BatchRecommender:
             touched = np.unique(_ints([self._term(t).columns for t in changed]))
             # The new weight of every touched column: the largest over the reader type's terms still held
             # (at the reader's weight) and the reader's own new terms.
-            new = np.zeros(len(touched))
-            pairs, factors, where = terms.by_column.entries(touched)
-            if len(pairs):
-                held = terms.held.copy()
-                for t in changed:
-                    if t in terms.index:
-                        held[terms.index[t]] = own.get(t, 0.0)
-                np.maximum.at(new, where, held[terms.pair_terms[pairs]] * factors)
+            pairs, _, where = terms.by_column.entries(touched)
+            held = terms.held.copy()
             for t in changed:
-                if t in terms.index or t not in own:
-                    continue
-                match = self._term(t)
-                np.maximum.at(new, np.searchsorted(touched, match.columns), own[t] * getattr(match, factor))
-            delta = new - terms.dense[touched]
-            moved = delta != 0.0
+                if t in terms.index:
+                    held[terms.index[t]] = own.get(t, 0.0)
+            weight = held[terms.pair_terms[pairs]]
+            added = [self._term(t) for t in changed if t not in terms.index and t in own]
+            at = [np.searchsorted(touched, m.columns) for m in added]
+            moved = np.zeros(len(touched), dtype=bool)
+            deltas = []
+            for name in names:
+                factor = "floor" if name in ("floor", "direct") else "relevance"
+                new = np.zeros(len(touched))
+                np.maximum.at(new, where, weight * base.terms[name].pair_factors[pairs])
+                for t, match, positions in zip(
+                    (t for t in changed if t not in terms.index and t in own), added, at, strict=True
+                ):
+                    np.maximum.at(new, positions, own[t] * getattr(match, factor))
+                delta = new - base.terms[name].dense[touched]
+                moved |= delta != 0.0
+                deltas.append(delta)
             owners.append(np.full(int(moved.sum()), k, dtype=np.int64))
             columns.append(touched[moved])
-            values.append(delta[moved])
-        out = np.zeros((len(bases), self.texts))
-        if columns:
-            matrix = self.matrices["floor" if factor == "floor" else "relevance"]
-            cols, weights, who = (
-                _ints(columns),
-                _floats(values),
-                _ints(owners),
-            )
-            texts, gains, pair = matrix.entries(cols)
-            out += np.bincount(
-                who[pair] * self.texts + texts, weights=weights[pair] * gains, minlength=out.size
-            ).reshape(out.shape)
-        return out
+            for name, delta in zip(names, deltas, strict=True):
+                values[name].append(delta[moved])
+        found = {}
+        cols, who = _ints(columns), _ints(owners)
+        for name in names:
+            out = np.zeros((len(bases), self.texts))
+            if len(cols):
+                matrix = self.matrices["floor" if name in ("floor", "direct") else "relevance"]
+                weights = _floats(values[name])
+                texts, gains, pair = matrix.entries(cols)
+                out += np.bincount(
+                    who[pair] * self.texts + texts, weights=weights[pair] * gains, minlength=out.size
+                ).reshape(out.shape)
+            found[name] = out
+        return found
 
     # Feedback and similarity.
 
@@ -347,7 +361,7 @@ class BatchRecommender:
     def _similar_to(self, text: int) -> FloatArray:
         found = self._cosines.get(text)
         if found is None:
-            if len(self._cosines) >= _COSINES_KEPT:
+            if len(self._cosines) * self.texts * 8 >= _COSINES_BYTES:
                 self._cosines.clear()
             every = np.arange(self.texts, dtype=np.int64)
             found = self._cosines[text] = cosines(self.pool, every, text)

@@ -76,17 +76,18 @@ def mmr(
 
 def top_candidates(score: FloatArray, candidates: int = CANDIDATES) -> IntArray:
     """Return the positions of the `candidates` best finite scores, best first (ties by position): what
-    a stable sort of the whole array gives, found by partial sort."""
-    if len(score) > candidates:
-        top = np.argpartition(-score, candidates - 1)[:candidates]
-        bar = score[top].min()
-        above = np.flatnonzero(score > bar)
-        at_bar = np.flatnonzero(score == bar)[: candidates - len(above)]
+    a stable sort of the whole array gives, found by partial sort of the finite scores."""
+    finite = np.flatnonzero(np.isfinite(score))
+    values = score[finite]
+    if len(finite) > candidates:
+        top = np.argpartition(-values, candidates - 1)[:candidates]
+        bar = values[top].min()
+        above = np.flatnonzero(values > bar)
+        at_bar = np.flatnonzero(values == bar)[: candidates - len(above)]
         top = np.concatenate([above, at_bar])
-        order = top[np.lexsort((top, -score[top]))]
     else:
-        order = np.argsort(-score, kind="stable")
-    return order[np.isfinite(score[order])]
+        top = np.arange(len(finite))
+    return finite[top[np.lexsort((top, -values[top]))]]
 
 
 def cosines(pool: Pool, texts: IntArray, to: int) -> FloatArray:

@@ -60,13 +60,14 @@ def simulate(
     now: datetime,
     seed: int = 0,
     first_id: int = 1,
+    start: int = 0,
 ) -> Iterator[SimulatedReader]:
-    """Yield `count` simulated readers with ids first_id, first_id + 1, …; their feedback is on
-    `articles` (none when empty), dated within HISTORY_S before `now`."""
+    """Yield simulated readers `start` to `count` - 1 with ids first_id, first_id + 1, …; their feedback
+    is on `articles` (none when empty), dated within HISTORY_S before `now`."""
     keys = sorted(personas)
     terms = vocabulary(personas)
     pool = np.asarray(articles, dtype=np.int64)
-    for block in range(0, count, BLOCK):
+    for block in range(start - start % BLOCK, count, BLOCK):
         rng = np.random.default_rng([seed, block // BLOCK])
         persona = rng.integers(len(keys), size=BLOCK)
         own = rng.choice(len(KEYWORDS), size=BLOCK, p=KEYWORDS)
@@ -79,8 +80,8 @@ def simulate(
         on = rng.integers(max(len(pool), 1), size=(BLOCK, len(FEEDBACK) - 1))
         kind = rng.choice(len(KINDS), size=(BLOCK, len(FEEDBACK) - 1), p=KIND_CHANCE)
         ago = rng.integers(HISTORY_S, size=(BLOCK, len(FEEDBACK) - 1))
-        for k in range(min(BLOCK, count - block)):
-            reader_id = first_id + block + k
+        for k in range(max(0, start - block), min(BLOCK, count - block)):
+            reader_id = first_id + block + k - start
             interests = tuple(dict.fromkeys(terms[t] for t in own_terms[k, : own[k]]))
             mute = tuple(
                 t for t in dict.fromkeys(terms[t] for t in muted_terms[k, : muted[k]]) if t not in interests
@@ -139,15 +140,18 @@ def store(
     articles: Sequence[int] = (),
     now: datetime,
     seed: int = 0,
+    start: int = 0,
     batch: int = 20_000,
 ) -> tuple[int, int]:
-    """Simulate `count` readers after the highest stored reader id and store them and their feedback in
-    batches (COPY on PostgreSQL); return (readers, pieces of feedback) stored."""
+    """Simulate readers `start` to `count` - 1 after the highest stored reader id and store them and
+    their feedback in batches (COPY on PostgreSQL); return (readers, pieces of feedback) stored."""
     with write_transaction(engine) as conn:
         ids = stored_readers.reserve_ids(conn, count=1)
     first = ids[0] if ids else 1
     readers = feedback = 0
-    generated = simulate(count, personas=personas, articles=articles, now=now, seed=seed, first_id=first)
+    generated = simulate(
+        count, personas=personas, articles=articles, now=now, seed=seed, first_id=first, start=start
+    )
     while True:
         chunk = [r for _, r in zip(range(batch), generated, strict=False)]
         if not chunk:
