@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -120,7 +121,9 @@ def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
     else:
         chosen = Processes(workers)
     fit = time.perf_counter() - clock
+    load = os.getloadavg()[0]
     report = editions.build_all(settings, day=DAY.isoformat(), window="24h", executor=chosen)
+    load = max(load, os.getloadavg()[0])
     peaks: dict[int, float] = {}
     for block in report.blocks:
         peaks[block.pid] = max(peaks.get(block.pid, 0.0), block.peak_mib)
@@ -132,6 +135,8 @@ def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
         "per_second": report.per_second,
         "peak_mib": max(peaks.values()),
         "worker_pids": len(peaks),
+        "cpu": sum(block.cpu_seconds for block in report.blocks),
+        "load": load,
     }
 
 
@@ -192,8 +197,6 @@ def main() -> None:
     if not DATA.exists():
         sys.exit(f"{DATA} not found: this benchmark reads the shared development data")
     if args.ray_address:
-        import os
-
         os.environ["RAY_ADDRESS"] = args.ray_address
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as name:
@@ -240,17 +243,20 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
         "type, 0–3 own keywords, 0–2 muted, 0–6 pieces of feedback on the day's articles) stored before the "
         "clock. Timed: `build_all` (score, select, store every reader's picks; SQLite), the pool fitted "
         f"before the clock in the 1-worker runs; 2 workers are 2 {executor} on this machine, each fitting "
-        f"the pool itself (inside the clock). Machine: {machine()}.",
+        f"the pool itself (inside the clock). The machine may be shared: the load average (1 min, the "
+        "highest of the run's start and end) says how busy it was, and editions per CPU-second of the "
+        f"workers what the code does whatever else runs. Machine: {machine()}.",
         "",
-        "| readers | workers | editions/s | time | fit (1 worker) | peak memory per worker | "
-        "readers simulated + stored |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| readers | workers | editions/s | time | fit (1 worker) | editions per CPU-second (workers) | "
+        "load average | peak memory per worker | readers simulated + stored |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         fit = f"{r['fit']:.1f} s" if r["workers"] == 1 else "in the time"
         lines.append(
             f"| {r['total']:,} | {r['workers']} | {r['per_second']:,.0f} | {r['seconds']:,.1f} s | {fit} | "
-            f"{r['peak_mib']:,.0f} MiB | {r['simulate']:.0f} s |"
+            f"{r['built'] / r['cpu']:,.0f} | {r['load']:.1f} | {r['peak_mib']:,.0f} MiB | "
+            f"{r['simulate']:.0f} s |"
         )
     per_reader = base_line.get("per_reader", 0.0)
     lines += [

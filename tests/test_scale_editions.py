@@ -157,6 +157,18 @@ def test_a_rerun_after_a_crash_finishes_the_job_with_one_edition_per_reader(
     engine.dispose()
 
 
+def test_build_and_rerun_on_both_databases(engine: Engine, settings: Settings) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    settings = get_settings(home=settings.home, database_url=url)
+    ingest([str(p) for p in sorted(sample_corpus().glob("*.jsonl"))], engine=engine, settings=settings)
+    enrich_pending(engine, settings)
+    with_readers(engine, settings, 30)
+    first = scale.build_all(settings, day=DAY.isoformat(), window="7d", executor=LocalExecutor(), block=12)
+    again = scale.build_all(settings, day=DAY.isoformat(), window="7d", executor=LocalExecutor(), block=12)
+    assert (first.built, first.skipped, len(first.blocks)) == (30, 0, 3)
+    assert (again.built, again.skipped) == (0, 30) and editions_count(engine) == 30
+
+
 def test_editions_are_stored_once_on_both_databases(engine: Engine, settings: Settings) -> None:
     from datetime import UTC, datetime
 

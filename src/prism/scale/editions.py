@@ -65,6 +65,7 @@ class BlockSummary:
     built: int
     skipped: int
     seconds: float
+    cpu_seconds: float  # the worker process's CPU time on this block (user and system)
     pid: int
     peak_mib: float  # the worker process's peak resident memory so far
 
@@ -141,7 +142,7 @@ def _day(spec: BlockSpec, engine: Engine, settings: Settings) -> _Day:
 
 def build_block(spec: BlockSpec) -> BlockSummary:
     """Build and store the editions of one block of readers (see the module docstring)."""
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.process_time()
     settings = get_settings(home=Path(spec.home), database_url=spec.database_url)
     engine = _engine(spec.database_url)
     day = _day(spec, engine, settings)
@@ -196,6 +197,7 @@ def build_block(spec: BlockSpec) -> BlockSummary:
         built=built,
         skipped=len(accounts) - len(todo),
         seconds=time.perf_counter() - clock,
+        cpu_seconds=time.process_time() - cpu,
         pid=os.getpid(),
         peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
