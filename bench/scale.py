@@ -16,6 +16,7 @@ the same readers. Peak memory is each worker process's peak resident set.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import random
@@ -186,7 +187,14 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)  # folder workers executor
     parser.add_argument("--time-baseline", nargs=2, help=argparse.SUPPRESS)  # folder sample
+    parser.add_argument("--report-from", type=Path, help="rewrite the report from a run's log (stderr)")
     args = parser.parse_args()
+    if args.report_from:
+        logged = args.report_from.read_text(encoding="utf-8").splitlines()
+        runs = [ast.literal_eval(line[5:]) for line in logged if line.startswith("run: ")]
+        found = [ast.literal_eval(line[10:]) for line in logged if line.startswith("baseline: ")]
+        report(runs, found[0] if found else {}, args)
+        return
     if args.measure:
         folder, workers, executor = args.measure
         print(json.dumps(measure(Path(folder), int(workers), executor)))
@@ -243,8 +251,8 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
         "type, 0–3 own keywords, 0–2 muted, 0–6 pieces of feedback on the day's articles) stored before the "
         "clock. Timed: `build_all` (score, select, store every reader's picks; SQLite), the pool fitted "
         f"before the clock in the 1-worker runs; 2 workers are 2 {executor} on this machine, each fitting "
-        f"the pool itself (inside the clock). The machine may be shared: the load average (1 min, the "
-        "highest of the run's start and end) says how busy it was, and editions per CPU-second of the "
+        f"the pool itself (inside the clock). The machine may be shared: the load average (1 min, sampled "
+        "at the run's start and end, the higher) says how busy it was, and editions per CPU-second of the "
         f"workers what the code does whatever else runs. Machine: {machine()}.",
         "",
         "| readers | workers | editions/s | time | fit (1 worker) | editions per CPU-second (workers) | "
@@ -278,6 +286,16 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
             f"- {workers} worker{'s' if workers > 1 else ''}: {per * 1e6:,.0f} µs per reader "
             f"(slope of time over readers), {intercept:,.1f} s fixed; 1M readers: "
             f"{(dict(points)[1_000_000] if measured else million) / 60:,.1f} min ({how})."
+        )
+    for workers in sorted({r["workers"] for r in runs}):
+        points = [(r["total"], r["cpu"]) for r in runs if r["workers"] == workers]
+        intercept, per = slope(points)
+        lines.append(
+            f"- {workers} worker{'s' if workers > 1 else ''}, CPU time of the workers: {per * 1e6:,.0f} µs "
+            f"per reader ({1 / per:,.0f} editions per CPU-second), {intercept:,.1f} s fixed; with {workers} "
+            f"core{'s' if workers > 1 else ''} to themselves, 1M readers in "
+            f"{(intercept + per * 1_000_000) / workers / 60:,.1f} min (an extrapolation: the workers' CPU "
+            "time divided among them, as if nothing else ran; waits for SQLite's write lock not counted)."
         )
     lines += [
         "",

@@ -38,6 +38,7 @@ IntArray = npt.NDArray[np.int64]
 
 # The per-text vectors a reader's weighted terms make: (which terms, which matrix, which factor).
 _VECTORS = ("relevance", "negative", "floor", "direct")
+_ROWS = 256  # readers scored together: their delta vectors (4 × texts floats each) stay small
 _PROFILES_KEPT = 1024  # readers' expanded terms kept (a few hundred terms each), for readers alike
 # Texts whose cosines to every text are kept (picks concentrate on few articles): up to 128 MiB of them.
 _COSINES_BYTES = 1 << 27
@@ -142,8 +143,12 @@ class BatchRecommender:
 
     def recommend(self, readers: Sequence[BatchReader], *, n: int = PICKS) -> list[BatchPicks]:
         """Return every reader's picks, in the order of `readers`."""
-        if not readers:
-            return []
+        found = []
+        for start in range(0, len(readers), _ROWS):
+            found += self._recommend(readers[start : start + _ROWS], n=n)
+        return found
+
+    def _recommend(self, readers: Sequence[BatchReader], *, n: int) -> list[BatchPicks]:
         bases = [self._base(r.reader) for r in readers]
         profiles = [self._profile(base, r.reader) for base, r in zip(bases, readers, strict=True)]
         deltas = {

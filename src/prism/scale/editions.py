@@ -103,7 +103,7 @@ class _Day:
 _ENGINES: dict[str, Engine] = {}
 _DAYS: dict[tuple[str, str, str, str], _Day] = {}
 _VECTORS: dict[int, dict[str, float]] = {}  # feedback articles' vectors, by article id
-_VECTORS_KEPT = 200_000
+_VECTORS_KEPT = 10_000  # a vector is a few hundred terms
 
 
 def forget() -> None:
