@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/enrich.py
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/brief.py
+	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/readers.py
 	$(BIN)/python bench/web_load.py
 	$(BIN)/python bench/cli.py

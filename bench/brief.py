@@ -76,6 +76,11 @@ def replicate(base: Path, target: Path, size: int) -> None:
                 now,
             )
         )
+    insert_copies(db, rows)
+
+
+def insert_copies(db: sqlite3.Connection, rows: list[tuple[str, ...]]) -> None:
+    """Store copies of articles: (external id, title, body, published, source, content hash, ingested)."""
     db.executemany(
         "INSERT INTO articles (external_id, title, body, published_at, source, content_hash, ingested_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -65,7 +65,8 @@ class LoginThrottle:
         self._limiter.clear(self._limit, client, email)
 
 
-def _reader(account: Account) -> Reader:
+def as_reader(account: Account) -> Reader:
+    """Return a stored account as the app sees the reader (their profile read, never their password)."""
     profile = account.profile
     return Reader(
         id=account.id,
@@ -154,7 +155,7 @@ def log_in(
             created_at=now,
             expires_at=now + timedelta(days=settings.session_days),
         )
-    return _reader(row), token
+    return as_reader(row), token
 
 
 @cache
@@ -181,7 +182,7 @@ def session_reader(engine: Bind, token: str | None) -> Reader | None:
     with reading(engine) as conn:
         reader_id = stored.session_reader_id(conn, token_hash=token_hash(token), now=datetime.now(UTC))
         row = stored.reader_by_id(conn, reader_id=reader_id) if reader_id is not None else None
-    return _reader(row) if row else None
+    return as_reader(row) if row else None
 
 
 def log_out(engine: Bind, token: str | None) -> None:
@@ -259,7 +260,7 @@ def token_reader(engine: Bind, token: str | None) -> Reader | None:
     with reading(engine) as conn:
         reader_id = stored.token_reader_id(conn, token_hash=token_hash(token))
         row = stored.reader_by_id(conn, reader_id=reader_id) if reader_id is not None else None
-    return _reader(row) if row else None
+    return as_reader(row) if row else None
 
 
 def revoke_token(engine: Bind, reader: Reader, token_id: int) -> bool:

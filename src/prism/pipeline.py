@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from prism import __version__
 from prism.config import Settings
-from prism.errors import UsageError
+from prism.errors import NotFoundError, UsageError
 from prism.nlp.enrich import EnrichReport, enrich
 from prism.nlp.korean import ANALYZER_VERSION, from_json
 from prism.recommend.base import PICKS, Recommender, recommenders
@@ -32,8 +32,9 @@ from prism.recommend.personas import Persona, load_personas
 from prism.recommend.pool import Pool, load_pool
 from prism.recommend.profile import feedback_vector, reader_persona
 from prism.recommend.reasons import FILLER_REASON
+from prism.recommend.recommender import PrismRecommender
 from prism.recommend.stories import Stories, cluster
-from prism.records import Analysis, Briefing, Pick, Reader
+from prism.records import Analysis, Briefing, Pick, Reader, ReaderEdition
 from prism.store import Bind, reading, write_transaction
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
@@ -215,9 +216,17 @@ def edition(
 ) -> tuple[Briefing, list[Pick]]:
     """Recommend and write one edition (for a reader type, or a reader with their feedback vector);
     articles in `exclude` (say, those the reader gave 👎) are left out."""
+    picks = fitted.recommender.recommend(persona, feedback=feedback, exclude=exclude)
+    return write_edition(engine, settings, fitted, persona, picks), picks
+
+
+def write_edition(
+    engine: Bind, settings: Settings, fitted: Fitted, persona: Persona, picks: Sequence[Pick]
+) -> Briefing:
+    """Write the edition of `picks` (관심 first, then 참고) for a reader type or reader, with the notices
+    of its window and of a shortfall."""
     chosen = stages(settings)
     pool = fitted.pool
-    picks = fitted.recommender.recommend(persona, feedback=feedback, exclude=exclude)
     stories = len(fitted.stories.sizes) if len(picks) < PICKS else PICKS  # clustered only when it matters
     short = shortfall(persona, picks, stories=stories)
     hashes = {pool.content_hash(p.index) for p in picks}
@@ -226,18 +235,17 @@ def edition(
     analyses: dict[str, Analysis] = {
         digest: from_json(row.title_terms, row.sentences) for digest, row in rows.items()
     }
-    briefing = chosen.writer.write(
+    return chosen.writer.write(
         persona=persona,
         date=fitted.day.isoformat(),
         window=fitted.window,
-        picks=picks,
+        picks=list(picks),
         pool=pool,
         analyses=analyses,
         settings=settings,
         summarizer=chosen.summarizer,
         notices=[*fitted.notices, *short],
     )
-    return briefing, picks
 
 
 def build_editions(
@@ -281,23 +289,79 @@ def reader_edition(
     reader: Reader,
     *,
     personas: Mapping[str, Persona] | None = None,
+    now: datetime | None = None,
 ) -> Briefing:
     """A reader's own edition: their reader type (or the first one) with their keywords, companies and
-    topics, reweighted by their feedback; articles they gave 👎 are left out. `personas` are the reader
-    types by key (by default, read from the settings' home)."""
+    topics, reweighted by their feedback (aged at `now`, by default the present); articles they gave 👎
+    are left out. `personas` are the reader types by key (by default, read from the settings' home)."""
+    persona, feedback, exclude = reader_profile(engine, settings, reader, personas=personas, now=now)
+    briefing, _ = edition(engine, settings, fitted, persona, feedback=feedback, exclude=exclude)
+    return briefing
+
+
+def reader_profile(
+    engine: Bind,
+    settings: Settings,
+    reader: Reader,
+    *,
+    personas: Mapping[str, Persona] | None = None,
+    now: datetime | None = None,
+) -> tuple[Persona, dict[str, float], set[int]]:
+    """Return what a reader's own edition is built from: their persona (reader type and own profile),
+    their feedback vector aged at `now` (default: the present) and the articles they gave 👎."""
     personas = load_personas(settings.home) if personas is None else personas
     base = personas.get(reader.persona or "") or next(iter(personas.values()))
     with reading(engine) as conn:
         rows = stored_feedback.with_vectors(conn, reader_id=reader.id)
-    briefing, _ = edition(
-        engine,
-        settings,
-        fitted,
+    return (
         reader_persona(base, reader),
-        feedback=feedback_vector(rows, now=datetime.now(UTC)),
-        exclude={row.article_id for row in rows if row.kind == "down"},
+        feedback_vector(rows, now=now or datetime.now(UTC)),
+        {row.article_id for row in rows if row.kind == "down"},
     )
-    return briefing
+
+
+def stored_reader_edition(
+    engine: Bind,
+    settings: Settings,
+    fitted: Fitted,
+    reader: Reader,
+    stored: ReaderEdition,
+    *,
+    personas: Mapping[str, Persona] | None = None,
+) -> Briefing:
+    """Render a reader's stored edition (built in a batch: its picks only) from the pool it was built
+    from; the picks' reasons come from the reader's profile as it is now."""
+    if not isinstance(fitted.recommender, PrismRecommender):
+        raise UsageError(
+            f"stored reader editions are built by the prism recommender, not {settings.recommender!r}"
+        )
+    pool = fitted.pool
+    position = {int(a): i for i, a in enumerate(pool.ids.tolist())}
+    missing = [p.article_id for p in stored.picks if p.article_id not in position]
+    if missing:
+        raise NotFoundError(
+            f"article {missing[0]} of reader {reader.id}'s edition of {stored.edition_date} is not in the "
+            f"{fitted.window} pool any more: build the edition again"
+        )
+    persona, feedback, _ = reader_profile(
+        engine, settings, reader, personas=personas, now=edition_time(fitted.day, settings)
+    )
+    picks = fitted.recommender.explain(
+        persona,
+        [(position[p.article_id], p.kind, p.filler) for p in stored.picks],
+        score=[p.score for p in stored.picks],
+        relevance=[p.relevance for p in stored.picks],
+        feedback=feedback,
+    )
+    return write_edition(engine, settings, fitted, persona, picks)
+
+
+def edition_time(day: date, settings: Settings) -> datetime:
+    """Return the time a batch of readers' editions of `day` counts feedback ages from: the end of the
+    day, as freshness is (so every executor and every rerun builds the same editions)."""
+    _, end = window_bounds(day, "24h", settings)
+    assert end is not None
+    return end
 
 
 SWAP_CANDIDATES = 8

@@ -522,3 +522,37 @@ class StoredAnalysis:
     topic_score: float | None
     analyzed_at: datetime
     counts: Mapping[str, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPick:
+    """One pick of a reader's own edition as stored: the article, its kind, its score and relevance;
+    `filler` marks a 참고 pick filled with the day's economic news."""
+
+    article_id: int
+    kind: PickKind
+    score: float
+    relevance: float
+    filler: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderEdition:
+    """A reader's own edition of one date, stored compactly (rendered on demand from its picks)."""
+
+    reader_id: int
+    edition_date: str  # YYYY-MM-DD
+    window: str
+    picks: tuple[StoredPick, ...]
+    settings_digest: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewFeedback:
+    """A piece of feedback to store in bulk (simulated readers' histories)."""
+
+    reader_id: int
+    article_id: int
+    kind: FeedbackKind
+    created_at: datetime

@@ -22,10 +22,13 @@ from prism.cli.common import (
 )
 from prism.errors import NotFoundError, UsageError
 from prism.records import EDITION_STATUSES, EditionStatus
+from prism.scale import READERS_PER_TASK
+from prism.scale.executor import Executor, LocalExecutor
 from prism.store import editions, write_transaction
 
 app = typer.Typer(
-    help="Stored editions: list them, show one, publish or unpublish one.", no_args_is_help=True
+    help="Stored editions: list them, show one, publish or unpublish one; build every reader's own.",
+    no_args_is_help=True,
 )
 
 
@@ -128,3 +131,60 @@ def unpublish_cli(
 ) -> None:
     """Take an edition back to draft."""
     _set(edition_id, "draft", as_json, database, home)
+
+
+EXECUTORS = ("local", "ray")
+
+
+def executor_named(name: str, *, workers: int) -> Executor:
+    """Return the executor called `name`: local (this process) or ray (a Ray cluster, when installed)."""
+    if name == "local":
+        return LocalExecutor()
+    if name == "ray":
+        from prism.scale import executor as executors
+
+        get_executor = getattr(executors, "get_executor", None)
+        if get_executor is None:
+            raise UsageError(
+                "executor 'ray' is not available: Ray is not installed (pip install ai-prism[ray])"
+            )
+        found: Executor = get_executor(name, workers=workers)
+        return found
+    raise UsageError(f"executor {name!r} is not one of {', '.join(EXECUTORS)}")
+
+
+@app.command("build")
+def build_cli(
+    readers: Annotated[str, typer.Option("--readers", help="Whose editions: all (every reader).")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")
+    ] = None,
+    window: Annotated[str, typer.Option("--window", help="24h, 3d, 7d or all.")] = "24h",
+    executor: Annotated[str, typer.Option("--executor", help="local (this process) or ray.")] = "local",
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Workers of the ray executor.")] = 2,
+    block: Annotated[int, typer.Option("--block", min=1, help="Readers per task.")] = READERS_PER_TASK,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Build and store every reader's own edition of a date; a rerun builds only the missing ones."""
+    from prism.pipeline import parse_date
+    from prism.scale.editions import build_all
+
+    if readers != "all":
+        raise UsageError(f"--readers {readers!r}: only 'all' is supported")
+    settings, engine = settings_and_engine(database, home)
+    engine.dispose()
+    date = parse_date(day, settings).isoformat()
+    chosen = executor_named(executor, workers=workers)
+    report = build_all(settings, day=date, window=window, executor=chosen, block=block)
+    if as_json:
+        summary = {k: v for k, v in asdict(report).items() if k != "blocks"}
+        typer.echo(json.dumps({**summary, "per_second": round(report.per_second, 1)}))
+        return
+    console.print(
+        f"{report.built:,} editions of {report.day} built, {report.skipped:,} were built already "
+        f"({report.readers:,} readers, {report.seconds:.1f} s, {report.per_second:,.0f}/s, "
+        f"{report.executor})",
+        markup=False,
+    )

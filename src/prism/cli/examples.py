@@ -44,6 +44,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "editions publish": ("prism editions publish 12", "prism editions publish 12 --json"),
     "editions unpublish": ("prism editions unpublish 12",),
+    "editions build": (
+        "prism editions build --readers all --date 2026-11-27",
+        "prism editions build --readers all --date 2026-11-27 --executor ray --workers 2 --json",
+    ),
     "send": (
         "prism send --persona retiree --date 2026-11-27 --to a@example.com --to b@example.com",
         "prism send --persona retiree --date 2026-11-27 --subscribers --json",

@@ -9,7 +9,7 @@ A reader without feedback gets their reader type's edition.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from prism.nlp.topics import TOPICS
@@ -44,6 +44,31 @@ def reader_persona(base: Persona, reader: Reader) -> Persona:
     )
 
 
+def rocchio_weights(feedback: Sequence[Feedback], *, now: datetime) -> list[float]:
+    """Return each piece of feedback's coefficient in the feedback vector before it is normalized:
+    `feedback_vector` is the sum of coefficient × article vector, divided by its norm."""
+    weights = [_weight(item, now) for item in feedback]
+    totals = {True: 0.0, False: 0.0}
+    for item, weight in zip(feedback, weights, strict=True):
+        if weight:
+            totals[FEEDBACK_WEIGHTS[item.kind] > 0] += weight
+    shares = {True: ROCCHIO_BETA, False: -ROCCHIO_GAMMA}
+    return [
+        shares[side] * weight / totals[side] if weight else 0.0
+        for item, weight in zip(feedback, weights, strict=True)
+        for side in (FEEDBACK_WEIGHTS.get(item.kind, 0.0) > 0,)
+    ]
+
+
+def _weight(item: Feedback, now: datetime) -> float:
+    """Return how much one piece of feedback counts: its kind's weight, halving with age."""
+    sign = FEEDBACK_WEIGHTS.get(item.kind, 0.0)
+    if not sign:
+        return 0.0
+    age_days = max(0.0, (now - item.created_at).total_seconds() / 86400)
+    return abs(sign) * math.exp2(-age_days / FEEDBACK_HALF_LIFE_DAYS)
+
+
 def feedback_vector(feedback: Iterable[Feedback], *, now: datetime) -> dict[str, float]:
     """Return the Rocchio vector of a reader's feedback (term → weight), L2-normalized.
 
@@ -53,12 +78,10 @@ def feedback_vector(feedback: Iterable[Feedback], *, now: datetime) -> dict[str,
     sums = {True: {}, False: {}}  # type: dict[bool, dict[str, float]]
     totals = {True: 0.0, False: 0.0}
     for item in feedback:
-        sign = FEEDBACK_WEIGHTS.get(item.kind, 0.0)
-        if not sign:
+        weight = _weight(item, now)
+        if not weight:
             continue
-        age_days = max(0.0, (now - item.created_at).total_seconds() / 86400)
-        weight = abs(sign) * math.exp2(-age_days / FEEDBACK_HALF_LIFE_DAYS)
-        side = sign > 0
+        side = FEEDBACK_WEIGHTS[item.kind] > 0
         totals[side] += weight
         for term, value in item.terms.items():
             sums[side][term] = sums[side].get(term, 0.0) + weight * float(value)

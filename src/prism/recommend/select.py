@@ -8,7 +8,7 @@ The most relevant picks are 관심 뉴스 (interest), the rest 참고 뉴스 (re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -37,14 +37,17 @@ def mmr(
     mmr_lambda: float = MMR_LAMBDA,
     candidates: int = CANDIDATES,
     affair_picks: int | None = AFFAIR_PICKS,
+    order: IntArray | None = None,
+    similar_to: Callable[[int], FloatArray] | None = None,
 ) -> list[int]:
     """Return up to n articles of n different stories, in the order MMR picked them, at most
     `affair_picks` from one affair while other stories are left (None: no such limit).
 
-    Articles scored −inf (excluded) are never picked.
+    Articles scored −inf (excluded) are never picked. `order` is `top_candidates(score, candidates)` when the
+    caller has it already; `similar_to(text)` the cosine of every text of the pool to one (`cosines` over
+    all texts: the batch path keeps them, since many readers' picks are the same few articles).
     """
-    order = np.argsort(-score, kind="stable")[:candidates]
-    order = order[np.isfinite(score[order])]
+    order = top_candidates(score, candidates) if order is None else order
     if not len(order):
         return []
     top = float(score[order[0]]) or 1.0
@@ -64,10 +67,27 @@ def mmr(
         best = int(np.argmax(gain))
         chosen.append(int(order[best]))
         open_stories &= stories != stories[best]
-        similarity = cosines(pool, texts, int(texts[best]))
+        to = int(texts[best])
+        similarity = cosines(pool, texts, to) if similar_to is None else similar_to(to)[texts]
         closest = np.maximum(closest, similarity)
         affair += similarity >= AFFAIR_SIMILARITY
     return chosen
+
+
+def top_candidates(score: FloatArray, candidates: int = CANDIDATES) -> IntArray:
+    """Return the positions of the `candidates` best finite scores, best first (ties by position): what
+    a stable sort of the whole array gives, found by partial sort of the finite scores."""
+    finite = np.flatnonzero(np.isfinite(score))
+    values = score[finite]
+    if len(finite) > candidates:
+        top = np.argpartition(-values, candidates - 1)[:candidates]
+        bar = values[top].min()
+        above = np.flatnonzero(values > bar)
+        at_bar = np.flatnonzero(values == bar)[: candidates - len(above)]
+        top = np.concatenate([above, at_bar])
+    else:
+        top = np.arange(len(finite))
+    return finite[top[np.lexsort((top, -values[top]))]]
 
 
 def cosines(pool: Pool, texts: IntArray, to: int) -> FloatArray:

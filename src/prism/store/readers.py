@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy import Connection, Row, delete, func, select, text, update
 
 from prism.records import Account, ApiToken, Role
+from prism.store.bulk import write_rows
 from prism.store.schema import api_tokens, readers, sessions
+
+NO_PASSWORD = "!"  # a password hash no password matches: an account nobody can log in to
 
 
 def insert_reader(
@@ -135,3 +139,54 @@ def set_subscribed(conn: Connection, *, email: str, subscribed: bool) -> bool:
         .values(profile={**(row.profile or {}), "subscribed": subscribed})
     )
     return True
+
+
+def reserve_ids(conn: Connection, *, count: int) -> list[int]:
+    """Return `count` fresh reader ids; call inside a write transaction."""
+    if count <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        query = text("SELECT nextval(pg_get_serial_sequence('readers', 'id')) FROM generate_series(1, :n)")
+        return [int(value) for (value,) in conn.execute(query, {"n": count})]
+    # SQLite: the write transaction holds the database lock, so nobody else can take these ids.
+    top = conn.execute(select(func.coalesce(func.max(readers.c.id), 0))).scalar_one()
+    return list(range(int(top) + 1, int(top) + 1 + count))
+
+
+def insert_many(conn: Connection, *, accounts: Sequence[Account]) -> int:
+    """Store accounts under ids from `reserve_ids` in one batch (COPY on PostgreSQL)."""
+    rows = [
+        (
+            a.id, a.email, a.password_hash, a.role, a.persona, dict(a.profile), a.created_at, a.failed_logins,
+            a.locked_until,
+        )
+        for a in accounts
+    ]  # fmt: skip
+    columns = (
+        "id", "email", "password_hash", "role", "persona", "profile", "created_at", "failed_logins",
+        "locked_until",
+    )  # fmt: skip
+    return write_rows(conn, "readers", columns, rows)
+
+
+def id_range(conn: Connection) -> tuple[int, int, int]:
+    """Return the lowest and highest reader id and how many readers there are (0, 0, 0 for none)."""
+    low, high, count = conn.execute(
+        select(func.min(readers.c.id), func.max(readers.c.id), func.count())
+    ).one()
+    return int(low or 0), int(high or 0), int(count)
+
+
+def readers_between(conn: Connection, *, first: int, last: int) -> list[Account]:
+    """Return the accounts with ids in [first, last], by id."""
+    rows = conn.execute(
+        select(readers).where(readers.c.id >= first, readers.c.id <= last).order_by(readers.c.id)
+    )
+    return [_account(row) for row in rows]
+
+
+def follow_ids(conn: Connection) -> None:
+    """Move PostgreSQL's id sequence past ids stored explicitly (`insert_many`), so sign-up goes on."""
+    conn.execute(
+        text("SELECT setval(pg_get_serial_sequence('readers', 'id'), (SELECT max(id) FROM readers))")
+    )

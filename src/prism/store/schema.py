@@ -217,6 +217,22 @@ bookmarks = Table(
 )
 
 
+# Readers' own editions, one per (reader, date), built in batches for every reader: only the picks
+# ([article id, kind, score, relevance], kind "i" 관심, "r" 참고, "f" 참고 filled with the day's economic
+# news), since the 핵심 요약 and sections are the articles' own and the edition is rendered on demand.
+reader_editions = Table(
+    "reader_editions",
+    metadata,
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), primary_key=True),
+    Column("edition_date", String(10), primary_key=True),
+    Column("edition_window", String(8), nullable=False),
+    Column("picks", JSON, nullable=False),
+    Column("settings_digest", String(71), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column with orjson: compact, Korean as UTF-8 (not \\uXXXX escapes), and several
     times faster than the standard library on enrichment's analyses and the pool's reads."""

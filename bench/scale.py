@@ -1,0 +1,310 @@
+"""Benchmark: every reader's own edition of a 10k-article day, for 10k, 100k and 1M simulated readers.
+
+    python bench/scale.py [--readers 10000 100000 1000000] [--articles 10000] [--workers 1 2]
+                          [--executor local|ray] [--ray-address ADDR] [--no-write]
+
+The day is made by replicating the 1,360 shared articles with new ids and sources, all published on the
+edition day (a copy shares its text, hence its analysis: enrichment is not what is measured). Readers are
+simulated (prism.scale.readers) with feedback on the day's articles and stored before the clock.
+Timed: `build_all` (score, select and store every reader's picks) with 1 worker (this process, the
+local executor) and with 2 worker processes (a process pool standing in for `--executor ray` on one
+machine), each run in a fresh process after the pool is fitted (fitting is reported apart). Beside it,
+in the same run, the baseline: today's `pipeline.reader_edition`, one reader at a time, on a sample of
+the same readers. Peak memory is each worker process's peak resident set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from _report import machine, publish
+from brief import DATA, SOURCES, insert_copies, template
+
+DAY = date(2026, 11, 27)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def day_of(base: Path, target: Path, size: int) -> None:
+    """Copy the base database and grow it to `size` articles, all published within the edition day."""
+    shutil.copy(base, target)
+    rng = random.Random(size)
+    db = sqlite3.connect(target)
+    originals = db.execute("SELECT title, body, content_hash FROM articles ORDER BY id").fetchall()
+    start = datetime(2026, 11, 26, 15, 30, tzinfo=UTC)  # 00:30 on the day in Seoul
+    span = 23 * 3600
+
+    def when() -> str:
+        return (start + timedelta(seconds=rng.randrange(span))).replace(tzinfo=None).isoformat(sep=" ")
+
+    for (article_id,) in db.execute("SELECT id FROM articles").fetchall():
+        db.execute("UPDATE articles SET published_at = ? WHERE id = ?", (when(), article_id))
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    rows = []
+    for i in range(size - len(originals)):
+        title, body, digest = originals[rng.randrange(len(originals))]
+        rows.append((f"bench-{i}", title, body, when(), rng.choice(SOURCES), digest, now))
+    insert_copies(db, rows)
+
+
+def settings_of(folder: Path) -> Any:
+    from prism.config import get_settings
+
+    return get_settings(home=folder, database_url=f"sqlite:///{folder / 'day.db'}")
+
+
+def add_readers(folder: Path, total: int, have: int) -> float:
+    """Simulate readers `have` … `total` - 1 into the day's database; return the seconds it took."""
+    from prism.pipeline import edition_time, prepare
+    from prism.recommend.personas import load_personas
+    from prism.scale import readers
+    from prism.store import open_engine
+
+    settings = settings_of(folder)
+    engine = open_engine(settings.resolved_database_url)
+    ids = prepare(engine, settings, day=DAY, window="24h").pool.ids.tolist()
+    clock = time.perf_counter()
+    readers.store(
+        engine, total, personas=load_personas(), articles=ids, now=edition_time(DAY, settings), start=have
+    )
+    engine.dispose()
+    return time.perf_counter() - clock
+
+
+class Processes:
+    """Worker processes on this machine, mapping like the executors of prism.scale.executor."""
+
+    name = "processes"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        with ProcessPoolExecutor(self.workers) as pool:
+            yield from pool.map(fn, items)
+
+
+def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
+    """Build every reader's edition in this process (1 worker) or in worker processes; return timings."""
+    from prism.scale import editions
+    from prism.scale.executor import LocalExecutor
+    from prism.store import open_engine
+
+    settings = settings_of(folder)
+    engine = open_engine(settings.resolved_database_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM reader_editions")
+    engine.dispose()
+    clock = time.perf_counter()
+    spec = editions.BlockSpec(settings.resolved_database_url, str(folder), DAY.isoformat(), "24h", 1, 0)
+    if workers == 1 and executor == "local":
+        editions._day(spec, editions._engine(spec.database_url), settings)  # fit before the clock
+        chosen: Any = LocalExecutor()
+    elif executor == "ray":
+        from prism.cli.editions import executor_named
+
+        chosen = executor_named("ray", workers=workers)
+    else:
+        chosen = Processes(workers)
+    fit = time.perf_counter() - clock
+    load = os.getloadavg()[0]
+    report = editions.build_all(settings, day=DAY.isoformat(), window="24h", executor=chosen)
+    load = max(load, os.getloadavg()[0])
+    peaks: dict[int, float] = {}
+    for block in report.blocks:
+        peaks[block.pid] = max(peaks.get(block.pid, 0.0), block.peak_mib)
+    return {
+        "readers": report.readers,
+        "built": report.built,
+        "fit": fit,
+        "seconds": report.seconds,
+        "per_second": report.per_second,
+        "peak_mib": max(peaks.values()),
+        "worker_pids": len(peaks),
+        "cpu": sum(block.cpu_seconds for block in report.blocks),
+        "load": load,
+    }
+
+
+def baseline(folder: Path, sample: int) -> dict[str, Any]:
+    """Time `pipeline.reader_edition` one reader at a time on the first `sample` readers (warm)."""
+    from prism.accounts import as_reader
+    from prism.pipeline import edition_time, prepare, reader_edition
+    from prism.recommend.personas import load_personas
+    from prism.store import open_engine, reading
+    from prism.store import readers as stored
+
+    settings = settings_of(folder)
+    engine = open_engine(settings.resolved_database_url)
+    fitted = prepare(engine, settings, day=DAY, window="24h")
+    personas = load_personas()
+    now = edition_time(DAY, settings)
+    with reading(engine) as conn:
+        people = [as_reader(a) for a in stored.readers_between(conn, first=1, last=sample + 10)]
+    for reader in people[:10]:  # warm: Kiwi, the personas' terms
+        reader_edition(engine, settings, fitted, reader, personas=personas, now=now)
+    clock = time.perf_counter()
+    for reader in people[10:]:
+        reader_edition(engine, settings, fitted, reader, personas=personas, now=now)
+    seconds = (time.perf_counter() - clock) / len(people[10:])
+    return {"per_reader": seconds, "sample": len(people[10:]), "articles": len(fitted.pool)}
+
+
+def child(args: list[str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--readers", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--one-worker-up-to", type=int, default=100_000, help="larger runs use 2 workers only"
+    )
+    parser.add_argument("--baseline", type=int, default=100, help="readers the baseline times")
+    parser.add_argument("--executor", default="local", choices=["local", "ray"])
+    parser.add_argument("--ray-address", help="a Ray cluster's address (with --executor ray)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)  # folder workers executor
+    parser.add_argument("--time-baseline", nargs=2, help=argparse.SUPPRESS)  # folder sample
+    parser.add_argument("--report-from", type=Path, help="rewrite the report from a run's log (stderr)")
+    args = parser.parse_args()
+    if args.report_from:
+        logged = args.report_from.read_text(encoding="utf-8").splitlines()
+        runs = [ast.literal_eval(line[5:]) for line in logged if line.startswith("run: ")]
+        found = [ast.literal_eval(line[10:]) for line in logged if line.startswith("baseline: ")]
+        report(runs, found[0] if found else {}, args)
+        return
+    if args.measure:
+        folder, workers, executor = args.measure
+        print(json.dumps(measure(Path(folder), int(workers), executor)))
+        return
+    if args.time_baseline:
+        print(json.dumps(baseline(Path(args.time_baseline[0]), int(args.time_baseline[1]))))
+        return
+    if not DATA.exists():
+        sys.exit(f"{DATA} not found: this benchmark reads the shared development data")
+    if args.ray_address:
+        os.environ["RAY_ADDRESS"] = args.ray_address
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        base = template(folder)
+        day_of(base, folder / "day.db", args.articles)
+        have = 0
+        simulated: dict[int, float] = {}
+        base_line: dict[str, Any] = {}
+        for total in sorted(args.readers):
+            simulated[total] = add_readers(folder, total, have)
+            have = total
+            if not base_line:
+                base_line = child(["--time-baseline", str(folder), str(args.baseline)])
+                print(f"baseline: {base_line}", file=sys.stderr)
+            for workers in args.workers:
+                if workers == 1 and total > args.one_worker_up_to:
+                    continue
+                run = child(["--measure", str(folder), str(workers), args.executor])
+                run.update(total=total, workers=workers, simulate=simulated[total])
+                print(f"run: {run}", file=sys.stderr)
+                runs.append(run)
+    report(runs, base_line, args)
+
+
+def slope(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Return (intercept s, s per reader) of a least-squares line through (readers, seconds)."""
+    if len(points) < 2:
+        n, s = points[0]
+        return 0.0, s / n
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    b = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
+    return mean_y - b * mean_x, b
+
+
+def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse.Namespace) -> None:
+    executor = "ray" if args.executor == "ray" else "processes"
+    lines = [
+        "## Every reader's edition (`bench/scale.py`)",
+        "",
+        f"A day of {args.articles:,} articles (the 1,360 shared articles replicated, all published on the "
+        "edition day; copies share their text's analysis), simulated readers (prism.scale.readers: a reader "
+        "type, 0–3 own keywords, 0–2 muted, 0–6 pieces of feedback on the day's articles) stored before the "
+        "clock. Timed: `build_all` (score, select, store every reader's picks; SQLite), the pool fitted "
+        f"before the clock in the 1-worker runs; 2 workers are 2 {executor} on this machine, each fitting "
+        f"the pool itself (inside the clock). The machine may be shared: the load average (1 min, sampled "
+        "at the run's start and end, the higher) says how busy it was, and editions per CPU-second of the "
+        f"workers what the code does whatever else runs. Machine: {machine()}.",
+        "",
+        "| readers | workers | editions/s | time | fit (1 worker) | editions per CPU-second (workers) | "
+        "load average | peak memory per worker | readers simulated + stored |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in runs:
+        fit = f"{r['fit']:.1f} s" if r["workers"] == 1 else "in the time"
+        lines.append(
+            f"| {r['total']:,} | {r['workers']} | {r['per_second']:,.0f} | {r['seconds']:,.1f} s | {fit} | "
+            f"{r['built'] / r['cpu']:,.0f} | {r['load']:.1f} | {r['peak_mib']:,.0f} MiB | "
+            f"{r['simulate']:.0f} s |"
+        )
+    per_reader = base_line.get("per_reader", 0.0)
+    lines += [
+        "",
+        f"Baseline, same run: today's `pipeline.reader_edition`, one reader at a time (recommend + compose "
+        f"the whole edition), warm, on {base_line.get('sample', 0)} of the same readers over the same "
+        f"{base_line.get('articles', 0):,}-article pool: {per_reader * 1000:.0f} ms per reader, "
+        f"{1 / per_reader if per_reader else 0:,.1f} editions/s; 1M readers would take "
+        f"{per_reader * 1e6 / 3600:,.1f} h on one core.",
+        "",
+    ]
+    for workers in sorted({r["workers"] for r in runs}):
+        points = [(r["total"], r["seconds"]) for r in runs if r["workers"] == workers]
+        intercept, per = slope(points)
+        measured = any(total == 1_000_000 for total, _ in points)
+        million = intercept + per * 1_000_000
+        how = "measured" if measured else "extrapolated from the line through the measured runs"
+        lines.append(
+            f"- {workers} worker{'s' if workers > 1 else ''}: {per * 1e6:,.0f} µs per reader "
+            f"(slope of time over readers), {intercept:,.1f} s fixed; 1M readers: "
+            f"{(dict(points)[1_000_000] if measured else million) / 60:,.1f} min ({how})."
+        )
+    for workers in sorted({r["workers"] for r in runs}):
+        points = [(r["total"], r["cpu"]) for r in runs if r["workers"] == workers]
+        intercept, per = slope(points)
+        lines.append(
+            f"- {workers} worker{'s' if workers > 1 else ''}, CPU time of the workers: {per * 1e6:,.0f} µs "
+            f"per reader ({1 / per:,.0f} editions per CPU-second), {intercept:,.1f} s fixed; with {workers} "
+            f"core{'s' if workers > 1 else ''} to themselves, 1M readers in "
+            f"{(intercept + per * 1_000_000) / workers / 60:,.1f} min (an extrapolation: the workers' CPU "
+            "time divided among them, as if nothing else ran; waits for SQLite's write lock not counted)."
+        )
+    lines += [
+        "",
+        "Stored per reader: the picks (article, kind, score, relevance) and a settings digest; the edition "
+        "is written from them when read (`pipeline.stored_reader_edition`), so the 핵심 요약 and sections "
+        "are not computed per reader in the batch.",
+    ]
+    publish("scale", lines, write=not args.no_write)
+
+
+if __name__ == "__main__":
+    main()
