@@ -58,6 +58,7 @@ wheel-smoke:
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/enrich.py
+	$(BIN)/python bench/enrich_scale.py  # skipped without PRISM_TEST_DATABASE_URL and PRISM_RAY_ADDRESS
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/brief.py
 	$(BIN)/python bench/readers.py
