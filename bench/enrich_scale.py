@@ -325,17 +325,22 @@ def report(
         here = best_local["parts"].get(part)
         shown = f"{here:.2f}" if here is not None else "–"
         lines.append(f"| {name} | {shown} | {cold_profile[part]:.2f} | {warm_profile[part]:.2f} |")
-    free = texts / (warm_profile["cpu"] / warm["workers"])
+    local_cpu = best_local["parts"]["cpu"]
     lines += [
         "",
-        f"Ray warm spends {warm_profile['cpu']:.1f} CPU-s on what takes local "
-        f"{best_local['parts']['cpu']:.1f}; with {warm['workers']} cores free for it alone, that would be "
-        f"{free:,.0f} texts/s, {free / rate:.2f}x local (an estimate from CPU time, not a measurement: other "
-        "work shared the cores).",
+        f"CPU time of the analysis: Ray warm {warm_profile['cpu']:.1f} s, local {local_cpu:.1f} s "
+        f"({warm_profile['cpu'] / local_cpu:.2f}x). Cores each run got (CPU time / wall time): local "
+        f"{local_cpu / best_local['seconds']:.2f}, Ray warm {warm_profile['cpu'] / warm['seconds']:.2f} of "
+        f"{warm['workers']}; the rest of the machine's 2 cores went to its other work (the load average "
+        "above). Cold, each worker process also starts, imports prism and loads Kiwi, once: the tasks after "
+        "that reuse it.",
         "",
         f"Per task: a no-op task round trip takes {costs['noop_task'] * 1000:.1f} ms (2 in flight); a task's "
         f"function and id range pickle to {costs['spec_bytes']:,} bytes and unpickle in "
         f"{costs['spec_load'] * 1e6:.0f} µs; the driver connects in {costs['connect']:.2f} s.",
+        "",
+        "Run with `--database-url postgresql://…` (a server it may create a database on) and "
+        "`--ray-address HOST:PORT` (or PRISM_TEST_DATABASE_URL and PRISM_RAY_ADDRESS).",
     ]
     publish("enrich_scale", lines, write=not args.no_write)
 
