@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-core wheel-smoke lint format bench clean
+.PHONY: demo venv test test-core wheel-smoke lint format bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "AI PRISM needs Python 3.11 or newer: make PYTHON=python3.11 …")'
@@ -24,6 +24,9 @@ $(VENV)/.installed-dev: $(BUILD_INPUTS) | $(BIN)/python
 
 demo: $(VENV)/.installed-core
 	$(BIN)/prism demo
+
+# The development environment alone (.ci/run starts its Ray cluster from it before `make test`).
+venv: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench scripts
@@ -55,6 +58,7 @@ wheel-smoke:
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/enrich.py
+	$(BIN)/python bench/enrich_scale.py  # skipped without PRISM_TEST_DATABASE_URL and PRISM_RAY_ADDRESS
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/brief.py
 	$(BIN)/python bench/scale.py

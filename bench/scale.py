@@ -116,9 +116,9 @@ def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
         editions._day(spec, editions._engine(spec.database_url), settings)  # fit before the clock
         chosen: Any = LocalExecutor()
     elif executor == "ray":
-        from prism.cli.editions import executor_named
+        from prism.scale.executor import get_executor
 
-        chosen = executor_named("ray", workers=workers)
+        chosen = get_executor("ray", address=os.environ.get("PRISM_RAY_ADDRESS"), workers=workers)
     else:
         chosen = Processes(workers)
     fit = time.perf_counter() - clock
@@ -205,7 +205,7 @@ def main() -> None:
     if not DATA.exists():
         sys.exit(f"{DATA} not found: this benchmark reads the shared development data")
     if args.ray_address:
-        os.environ["RAY_ADDRESS"] = args.ray_address
+        os.environ["PRISM_RAY_ADDRESS"] = args.ray_address
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)

@@ -12,27 +12,35 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from prism.config import Settings, get_settings
+from prism.scale.executor import Executor
 from prism.store import open_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 NEWS_8CLASS = SHARED / "data" / "news-ko-8class.jsonl"
 PG_ENV = "PRISM_TEST_DATABASE_URL"
+RAY_ENV = "PRISM_TEST_RAY_ADDRESS"
 
 
 def pytest_report_header() -> list[str]:
     import importlib.util
 
     if importlib.util.find_spec("psycopg") is None:
-        return ["PostgreSQL tier: off (psycopg not installed)"]
-    return [f"PostgreSQL tier: {'on' if os.environ.get(PG_ENV) else f'off ({PG_ENV} not set)'}"]
+        return ["PostgreSQL tier: off (psycopg not installed)", "Ray tier: off"]
+    ray = "off (ray not installed)" if importlib.util.find_spec("ray") is None else "on"
+    if os.environ.get(RAY_ENV) is None and importlib.util.find_spec("ray") is not None:
+        ray = f"off ({RAY_ENV} not set)"
+    return [
+        f"PostgreSQL tier: {'on' if os.environ.get(PG_ENV) else f'off ({PG_ENV} not set)'}",
+        f"Ray tier: {ray}",
+    ]
 
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point PRISM_HOME at a fresh folder and drop other PRISM_* settings, so no test touches real state."""
     for name in list(os.environ):
-        if name.startswith("PRISM_") and name != PG_ENV:
+        if name.startswith("PRISM_") and name not in (PG_ENV, RAY_ENV):
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     monkeypatch.setenv("PRISM_HOME", str(home))
@@ -76,6 +84,28 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def ray_executor() -> Iterator[Executor]:
+    """Yield a Ray executor on the cluster at PRISM_TEST_RAY_ADDRESS (.ci/run starts one), this module's
+    tests connected to it and disconnected after them."""
+    ray = pytest.importorskip("ray", reason="Ray tier skipped: ray is not installed (ai-prism[ray])")
+    address = os.environ.get(RAY_ENV)
+    if not address:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{RAY_ENV} is not set in CI: .ci/run must start a Ray cluster")
+        pytest.skip(f"Ray tier skipped: set {RAY_ENV} (as .ci/run does) to run it")
+    import tests.scale
+    from prism.scale.ray import RayExecutor
+
+    # The cluster's workers cannot import the tests package: its task helpers travel by value.
+    ray.cloudpickle.register_pickle_by_value(tests.scale)
+    try:
+        yield RayExecutor(address)
+    finally:
+        ray.cloudpickle.unregister_pickle_by_value(tests.scale)
+        ray.shutdown()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,6 +3,7 @@ and date whatever crashes, and bad input named in one line."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
@@ -247,10 +248,14 @@ def test_no_articles_is_one_line(settings: Settings) -> None:
     )
 
 
-def test_ray_without_ray_is_one_line(home: Path) -> None:
-    from prism.scale import executor
-
-    if hasattr(executor, "get_executor"):
-        pytest.skip("the ray executor is part of this build")
+def test_ray_without_a_cluster_is_one_line(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PRISM_RAY_ADDRESS", raising=False)
     code, output = prism("editions", "build", "--readers", "all", "--executor", "ray")
-    assert code == 2 and "executor 'ray' is not available" in output and len(output.strip().splitlines()) == 1
+    installed = importlib.util.find_spec("ray") is not None
+    expected = "needs a cluster address" if installed else "the ray executor needs Ray: pip install"
+    assert code == 2 and expected in output and len(output.strip().splitlines()) == 1
+    if installed:
+        code, output = prism(
+            "editions", "build", "--readers", "all", "--executor", "ray", "--ray-address", "127.0.0.1:9"
+        )
+        assert code == 2 and "127.0.0.1:9" in output and len(output.strip().splitlines()) == 1

@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     # The daily run (`prism schedule`): feeds to ingest, and local times (HH:MM) to run at.
     feeds: Annotated[list[str], NoDecode] = Field(default_factory=list)
     schedule_times: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["06:00"])
+    # The Ray cluster `--executor ray` runs tasks on: its head's HOST:PORT (needs ai-prism[ray]).
+    ray_address: str | None = None
 
     @field_validator("feeds", "schedule_times", mode="before")
     @classmethod

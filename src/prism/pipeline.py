@@ -12,11 +12,13 @@ records which implementations built it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -35,7 +37,8 @@ from prism.recommend.reasons import FILLER_REASON
 from prism.recommend.recommender import PrismRecommender
 from prism.recommend.stories import Stories, cluster
 from prism.records import Analysis, Briefing, Pick, Reader, ReaderEdition
-from prism.store import Bind, reading, write_transaction
+from prism.scale.executor import Executor
+from prism.store import Bind, open_engine, reading, write_transaction
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
@@ -138,11 +141,62 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
 
 
 def enrich_pending(
-    engine: Engine, settings: Settings, *, workers: int = 1, progress: Callable[[int], None] | None = None
+    engine: Engine,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
+    shards: int | None = None,
 ) -> EnrichReport:
-    """Analyse every stored text not analysed yet (Kiwi, with the user dictionary of the settings' home);
-    the only stage that does."""
-    return enrich(engine, workers=workers, progress=progress, home=settings.home)
+    """Analyse every stored text not analysed yet (Kiwi with `workers` threads, and the user dictionary
+    of the settings' home); the only stage that does. Without an executor, in one stream here; with one,
+    as `enrich_range` tasks over `shards` id ranges (default: four per executor worker), each with
+    `workers` Kiwi threads."""
+    if executor is None:
+        return enrich(engine, workers=workers, progress=progress, home=settings.home)
+    with reading(engine) as conn:
+        report = EnrichReport(already=stored_analyses.count(conn, analyzer=ANALYZER_VERSION))
+    ranges = enrich_shards(engine, settings, shards=shards or 4 * executor.workers, workers=workers)
+    for done in executor.map(enrich_range, ranges):
+        report.analysed += done.analysed
+        if progress:
+            progress(done.analysed)
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichShard:
+    """One enrichment task: the pending texts first stored under an id in [lo, hi) of a database."""
+
+    database_url: str
+    lo: int
+    hi: int
+    home: Path | None = None  # whose user dictionary Kiwi loads
+    workers: int = 1  # Kiwi threads
+
+
+def enrich_shards(engine: Engine, settings: Settings, *, shards: int, workers: int = 1) -> list[EnrichShard]:
+    """Cut the pending texts into at most `shards` id ranges of about as many texts each."""
+    with reading(engine) as conn:
+        ids = stored_analyses.pending_ids(conn, analyzer=ANALYZER_VERSION)
+    if not ids:
+        return []
+    count = min(shards, len(ids))
+    cuts = [ids[len(ids) * k // count] for k in range(count)] + [ids[-1] + 1]
+    url = engine.url.render_as_string(hide_password=False)
+    return [EnrichShard(url, lo, hi, settings.home, workers) for lo, hi in itertools.pairwise(cuts)]
+
+
+def enrich_range(shard: EnrichShard) -> EnrichReport:
+    """Analyse and store the pending texts of one id range: a task for any executor. It opens its own
+    database, and analyses are keyed by content hash, so a task run again (after its worker died) stores
+    only what is still pending, and each text ends with exactly one analysis."""
+    engine = open_engine(shard.database_url)
+    try:
+        return enrich(engine, workers=shard.workers, home=shard.home, ids=(shard.lo, shard.hi))
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from prism.cli.common import (
 from prism.errors import NotFoundError, UsageError
 from prism.records import EDITION_STATUSES, EditionStatus
 from prism.scale import READERS_PER_TASK
-from prism.scale.executor import Executor, LocalExecutor
+from prism.scale.executor import get_executor
 from prism.store import editions, write_transaction
 
 app = typer.Typer(
@@ -133,26 +133,6 @@ def unpublish_cli(
     _set(edition_id, "draft", as_json, database, home)
 
 
-EXECUTORS = ("local", "ray")
-
-
-def executor_named(name: str, *, workers: int) -> Executor:
-    """Return the executor called `name`: local (this process) or ray (a Ray cluster, when installed)."""
-    if name == "local":
-        return LocalExecutor()
-    if name == "ray":
-        from prism.scale import executor as executors
-
-        get_executor = getattr(executors, "get_executor", None)
-        if get_executor is None:
-            raise UsageError(
-                "executor 'ray' is not available: Ray is not installed (pip install ai-prism[ray])"
-            )
-        found: Executor = get_executor(name, workers=workers)
-        return found
-    raise UsageError(f"executor {name!r} is not one of {', '.join(EXECUTORS)}")
-
-
 @app.command("build")
 def build_cli(
     readers: Annotated[str, typer.Option("--readers", help="Whose editions: all (every reader).")],
@@ -161,7 +141,14 @@ def build_cli(
     ] = None,
     window: Annotated[str, typer.Option("--window", help="24h, 3d, 7d or all.")] = "24h",
     executor: Annotated[str, typer.Option("--executor", help="local (this process) or ray.")] = "local",
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Workers of the ray executor.")] = 2,
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", help="The Ray cluster's HOST:PORT (default: PRISM_RAY_ADDRESS)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Tasks at a time on Ray (default: one per cluster CPU)."),
+    ] = None,
     block: Annotated[int, typer.Option("--block", min=1, help="Readers per task.")] = READERS_PER_TASK,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
@@ -173,10 +160,10 @@ def build_cli(
 
     if readers != "all":
         raise UsageError(f"--readers {readers!r}: only 'all' is supported")
-    settings, engine = settings_and_engine(database, home)
+    settings, engine = settings_and_engine(database, home, ray_address=ray_address)
     engine.dispose()
     date = parse_date(day, settings).isoformat()
-    chosen = executor_named(executor, workers=workers)
+    chosen = get_executor(executor, address=settings.ray_address, workers=workers)
     report = build_all(settings, day=date, window=window, executor=chosen, block=block)
     if as_json:
         summary = {k: v for k, v in asdict(report).items() if k != "blocks"}

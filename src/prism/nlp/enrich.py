@@ -56,11 +56,13 @@ def enrich(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     home: Path | None = None,
+    ids: tuple[int, int] | None = None,
 ) -> EnrichReport:
     """Analyse every stored text that has no analysis by the current analyzer (with the user dictionary
-    of `home`, default the configured one)."""
+    of `home`, default the configured one); with `ids`, only the texts first stored in that id range
+    [lo, hi)."""
     with engine.connect() as conn:
-        todo = stored.pending(conn, analyzer=ANALYZER_VERSION)
+        todo = stored.pending(conn, analyzer=ANALYZER_VERSION, ids=ids)
         report = EnrichReport(already=stored.count(conn, analyzer=ANALYZER_VERSION))
     # One stream through Kiwi for everything pending, so its threads never wait at a batch boundary;
     # topics are scored a chunk at a time (one numpy pass), and each batch is committed in one

@@ -16,7 +16,7 @@ import resource
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -252,6 +252,17 @@ def blocks(first: int, last: int, *, size: int = BLOCK) -> list[tuple[int, int]]
     return [(a, min(a + size - 1, last)) for a in range(first, last + 1, size)]
 
 
+def block_specs(settings: Settings, *, day: date, window: str, block: int = BLOCK) -> list[BlockSpec]:
+    """Return the tasks of a day's build: `block` reader ids each, over the ids readers have."""
+    url = settings.resolved_database_url
+    with reading(_engine(url)) as conn:
+        first, last, _ = stored_readers.id_range(conn)
+    return [
+        BlockSpec(url, str(settings.home), day.isoformat(), window, a, b)
+        for a, b in blocks(first, last, size=block)
+    ]
+
+
 def build_all(
     settings: Settings,
     *,
@@ -267,15 +278,11 @@ def build_all(
     url = settings.resolved_database_url
     engine = _engine(url)
     with reading(engine) as conn:
-        first, last, count = stored_readers.id_range(conn)
+        first, _, count = stored_readers.id_range(conn)
     if not count:
         raise UsageError("no readers to build editions for: sign some up (prism users create …)")
     _day(BlockSpec(url, str(settings.home), parsed.isoformat(), window, first, first), engine, settings)
-    specs: Sequence[BlockSpec] = [
-        BlockSpec(url, str(settings.home), parsed.isoformat(), window, a, b)
-        for a, b in blocks(first, last, size=block)
-    ]
-    done = tuple(executor.map(build_block, specs))
+    done = tuple(executor.map(build_block, block_specs(settings, day=parsed, window=window, block=block)))
     return BuildReport(
         day=parsed.isoformat(),
         window=window,

@@ -6,30 +6,49 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, delete, func, select
+from sqlalchemy import JSON, Connection, Subquery, delete, func, select
 
 from prism.records import PoolRow, StoredAnalysis
 from prism.store.articles import chunks, sqlite_time
 from prism.store.schema import analyses, articles, dump_json_utf8
 
 
-def pending(conn: Connection, *, analyzer: str, limit: int | None = None) -> list[tuple[str, str, str]]:
-    """Return (content hash, title, body) of stored texts with no analysis by `analyzer`, oldest first."""
+def _firsts(analyzer: str, ids: tuple[int, int] | None) -> Subquery:
+    """Each text with no analysis by `analyzer` and the lowest id it is stored under (its first identity),
+    that id in [lo, hi) when `ids` is given: so id ranges split the pending texts without overlap."""
     done = select(analyses.c.content_hash).where(analyses.c.analyzer == analyzer)
+    first = func.min(articles.c.id)
+    query = (
+        select(articles.c.content_hash, first.label("id"))
+        .where(articles.c.content_hash.not_in(done))
+        .group_by(articles.c.content_hash)
+    )
+    if ids is not None:
+        query = query.having(first >= ids[0]).having(first < ids[1])
+    return query.subquery()
+
+
+def pending(
+    conn: Connection, *, analyzer: str, ids: tuple[int, int] | None = None, limit: int | None = None
+) -> list[tuple[str, str, str]]:
+    """Return (content hash, title, body) of stored texts with no analysis by `analyzer`, oldest first; a
+    text stored under two identities is returned once, under its first (and only in the id range [lo, hi)
+    `ids` that holds that first id)."""
+    firsts = _firsts(analyzer, ids)
     query = (
         select(articles.c.content_hash, articles.c.title, articles.c.body)
-        .where(articles.c.content_hash.not_in(done))
+        .join(firsts, firsts.c.id == articles.c.id)
         .order_by(articles.c.id)
+        .limit(limit)
     )
-    seen: set[str] = set()
-    found = []
-    for digest, title, body in conn.execute(query):
-        if digest not in seen:  # the same text under two identities is analysed once
-            seen.add(digest)
-            found.append((digest, title, body))
-            if limit is not None and len(found) >= limit:
-                break
-    return found
+    return [(digest, title, body) for digest, title, body in conn.execute(query)]
+
+
+def pending_ids(conn: Connection, *, analyzer: str) -> list[int]:
+    """Return the first id of each stored text with no analysis by `analyzer`, in order: where `pending`'s
+    id ranges can be cut."""
+    firsts = _firsts(analyzer, None)
+    return list(conn.execute(select(firsts.c.id).order_by(firsts.c.id)).scalars())
 
 
 def save(conn: Connection, *, rows: Sequence[dict[str, Any]], analyzed_at: datetime) -> None:
