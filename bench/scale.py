@@ -7,10 +7,10 @@ The day is made by replicating the 1,360 shared articles with new ids and source
 edition day (a copy shares its text, hence its analysis: enrichment is not what is measured). Readers are
 simulated (prism.scale.readers) with feedback on the day's articles and stored before the clock.
 Timed: `build_all` (score, select and store every reader's picks) with 1 worker (this process, the
-local executor) and with 2 worker processes (a process pool standing in for `--executor ray` on one
-machine), each run in a fresh process after the pool is fitted (fitting is reported apart). Beside it,
-in the same run, the baseline: today's `pipeline.reader_edition`, one reader at a time, on a sample of
-the same readers. Peak memory is each worker process's peak resident set.
+local executor) and with 2 workers (`--executor ray`: tasks on the Ray cluster at `--ray-address`; else
+a local process pool), each run in a fresh process after the pool is fitted (fitting is reported apart).
+Beside it, in the same run, the baseline: today's `pipeline.reader_edition`, one reader at a time, on a
+sample of the same readers. Peak memory is each worker process's peak resident set.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
     engine.dispose()
     clock = time.perf_counter()
     spec = editions.BlockSpec(settings.resolved_database_url, str(folder), DAY.isoformat(), "24h", 1, 0)
-    if workers == 1 and executor == "local":
+    if workers == 1:  # the baseline of every executor: this process, the local executor
         editions._day(spec, editions._engine(spec.database_url), settings)  # fit before the clock
         chosen: Any = LocalExecutor()
     elif executor == "ray":
@@ -242,7 +242,11 @@ def slope(points: list[tuple[int, float]]) -> tuple[float, float]:
 
 
 def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse.Namespace) -> None:
-    executor = "ray" if args.executor == "ray" else "processes"
+    executor = (
+        "tasks on a Ray cluster (a head and one worker node on this machine)"
+        if args.executor == "ray"
+        else "processes of a local pool"
+    )
     lines = [
         "## Every reader's edition (`bench/scale.py`)",
         "",
@@ -250,7 +254,7 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
         "edition day; copies share their text's analysis), simulated readers (prism.scale.readers: a reader "
         "type, 0–3 own keywords, 0–2 muted, 0–6 pieces of feedback on the day's articles) stored before the "
         "clock. Timed: `build_all` (score, select, store every reader's picks; SQLite), the pool fitted "
-        f"before the clock in the 1-worker runs; 2 workers are 2 {executor} on this machine, each fitting "
+        f"before the clock in the 1-worker runs; 2 workers are {executor}, each fitting "
         f"the pool itself (inside the clock). The machine may be shared: the load average (1 min, sampled "
         "at the run's start and end, the higher) says how busy it was, and editions per CPU-second of the "
         f"workers what the code does whatever else runs. Machine: {machine()}.",
@@ -297,6 +301,13 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
             f"{(intercept + per * 1_000_000) / workers / 60:,.1f} min (an extrapolation: the workers' CPU "
             "time divided among them, as if nothing else ran; waits for SQLite's write lock not counted)."
         )
+    rate = {(r["total"], r["workers"]): r["per_second"] for r in runs}
+    for total in sorted({total for total, _ in rate}):
+        if (total, 1) in rate and (total, 2) in rate:
+            lines.append(
+                f"- {total:,} readers: 2 workers {rate[(total, 2)] / rate[(total, 1)]:.2f}x the rate of 1 "
+                "(the same readers, one after the other)."
+            )
     lines += [
         "",
         "Stored per reader: the picks (article, kind, score, relevance) and a settings digest; the edition "

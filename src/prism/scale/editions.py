@@ -135,6 +135,7 @@ def _day(spec: BlockSpec, engine: Engine, settings: Settings) -> _Day:
             )
         personas = load_personas(settings.home)
         _DAYS.clear()  # one day at a time per process
+        _VECTORS.clear()  # an id names one article only within its store, and only until re-analysed
         batch = BatchRecommender(fitted.recommender, personas)
         found = _DAYS[key] = _Day(version, fitted, batch.position, batch, personas, {})
     return found
