@@ -67,6 +67,7 @@ def test_a_home_persona_is_added_and_can_replace_a_packaged_one(home: Path) -> N
         ("key: k\nname: 이름\ninterests: {}", "give interests, or a description to take them from"),
         ("key: k\nname: 이름\ndescription: 관심이 많다.", "the description names no interest"),
         ("key: k\nname: 이름\ndescription: '   '", "give interests, or a description"),
+        ("key: k\nname: 이름\ndescription: 금리 동향\nnegative: 3", "field 'negative'"),
         ("key: k\nname: 이름\ninterests: {금리: 9}", "field 'interests.금리'"),
         ("key: k\nname: 이름\ninterests: {금리: 1}\ntopics: {연예: 1}", "unknown topic 연예"),
         ("key: k\nname: 이름\ninterests: {금리: 1}\ntopics: {경제: 2}", "field 'topics.경제'"),

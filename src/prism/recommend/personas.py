@@ -55,19 +55,23 @@ class Persona(BaseModel):
             cleaned[words] = weight
         return cleaned
 
-    @model_validator(mode="after")
-    def _interests_or_description(self) -> Persona:
-        if self.interests:
-            return self
-        if not self.description.strip():
+    @model_validator(mode="before")
+    @classmethod
+    def _interests_or_description(cls, data: Any) -> Any:
+        """Without interests, take them from the description (validated then like written ones)."""
+        if not isinstance(data, dict) or data.get("interests"):
+            return data
+        description = data.get("description")
+        if not isinstance(description, str) or not description.strip():
             raise ValueError("give interests, or a description to take them from")
         from prism.recommend.score import described  # Kiwi, loaded only for a persona that needs it
 
-        found = [term for term in described(self.description) if term not in self.negative]
+        negative = data.get("negative")
+        negative = negative if isinstance(negative, dict) else {}  # a bad one is named by its own field
+        found = [term for term in described(description) if term not in negative]
         if not found:
             raise ValueError("the description names no interest (no noun of two syllables or more)")
-        object.__setattr__(self, "interests", dict.fromkeys(found, DESCRIBED))  # frozen: set once, here
-        return self
+        return {**data, "interests": dict.fromkeys(found, DESCRIBED)}
 
     @field_validator("topics")
     @classmethod

@@ -30,8 +30,12 @@ def matched_terms(
         (column for column in matched if column in present),
         key=lambda column: -matched[column] * pool.idf[column],
     )
-    terms = (_named(pool.vocabulary.terms[column], interests or {}) for column in found)
-    return tuple(dict.fromkeys(terms))[:MATCHED_SHOWN]
+    shown: dict[str, None] = {}
+    for column in found:  # named one by one, only until enough are shown
+        shown[_named(pool.vocabulary.terms[column], interests or {})] = None
+        if len(shown) == MATCHED_SHOWN:
+            break
+    return tuple(shown)
 
 
 def _named(term: str, interests: Mapping[str, float]) -> str:

@@ -9,6 +9,7 @@ of 1M simulated readers are the 10k simulated readers of the same seed.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -153,7 +154,7 @@ def store(
         count, personas=personas, articles=articles, now=now, seed=seed, first_id=first, start=start
     )
     while True:
-        chunk = [r for _, r in zip(range(batch), generated, strict=False)]
+        chunk = list(itertools.islice(generated, batch))
         if not chunk:
             break
         with write_transaction(engine) as conn:
