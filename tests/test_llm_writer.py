@@ -698,3 +698,92 @@ def test_the_call_cache_on_both_databases(engine: Any) -> None:
     with engine.connect() as conn:
         assert llm_calls.cached(conn, keys={"a" * 64, "b" * 64}) == {"a" * 64: '{"답": 1}'}
         assert llm_calls.cached(conn, keys=set()) == {}
+
+
+def test_readers_editions_take_one_call_per_article_never_one_per_reader(home: Path, six: Path) -> None:
+    """A batch of readers' editions asks the model once per article they show (the 핵심 요약, shared by
+    every reader), never for a reader's lead or sections; reading an edition asks nothing."""
+    from prism.accounts import as_reader
+    from prism.pipeline import edition_time, prepare, reader_edition, stored_reader_edition
+    from prism.scale import editions as scale
+    from prism.scale import readers as simulated
+    from prism.scale.executor import LocalExecutor
+    from prism.store import reader_editions, reading
+    from prism.store import readers as stored_readers
+
+    personas = load_personas()
+    day = DAY.isoformat()
+    with chat_server() as server:
+        settings = settings_for(home, six, server)
+        engine = open_engine(settings.resolved_database_url)
+        try:
+            fitted = prepare(engine, settings, day=DAY, window="all")
+            ids = fitted.pool.ids.tolist()
+            simulated.store(engine, 40, personas=personas, articles=ids, now=edition_time(DAY, settings))
+            with reading(engine) as conn:
+                readers = [as_reader(a) for a in stored_readers.readers_between(conn, first=1, last=40)]
+            # Before the batch, a page's edition (which never asks) shows the extractive 핵심 요약.
+            live = reader_edition(engine, settings, fitted, readers[0], personas=personas, ask=False)
+            assert server.requests == [] and live.rejected == ()
+            assert all(q.kind == "source" for q in live.quotes())
+
+            report = scale.build_all(settings, day=day, window="all", executor=LocalExecutor())
+            assert report.built == 40 and 0 < report.articles <= len(ids)
+            assert len(server.calls("summary")) == report.pieces == report.articles
+            assert server.calls("edition") == []
+            asked = len(server.requests)
+            with reading(engine) as conn:
+                stored = [reader_editions.get(conn, reader_id=r.id, edition_date=day) for r in readers]
+            rendered = []
+            for reader, found in zip(readers, stored, strict=True):
+                assert found is not None
+                rendered.append(
+                    stored_reader_edition(engine, settings, fitted, reader, found, personas=personas)
+                )
+            assert len(server.requests) == asked  # reading asks nothing: the pieces are stored
+            written = {p.article_id: p.summary for e in rendered for p in e.picks}
+            assert len(written) == report.articles
+            assert all(q.kind == "written" for summary in written.values() for q in summary)
+            for e in rendered:  # an article's 핵심 요약 is the same in every edition; the rest is extractive
+                assert all(p.summary == written[p.article_id] for p in e.picks)
+                assert all(q.kind == "source" for paragraph in e.lead for q in paragraph)
+                assert all(q.kind == "source" for section in e.sections for q in section.sentences)
+            again = scale.build_all(settings, day=day, window="all", executor=LocalExecutor())
+            assert (again.built, again.pieces, len(server.requests)) == (0, 0, asked)
+            live = reader_edition(engine, settings, fitted, readers[0], personas=personas, ask=False)
+            assert all(q.kind == "written" for p in live.picks for q in p.summary)
+            assert len(server.requests) == asked
+        finally:
+            engine.dispose()
+
+
+def test_a_piece_without_an_answer_is_asked_again_by_the_next_run(home: Path, six: Path) -> None:
+    """An endpoint that is down leaves extractive 핵심 요약 and stores no piece; the next run asks."""
+    from prism.pipeline import edition_time, prepare
+    from prism.scale import editions as scale
+    from prism.scale import readers as simulated
+    from prism.scale.executor import LocalExecutor
+    from prism.write import chat
+
+    with chat_server(lambda request: Reply(status=503)) as down:
+        settings = settings_for(home, six, down)
+        engine = open_engine(settings.resolved_database_url)
+        try:
+            fitted = prepare(engine, settings, day=DAY, window="all")
+            simulated.store(
+                engine,
+                10,
+                personas=load_personas(),
+                articles=fitted.pool.ids.tolist(),
+                now=edition_time(DAY, settings),
+            )
+            report = scale.build_all(settings, day=DAY.isoformat(), window="all", executor=LocalExecutor())
+            assert report.built == 10 and report.articles > 0 and report.pieces == 0
+        finally:
+            engine.dispose()
+    chat._failed.clear()
+    scale.forget()  # closes the store, so its copy below is whole
+    with chat_server() as server:
+        settings = settings_for(home / "again", home / "prism.db", server)
+        report = scale.build_all(settings, day=DAY.isoformat(), window="all", executor=LocalExecutor())
+        assert report.built == 0 and report.pieces == report.articles == len(server.calls("summary")) > 0

@@ -27,7 +27,7 @@ from prism.scale.executor import LocalExecutor
 from prism.store import open_engine, reading
 from prism.store import reader_editions as stored
 from prism.store import readers as stored_readers
-from prism.store.schema import reader_editions
+from prism.store.schema import article_pieces, reader_editions
 
 DAY = date(2026, 11, 27)  # the sample corpus covers 11-21 … 11-27
 T = TypeVar("T")
@@ -168,6 +168,42 @@ def test_build_and_rerun_on_both_databases(engine: Engine, settings: Settings) -
     again = scale.build_all(settings, day=DAY.isoformat(), window="7d", executor=LocalExecutor(), block=12)
     assert (first.built, first.skipped, len(first.blocks)) == (30, 0, 3)
     assert (again.built, again.skipped) == (0, 30) and editions_count(engine) == 30
+    # Each article the editions show has its 핵심 요약 written once, for every reader.
+    assert first.pieces == first.articles > 0 and (again.articles, again.pieces) == (first.articles, 0)
+    with reading(engine) as conn:
+        assert conn.execute(select(func.count()).select_from(article_pieces)).scalar_one() == first.articles
+
+
+def test_pieces_are_stored_once_on_both_databases(engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    from prism.records import Quote
+    from prism.store import pieces as stored_pieces
+    from prism.store import write_transaction
+    from prism.write.pieces import PIECE, Piece
+
+    quote = Quote(text="정부가 반도체 지원을 늘린다.", article_id=PIECE, index=0)
+    written = Quote(
+        text="정부가 지원을 늘린다.", article_id=PIECE, index=0, kind="written", sources=((0, 0),)
+    )
+    piece = Piece(extractive=(quote,), summary=(written,))
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    with write_transaction(engine) as conn:
+        assert stored_pieces.save(conn, digest="sha256:d", pieces={"sha256:a": piece}, at=now) == 1
+    with write_transaction(engine) as conn:  # stored already: kept; a stand-in is never stored
+        stand_in = Piece(extractive=(quote,), summary=(quote,), final=False)
+        assert (
+            stored_pieces.save(
+                conn, digest="sha256:d", pieces={"sha256:a": piece, "sha256:b": stand_in}, at=now
+            )
+            == 0
+        )
+    with reading(engine) as conn:
+        found = stored_pieces.load(conn, digest="sha256:d", content_hashes=["sha256:a", "sha256:b"])
+        assert found == {"sha256:a": piece}
+        assert stored_pieces.load(conn, digest="sha256:other", content_hashes=["sha256:a"]) == {}
+    bound = found["sha256:a"].of(17, "prism-017")
+    assert bound.summary[0].article_id == 17 and bound.summary[0].sources == ((17, 0),)
 
 
 def test_editions_are_stored_once_on_both_databases(engine: Engine, settings: Settings) -> None:

@@ -11,9 +11,8 @@ records which implementations built it.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import itertools
-import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,8 +41,18 @@ from prism.store import Bind, open_engine, reading, write_transaction
 from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
+from prism.store import pieces as stored_pieces
 from prism.summarize.base import Summarizer, summarizers
 from prism.write.base import Writer, writers
+from prism.write.extractive import compose
+from prism.write.pieces import (
+    MakesPieces,
+    Piece,
+    digest_of,
+    extractive_pieces,
+    make_pieces,
+    pieces_digest,
+)
 
 # Edition windows, widest last: with fewer than 6 candidates a window widens to the next one.
 WINDOWS: dict[str, timedelta | None] = {
@@ -136,8 +145,7 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
             }
         ),
     }
-    encoded = json.dumps(shaping, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
-    return "sha256:" + hashlib.sha256(encoded).hexdigest()
+    return digest_of(shaping)
 
 
 def enrich_pending(
@@ -277,19 +285,41 @@ def edition(
 def write_edition(
     engine: Bind, settings: Settings, fitted: Fitted, persona: Persona, picks: Sequence[Pick]
 ) -> Briefing:
-    """Write the edition of `picks` (관심 first, then 참고) for a reader type or reader, with the notices
-    of its window and of a shortfall."""
+    """Write the edition of `picks` (관심 first, then 참고) for a reader type, with the notices of its
+    window and of a shortfall: the writer writes all of it (with the `openai` writer, one model call
+    for the lead and sections besides each article's)."""
+    chosen = stages(settings)
+    return chosen.writer.write(
+        persona=persona,
+        date=fitted.day.isoformat(),
+        window=fitted.window,
+        picks=list(picks),
+        pool=fitted.pool,
+        analyses=_analyses(engine, fitted.pool, picks),
+        settings=settings,
+        summarizer=chosen.summarizer,
+        notices=[*fitted.notices, *_shortfall(fitted, persona, picks)],
+    )
+
+
+def write_own_edition(
+    engine: Bind, settings: Settings, fitted: Fitted, persona: Persona, picks: Sequence[Pick], *, ask: bool
+) -> Briefing:
+    """Write a reader's own edition of `picks`: composed (`compose`) around each article's shared piece,
+    so nothing is written for one reader alone; with `ask`, pieces not stored yet are made by the writer
+    (with the `openai` writer, one model call per article, shared by every reader) and stored, else the
+    extractive 핵심 요약 stands in for them."""
     chosen = stages(settings)
     pool = fitted.pool
-    stories = len(fitted.stories.sizes) if len(picks) < PICKS else PICKS  # clustered only when it matters
-    short = shortfall(persona, picks, stories=stories)
-    hashes = {pool.content_hash(p.index) for p in picks}
-    with reading(engine) as conn:
-        rows = stored_analyses.load(conn, content_hashes=hashes)
-    analyses: dict[str, Analysis] = {
-        digest: from_json(row.title_terms, row.sentences) for digest, row in rows.items()
+    analyses = _analyses(engine, pool, picks)
+    pieces, _ = article_pieces(engine, settings, pool, [p.index for p in picks], ask=ask, analyses=analyses)
+    bound = {
+        p.article_id: pieces[pool.content_hash(p.index)].of(
+            p.article_id, pool.external_ids[p.index] or str(p.article_id)
+        )
+        for p in picks
     }
-    return chosen.writer.write(
+    base = compose(
         persona=persona,
         date=fitted.day.isoformat(),
         window=fitted.window,
@@ -298,8 +328,72 @@ def write_edition(
         analyses=analyses,
         settings=settings,
         summarizer=chosen.summarizer,
-        notices=[*fitted.notices, *short],
+        notices=[*fitted.notices, *_shortfall(fitted, persona, picks)],
+        given={a: piece.extractive for a, piece in bound.items()},
     )
+    shown = tuple(
+        dataclasses.replace(pick, summary=bound[pick.article_id].summary)
+        if pick.summary == bound[pick.article_id].extractive
+        else pick
+        for pick in base.picks
+    )
+    rejected = tuple(r for pick in base.picks for r in bound[pick.article_id].rejected)
+    return dataclasses.replace(base, picks=shown, rejected=rejected)
+
+
+def article_pieces(
+    engine: Bind,
+    settings: Settings,
+    pool: Pool,
+    positions: Sequence[int],
+    *,
+    ask: bool,
+    analyses: Mapping[str, Analysis] | None = None,
+) -> tuple[dict[str, Piece], int]:
+    """Return the shared pieces of the pool's articles at `positions` by content hash, and how many were
+    stored now: the stored ones, and the rest made now (by the writer with `ask`, else extractive
+    stand-ins) and stored when final. `analyses` by content hash, where the caller has them."""
+    chosen = stages(settings)
+    digest = pieces_digest(settings)
+    hashes = list(dict.fromkeys(pool.content_hash(i) for i in positions))
+    with reading(engine) as conn:
+        found = stored_pieces.load(conn, digest=digest, content_hashes=hashes)
+    missing = [h for h in hashes if h not in found]
+    if not missing:
+        return found, 0
+    if analyses is None or not all(h in analyses for h in missing):
+        with reading(engine) as conn:
+            rows = stored_analyses.load(conn, content_hashes=set(missing))
+        analyses = {h: from_json(row.title_terms, row.sentences) for h, row in rows.items()}
+    title = {pool.content_hash(i): pool.titles[i] for i in positions}
+    texts = [(title[h], analyses[h]) for h in missing]
+    if ask or not isinstance(chosen.writer, MakesPieces):
+        made = make_pieces(chosen.writer, texts, settings=settings, summarizer=chosen.summarizer)
+    else:  # the writer's own pieces wait for a run that may ask it
+        made = [
+            dataclasses.replace(p, final=False)
+            for p in extractive_pieces(texts, settings=settings, summarizer=chosen.summarizer)
+        ]
+    fresh = dict(zip(missing, made, strict=True))
+    stored = 0
+    if any(p.final for p in made):
+        with write_transaction(engine) as conn:
+            stored = stored_pieces.save(conn, digest=digest, pieces=fresh, at=datetime.now(UTC))
+    return found | fresh, stored
+
+
+def _analyses(engine: Bind, pool: Pool, picks: Sequence[Pick]) -> dict[str, Analysis]:
+    """Return the analyses of the picks' texts, by content hash."""
+    hashes = {pool.content_hash(p.index) for p in picks}
+    with reading(engine) as conn:
+        rows = stored_analyses.load(conn, content_hashes=hashes)
+    return {digest: from_json(row.title_terms, row.sentences) for digest, row in rows.items()}
+
+
+def _shortfall(fitted: Fitted, persona: Persona, picks: Sequence[Pick]) -> list[str]:
+    """Return the notices of an edition with fewer than six picks, or of 관심 stories it lacks."""
+    stories = len(fitted.stories.sizes) if len(picks) < PICKS else PICKS  # clustered only when it matters
+    return shortfall(persona, picks, stories=stories)
 
 
 def build_editions(
@@ -344,13 +438,16 @@ def reader_edition(
     *,
     personas: Mapping[str, Persona] | None = None,
     now: datetime | None = None,
+    ask: bool = True,
 ) -> Briefing:
     """A reader's own edition: their reader type (or the first one) with their keywords, companies and
     topics, reweighted by their feedback (aged at `now`, by default the present); articles they gave 👎
-    are left out. `personas` are the reader types by key (by default, read from the settings' home)."""
+    are left out. `personas` are the reader types by key (by default, read from the settings' home).
+    Without `ask`, articles whose shared piece is not stored yet show their extractive 핵심 요약 (a web
+    page never waits on a model)."""
     persona, feedback, exclude = reader_profile(engine, settings, reader, personas=personas, now=now)
-    briefing, _ = edition(engine, settings, fitted, persona, feedback=feedback, exclude=exclude)
-    return briefing
+    picks = fitted.recommender.recommend(persona, feedback=feedback, exclude=exclude)
+    return write_own_edition(engine, settings, fitted, persona, picks, ask=ask)
 
 
 def reader_profile(
@@ -382,9 +479,11 @@ def stored_reader_edition(
     stored: ReaderEdition,
     *,
     personas: Mapping[str, Persona] | None = None,
+    ask: bool = True,
 ) -> Briefing:
     """Render a reader's stored edition (built in a batch: its picks only) from the pool it was built
-    from; the picks' reasons come from the reader's profile as it is now."""
+    from and the articles' shared pieces (`ask` as for `reader_edition`); the picks' reasons come from
+    the reader's profile as it is now."""
     if not isinstance(fitted.recommender, PrismRecommender):
         raise UsageError(
             f"stored reader editions are built by the prism recommender, not {settings.recommender!r}"
@@ -407,7 +506,7 @@ def stored_reader_edition(
         relevance=[p.relevance for p in stored.picks],
         feedback=feedback,
     )
-    return write_edition(engine, settings, fitted, persona, picks)
+    return write_own_edition(engine, settings, fitted, persona, picks, ask=ask)
 
 
 def edition_time(day: date, settings: Settings) -> datetime:

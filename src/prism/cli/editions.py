@@ -154,7 +154,8 @@ def build_cli(
     database: DatabaseOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Build and store every reader's own edition of a date; a rerun builds only the missing ones."""
+    """Build and store every reader's own edition of a date, then each shown article's 핵심 요약 (once
+    per article for every reader); a rerun builds only the missing ones."""
     from prism.pipeline import parse_date
     from prism.scale.editions import build_all
 
@@ -172,6 +173,7 @@ def build_cli(
     console.print(
         f"{report.built:,} editions of {report.day} built, {report.skipped:,} were built already "
         f"({report.readers:,} readers, {report.seconds:.1f} s, {report.per_second:,.0f}/s, "
-        f"{report.executor})",
+        f"{report.executor}); the {report.articles:,} articles they show have their 핵심 요약, "
+        f"{report.pieces:,} written now ({report.pieces_seconds:.1f} s)",
         markup=False,
     )

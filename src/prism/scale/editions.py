@@ -4,9 +4,11 @@
 prism.scale.executor). A block loads the day's fitted pool (once per process: later blocks of the same
 date, window and store reuse it), skips readers who have an edition of the date already, scores the rest
 together (prism.recommend.batch), and stores their picks in batches. The 핵심 요약, sections and
-keywords are the articles' own: an edition is written from its picks when it is read
-(`pipeline.stored_reader_edition`), not once per reader here. A rerun after a crash builds only what is
-missing; no reader gets two editions of one date.
+keywords are the articles' own: when every block is done, `write_pieces` writes the 핵심 요약 of each
+article the editions show, once for every reader (prism.write.pieces; with the `openai` writer, one
+model call per article), and an edition is composed from its picks and those pieces when it is read
+(`pipeline.stored_reader_edition`). A rerun after a crash builds only what is missing; no reader gets
+two editions of one date, and no article two pieces.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from sqlalchemy import Engine
 from prism.accounts import as_reader
 from prism.config import Settings, get_settings
 from prism.errors import UsageError
-from prism.pipeline import Fitted, edition_time, parse_date, prepare, settings_digest, window_bounds
+from prism.pipeline import (
+    Fitted,
+    article_pieces,
+    edition_time,
+    parse_date,
+    prepare,
+    settings_digest,
+    stages,
+    window_bounds,
+)
 from prism.recommend.batch import BatchReader, BatchRecommender
 from prism.recommend.personas import Persona, load_personas
 from prism.recommend.profile import feedback_vector, rocchio_weights
@@ -68,6 +79,7 @@ class BlockSummary:
     cpu_seconds: float  # the worker process's CPU time on this block (user and system)
     pid: int
     peak_mib: float  # the worker process's peak resident memory so far
+    articles: frozenset[int] = frozenset()  # what the block's editions show (built now or before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +94,9 @@ class BuildReport:
     skipped: int
     seconds: float
     blocks: tuple[BlockSummary, ...] = field(default=())
+    articles: int = 0  # articles the day's editions show
+    pieces: int = 0  # of them, pieces written by this run (the rest were stored before)
+    pieces_seconds: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -161,6 +176,10 @@ def build_block(spec: BlockSpec) -> BlockSummary:
     now = edition_time(day.fitted.day, settings)
     todo = [as_reader(a) for a in accounts if a.id not in done]
     built = 0
+    articles: set[int] = set()
+    if len(todo) < len(accounts):  # a rerun: what the editions built before show needs its pieces too
+        with reading(engine) as conn:
+            articles = stored_editions.picked(conn, edition_date=spec.day, first=spec.first, last=spec.last)
     for start in range(0, len(todo), WRITE_EVERY):
         chunk = todo[start : start + WRITE_EVERY]
         items = []
@@ -189,6 +208,7 @@ def build_block(spec: BlockSpec) -> BlockSummary:
             )
             for found, reader in zip(day.batch.recommend(items), chunk, strict=True)
         ]
+        articles.update(p.article_id for e in editions for p in e.picks)
         with write_transaction(engine) as conn:
             built += stored_editions.save_many(conn, editions=editions)
     return BlockSummary(
@@ -201,6 +221,7 @@ def build_block(spec: BlockSpec) -> BlockSummary:
         cpu_seconds=time.process_time() - cpu,
         pid=os.getpid(),
         peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        articles=frozenset(articles),
     )
 
 
@@ -276,14 +297,20 @@ def build_all(
     clock = time.perf_counter()
     parsed = parse_date(day, settings)  # a bad date or window is a usage error before any work
     window_bounds(parsed, window, settings)
+    stages(settings)  # and so is a writer without its settings
     url = settings.resolved_database_url
     engine = _engine(url)
     with reading(engine) as conn:
         first, _, count = stored_readers.id_range(conn)
     if not count:
         raise UsageError("no readers to build editions for: sign some up (prism users create …)")
-    _day(BlockSpec(url, str(settings.home), parsed.isoformat(), window, first, first), engine, settings)
+    fitted = _day(
+        BlockSpec(url, str(settings.home), parsed.isoformat(), window, first, first), engine, settings
+    ).fitted
     done = tuple(executor.map(build_block, block_specs(settings, day=parsed, window=window, block=block)))
+    shown = sorted(set().union(*(d.articles for d in done)))
+    pieces_clock = time.perf_counter()
+    pieces = write_pieces(engine, settings, fitted, shown)
     return BuildReport(
         day=parsed.isoformat(),
         window=window,
@@ -293,4 +320,25 @@ def build_all(
         skipped=sum(d.skipped for d in done),
         seconds=time.perf_counter() - clock,
         blocks=done,
+        articles=len(shown),
+        pieces=pieces,
+        pieces_seconds=time.perf_counter() - pieces_clock,
     )
+
+
+PIECES_EVERY = 100  # articles whose pieces are made and stored together
+
+
+def write_pieces(engine: Engine, settings: Settings, fitted: Fitted, article_ids: Sequence[int]) -> int:
+    """Make and store the shared pieces (prism.write.pieces) of the articles the day's editions show that
+    have none yet: once per article for every reader (with the `openai` writer, one model call each).
+    Return how many were stored."""
+    position = {int(a): i for i, a in enumerate(fitted.pool.ids.tolist())}
+    positions = [position[a] for a in article_ids if a in position]
+    stored = 0
+    for start in range(0, len(positions), PIECES_EVERY):
+        _, made = article_pieces(
+            engine, settings, fitted.pool, positions[start : start + PIECES_EVERY], ask=True
+        )
+        stored += made
+    return stored

@@ -17,7 +17,7 @@ from prism.errors import StoreError
 from prism.store.schema import dump_json, load_json
 
 # Bump together with a new file in migrations/versions (a test checks they agree).
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Key of the PostgreSQL advisory lock that serializes writers, as BEGIN IMMEDIATE does on SQLite.
 _WRITE_LOCK_KEY = 0x5052_4953_4D00  # "PRISM"

@@ -54,6 +54,14 @@ def built(conn: Connection, *, edition_date: str, reader_ids: Sequence[int]) -> 
     return found
 
 
+def picked(conn: Connection, *, edition_date: str, first: int, last: int) -> set[int]:
+    """Return the articles the stored editions of a date show, for readers with ids in [first, last]."""
+    query = select(reader_editions.c.picks).where(
+        reader_editions.c.edition_date == edition_date, reader_editions.c.reader_id.between(first, last)
+    )
+    return {int(pick[0]) for (picks,) in conn.execute(query) for pick in picks}
+
+
 def get(conn: Connection, *, reader_id: int, edition_date: str) -> ReaderEdition | None:
     """Return a reader's stored edition of a date."""
     row = conn.execute(

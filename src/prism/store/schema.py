@@ -233,6 +233,19 @@ reader_editions = Table(
 )
 
 
+# Each article text's shared 핵심 요약 (prism.write.pieces), written once per text and settings (the
+# writer, summarizer, summary length and model: `digest`) and composed into every edition showing it.
+article_pieces = Table(
+    "article_pieces",
+    metadata,
+    Column("content_hash", String(71), primary_key=True),
+    Column("digest", String(71), primary_key=True),
+    Column("piece", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+
 def dump_json(value: Any) -> str:
     """Serialize a JSON column with orjson: compact, Korean as UTF-8 (not \\uXXXX escapes), and several
     times faster than the standard library on enrichment's analyses and the pool's reads."""

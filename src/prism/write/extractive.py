@@ -52,6 +52,13 @@ class _Allocator:
         taken.update(s.index for s in analysis.sentences if written(s) in self.texts)
         return taken
 
+    def keep(self, quotes: Sequence[Quote]) -> None:
+        """Mark sentences given from elsewhere (an article's shared 핵심 요약) as used."""
+        for quote in quotes:
+            indices = [i for _, i in quote.sources] or [quote.index]
+            self.used.setdefault(quote.article_id, set()).update(indices)
+            self.texts.add(quote.text)
+
     def take(
         self, article_id: int, analysis: Analysis, sentences: int, max_chars: int | None = None
     ) -> Summary:
@@ -182,12 +189,20 @@ def compose(
     settings: Settings,
     summarizer: Summarizer,
     notices: Sequence[str] = (),
+    given: Mapping[int, tuple[Quote, ...]] | None = None,
 ) -> Briefing:
-    """Build the edition of `picks` (관심 first, then 참고) for a persona and date."""
+    """Build the edition of `picks` (관심 first, then 참고) for a persona and date. `given` are 핵심 요약
+    made before, by article id (the articles' shared pieces): each is used unless a sentence of it is
+    already in an earlier pick's."""
     by_article = {pick.article_id: analyses[pool.content_hash(pick.index)] for pick in picks}
     allocator = _Allocator(summarizer)
     summaries: dict[int, tuple[Quote, ...]] = {}
     for pick in picks:
+        made = (given or {}).get(pick.article_id)
+        if made and not any(q.text in allocator.texts for q in made):
+            allocator.keep(made)
+            summaries[pick.article_id] = made
+            continue
         summary = allocator.take(
             pick.article_id, by_article[pick.article_id], settings.summary_sentences, settings.summary_chars
         )

@@ -41,6 +41,7 @@ from prism.verify import check
 from prism.write.base import writers
 from prism.write.chat import Call, Chat, Failure, require
 from prism.write.extractive import HEADING_CHARS, compose, replacement
+from prism.write.pieces import PIECE, Piece, Text, extractive_summary
 
 log = logging.getLogger("prism.write.llm")
 
@@ -220,11 +221,13 @@ class _Checker:
         return tuple(q for q in quotes if q is not None) if all(quotes) else None
 
     def summary(
-        self, pick: BriefPick, answer: SummaryAnswer, analysis: Analysis, settings: Settings
+        self, pick: BriefPick | tuple[str, int], answer: SummaryAnswer, analysis: Analysis, settings: Settings
     ) -> tuple[Quote, ...] | None:
-        """Return a written 핵심 요약 when every sentence passes and it keeps to its length, else None."""
-        where = f"picks[{pick.id}]"
-        numbered = {0: (pick.article_id, analysis)}
+        """Return a written 핵심 요약 when every sentence passes and it keeps to its length, else None.
+        `pick` is the edition's pick, or (its id, its article id)."""
+        pick_id, article_id = (pick.id, pick.article_id) if isinstance(pick, BriefPick) else pick
+        where = f"picks[{pick_id}]"
+        numbered = {0: (article_id, analysis)}
         quotes = [
             self.quote(where, s.text, ((0, i) for i in s.sources), numbered, "written")
             for s in answer.sentences
@@ -235,7 +238,7 @@ class _Checker:
         text = " ".join(q.text for q in written_)
         if len(text) > LONGEST_SUMMARY * settings.summary_chars:
             limit = f"longer than {LONGEST_SUMMARY:g} × PRISM_SUMMARY_CHARS"
-            self.turn_down(where, text, f"{len(text)} characters: {limit}", None, (pick.article_id,))
+            self.turn_down(where, text, f"{len(text)} characters: {limit}", None, (article_id,))
             return None
         return written_
 
@@ -328,6 +331,26 @@ class LLMWriter:
             notices=(*base.notices, *([notice] if notice else [])),
             rejected=tuple(checker.rejected),
         )
+
+    def pieces(self, texts: Sequence[Text], *, settings: Settings, summarizer: Summarizer) -> list[Piece]:
+        """Return each article's shared 핵심 요약 (one call per article, nothing of a reader in it): the
+        written one where every sentence passes the checker, else the extractive one. A piece without an
+        answer (the endpoint failed, or answered garbage) is not final: a later run asks again."""
+        extractive = [extractive_summary(analysis, settings, summarizer) for _, analysis in texts]
+        try:
+            answers = _ask([summary_call(title, analysis, settings) for title, analysis in texts], settings)
+        except Exception as exc:  # whatever goes wrong with the model, the pieces are extractive
+            log.warning("the openai writer failed (%s: %s)", type(exc).__name__, exc)
+            return [Piece(extractive=q, summary=q, final=False) for q in extractive]
+        pieces = []
+        for (_, analysis), quotes, answer in zip(texts, extractive, answers, strict=True):
+            if isinstance(answer, Failure):
+                pieces.append(Piece(extractive=quotes, summary=quotes, final=False))
+                continue
+            checker = _Checker()
+            written_ = checker.summary(("", PIECE), cast(SummaryAnswer, answer), analysis, settings)
+            pieces.append(Piece(quotes, written_ or quotes, tuple(checker.rejected)))
+        return pieces
 
     def replace(
         self,
