@@ -185,6 +185,39 @@ def test_own_edition_is_written_again_only_when_what_makes_it_changes(
         assert app.state.own_editions.written == 2
 
 
+def test_own_edition_is_the_one_the_batch_built_until_the_reader_gives_feedback(
+    site: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    from prism.pipeline import parse_date
+    from prism.scale import editions as scale
+    from prism.scale.executor import LocalExecutor
+    from prism.store import reader_editions, reading
+
+    app = create_app(settings, engine)
+    with serving(app) as client:
+        _signed_in(client, "startup-founder")
+        today = parse_date(None, settings).isoformat()
+        url = engine.url.render_as_string(hide_password=False)
+        batch = get_settings(home=settings.home, database_url=url)
+        try:
+            report = scale.build_all(batch, day=today, window="24h", executor=LocalExecutor())
+        finally:
+            scale.forget()
+        assert report.built == 1 and report.pieces == report.articles == 6
+        with reading(engine) as conn:
+            stored = reader_editions.get(conn, reader_id=1, edition_date=today)
+        assert stored is not None
+        page = client.get("/me/briefing")
+        assert _pick_ids(page.text) == [p.article_id for p in stored.picks]
+        assert app.state.own_editions.from_store == 1
+        csrf = client.cookies["prism_csrf"]
+        first = stored.picks[0].article_id
+        client.post("/feedback", data={"csrf": csrf, "article_id": first, "kind": "down"})
+        again = _pick_ids(client.get("/me/briefing").text)
+        assert first not in again and len(again) == 6
+        assert (app.state.own_editions.written, app.state.own_editions.from_store) == (2, 1)
+
+
 def test_feedback_needs_a_reader_and_a_token(site: httpx.Client) -> None:
     anonymous = site.post("/feedback", data={"article_id": 1, "kind": "up"})
     assert anonymous.status_code in (303, 403)

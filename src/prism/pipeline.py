@@ -42,6 +42,7 @@ from prism.store import analyses as stored_analyses
 from prism.store import editions as stored_editions
 from prism.store import feedback as stored_feedback
 from prism.store import pieces as stored_pieces
+from prism.store import reader_editions as stored_reader_editions
 from prism.summarize.base import Summarizer, summarizers
 from prism.write.base import Writer, writers
 from prism.write.extractive import compose
@@ -507,6 +508,43 @@ def stored_reader_edition(
         feedback=feedback,
     )
     return write_own_edition(engine, settings, fitted, persona, picks, ask=ask)
+
+
+def own_digest(type_digest: str, reader: Reader) -> str:
+    """Return the digest a reader's stored edition is built under: their reader type's settings digest
+    and their own profile (a change to either leaves the stored edition behind)."""
+    profile = (reader.persona, reader.interests, reader.muted, reader.topics, reader.companies)
+    return digest_of({"type": type_digest, "reader": [*profile, reader.muted_companies]})
+
+
+def current_reader_edition(
+    engine: Bind,
+    settings: Settings,
+    fitted: Fitted,
+    reader: Reader,
+    *,
+    personas: Mapping[str, Persona],
+) -> Briefing | None:
+    """Return the reader's edition of the fitted day as a batch stored it (composed from the articles'
+    stored pieces; a page never waits on a model) while it still stands: built from this window, under
+    the settings and profile the reader has now, and no feedback from them since. Else None: the caller
+    builds the edition live."""
+    if not isinstance(fitted.recommender, PrismRecommender):
+        return None
+    with reading(engine) as conn:
+        stored = stored_reader_editions.get(conn, reader_id=reader.id, edition_date=fitted.day.isoformat())
+        if stored is None or stored.window != fitted.window:
+            return None
+        latest = stored_feedback.latest(conn, reader_id=reader.id)
+    if latest is not None and latest >= stored.created_at:
+        return None
+    base = personas.get(reader.persona or "") or next(iter(personas.values()))
+    if stored.settings_digest != own_digest(settings_digest(settings, base), reader):
+        return None
+    try:
+        return stored_reader_edition(engine, settings, fitted, reader, stored, personas=personas, ask=False)
+    except NotFoundError:  # an article it shows has left the pool
+        return None
 
 
 def edition_time(day: date, settings: Settings) -> datetime:

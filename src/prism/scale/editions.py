@@ -30,6 +30,7 @@ from prism.pipeline import (
     Fitted,
     article_pieces,
     edition_time,
+    own_digest,
     parse_date,
     prepare,
     settings_digest,
@@ -203,7 +204,7 @@ def build_block(spec: BlockSpec) -> BlockSummary:
                         found.chosen, found.scores, found.relevance, strict=True
                     )
                 ),
-                settings_digest=_digest(day, settings, reader.persona),
+                settings_digest=own_digest(_digest(day, settings, reader.persona), reader),
                 created_at=created,
             )
             for found, reader in zip(day.batch.recommend(items), chunk, strict=True)
@@ -258,8 +259,7 @@ def _pool_vector(day: _Day, item: Feedback) -> Feedback:
 
 
 def _digest(day: _Day, settings: Settings, persona_key: str | None) -> str:
-    """The settings digest of a reader's edition: the settings and their reader type (the reader's own
-    profile is in the store, beside their feedback)."""
+    """The settings digest of a reader's reader type (`own_digest` adds their own profile)."""
     key = persona_key if persona_key is not None and persona_key in day.personas else next(iter(day.personas))
     digest = day.digests.get(key)
     if digest is None:

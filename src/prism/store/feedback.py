@@ -29,6 +29,13 @@ def version(conn: Connection, *, reader_id: int) -> tuple[int, int | None]:
     return int(count), highest
 
 
+def latest(conn: Connection, *, reader_id: int) -> datetime | None:
+    """Return when a reader last gave feedback (None: never)."""
+    query = select(feedback.c.created_at).where(feedback.c.reader_id == reader_id)
+    value: datetime | None = conn.execute(query.order_by(feedback.c.created_at.desc()).limit(1)).scalar()
+    return value
+
+
 def with_vectors(conn: Connection, *, reader_id: int) -> list[Feedback]:
     """Return a reader's feedback, oldest first, each with its article's TF-IDF vector (`terms`)."""
     rows = conn.execute(

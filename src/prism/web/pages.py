@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from prism.brief.render import date_label, safe_url
 from prism.config import Settings
 from prism.errors import UsageError
-from prism.pipeline import Fitted, parse_date, prepare, reader_edition
+from prism.pipeline import Fitted, current_reader_edition, parse_date, prepare, reader_edition
 from prism.recommend.personas import Persona
 from prism.records import Briefing, BriefPick, Reader
 from prism.store import analyses as stored_analyses
@@ -128,7 +128,10 @@ class OwnEditions:
     reader's profile and their feedback, and the day's fitted pool. A new pool (articles analysed since)
     counts once the edition is POOL_LAG_S old: while the pipeline analyses, the pool is refitted every
     few seconds, and a reader need not wait for their edition to be written again each time. An edition
-    is written again after MAX_AGE_S at the latest, so the fading of older feedback counts too."""
+    is written again after MAX_AGE_S at the latest, so the fading of older feedback counts too. The
+    edition a batch built for the day (`prism editions build --readers all`) is shown while it stands
+    (`pipeline.current_reader_edition`); after the reader's feedback or a change to their profile, the
+    edition is built live."""
 
     KEEP = 1024  # readers
     POOL_LAG_S = 60.0
@@ -138,6 +141,7 @@ class OwnEditions:
         self._lock = threading.Lock()
         self._editions: OrderedDict[int, _OwnEdition] = OrderedDict()
         self.written = 0
+        self.from_store = 0  # of those, editions a batch built (prism editions build --readers all)
 
     def get(
         self,
@@ -162,9 +166,13 @@ class OwnEditions:
             and now - found.made < self.MAX_AGE_S
         ):
             return found.briefing
-        briefing = reader_edition(conn, settings, fitted, reader, personas=personas)
+        briefing = current_reader_edition(conn, settings, fitted, reader, personas=personas)
+        stored = briefing is not None
+        if briefing is None:
+            briefing = reader_edition(conn, settings, fitted, reader, personas=personas, ask=False)
         with self._lock:
             self.written += 1
+            self.from_store += stored
             self._editions[reader.id] = _OwnEdition(fitted, personas, reader, feedback, now, briefing)
             self._editions.move_to_end(reader.id)
             while len(self._editions) > self.KEEP:
