@@ -40,6 +40,22 @@ def test_a_day_runs_once(corpus: Engine, settings: Settings) -> None:
     assert again.skipped and statuses(corpus) == ["published"] * 8
 
 
+def test_the_day_builds_every_readers_own_edition_once(corpus: Engine, settings: Settings) -> None:
+    from prism.pipeline import edition_time
+    from prism.recommend.personas import load_personas
+    from prism.scale import readers as simulated
+    from prism.store import reader_editions
+
+    first = schedule.run_day(corpus, settings, DAY, backoff_s=0)
+    assert "readers" not in first.steps and first.reader_editions == 0  # no readers yet
+    simulated.store(corpus, 25, personas=load_personas(), now=edition_time(DAY, settings))
+    again = schedule.run_day(corpus, settings, DAY, backoff_s=0)
+    assert again.skipped and again.steps == ["readers"] and again.reader_editions == 25
+    with corpus.connect() as conn:
+        assert reader_editions.count(conn, edition_date=DAY.isoformat()) == 25
+    assert schedule.run_day(corpus, settings, DAY, backoff_s=0).reader_editions == 0
+
+
 def test_drafts_wait_without_auto_publish(corpus: Engine, settings: Settings) -> None:
     report = schedule.run_day(corpus, settings, DAY, backoff_s=0)
     assert report.built == 8 and report.published == 0

@@ -1,5 +1,5 @@
 """The daily run: ingest the configured feeds, enrich, build drafts for every reader type, publish them all
-at once (when auto-publish is on) and e-mail subscribers. Idempotent per date; each step is retried and
+at once (when auto-publish is on), build every registered reader's own edition and e-mail subscribers. Idempotent per date; each step is retried and
 logged; editions are published together or not at all. The loop outlives any error and catches up a run
 missed today."""
 
@@ -43,6 +43,7 @@ class DayReport:
     built: int = 0
     published: int = 0
     emailed: int = 0
+    reader_editions: int = 0  # readers' own editions built (prism editions build --readers all)
     skipped: bool = False
     steps: list[str] = field(default_factory=list)
 
@@ -107,9 +108,46 @@ def run_day(engine: Engine, settings: Settings, day: date, *, backoff_s: float =
 
             report.published = step("publish", publish_all, backoff_s=backoff_s)
             report.steps.append("publish")
+    # Every reader's own edition, after the reader types' (a rerun builds only the missing ones).
+    if _has_readers(engine):
+        built = step("readers", lambda: _reader_editions(engine, settings, day), backoff_s=backoff_s)
+        report.reader_editions = built
+        report.steps.append("readers")
     if settings.auto_publish:
         report.emailed = _send_all(engine, settings, day, backoff_s=backoff_s)
     return report
+
+
+def _has_readers(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return stored_readers.id_range(conn)[2] > 0
+
+
+def _reader_editions(engine: Engine, settings: Settings, day: date) -> int:
+    """Build every reader's own edition of `day` that is not built yet, and the pieces they show: on the
+    Ray cluster at PRISM_RAY_ADDRESS when one is set, else in this process. Return how many were built."""
+    from prism.scale.editions import build_all, forget
+    from prism.scale.executor import get_executor
+
+    if settings.recommender != "prism":
+        log.info(
+            "readers: their editions are built by the prism recommender only, not %s", settings.recommender
+        )
+        return 0
+    store = settings.model_copy(update={"database_url": engine.url.render_as_string(hide_password=False)})
+    executor = get_executor("ray" if settings.ray_address else "local", address=settings.ray_address)
+    try:
+        done = build_all(store, day=day.isoformat(), window="24h", executor=executor)
+    finally:
+        forget()  # the fitted pool is the day's: a long-running scheduler need not keep it
+    log.info(
+        "readers: %d editions of %s built (%d were built before), %d pieces written",
+        done.built,
+        done.day,
+        done.skipped,
+        done.pieces,
+    )
+    return done.built
 
 
 def _send_all(engine: Engine, settings: Settings, day: date, *, backoff_s: float) -> int:

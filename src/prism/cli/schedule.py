@@ -50,6 +50,7 @@ def schedule_cli(
         return
     console.print(
         f"{report.day}: built {report.built}, published {report.published}, e-mailed {report.emailed}"
-        + (" (already done before)" if report.skipped else ""),
+        + (" (already done before)" if report.skipped else "")
+        + (f"; {report.reader_editions} readers' own editions built" if "readers" in report.steps else ""),
         markup=False,
     )
