@@ -1,12 +1,13 @@
 """Benchmark: every reader's own edition of a 10k-article day, for 10k, 100k and 1M simulated readers.
 
     python bench/scale.py [--readers 10000 100000 1000000] [--articles 10000] [--workers 1 2]
-                          [--executor local|ray] [--ray-address ADDR] [--no-write]
+                          [--executor local|ray] [--ray-address ADDR] [--database-url PG] [--no-write]
 
 The day is made by replicating the 1,360 shared articles with new ids and sources, all published on the
 edition day (a copy shares its text, hence its analysis: enrichment is not what is measured). Readers are
 simulated (prism.scale.readers) with feedback on the day's articles and stored before the clock.
-Timed: `build_all` (score, select and store every reader's picks) with 1 worker (this process, the
+Timed: `build_all` (score, select and store every reader's picks, then the pieces of the articles they
+show; in SQLite, or with `--database-url` in a fresh PostgreSQL database) with 1 worker (this process, the
 local executor) and with 2 workers (`--executor ray`: tasks on the Ray cluster at `--ray-address`; else
 a local process pool), each run in a fresh process after the pool is fitted (fitting is reported apart).
 Beside it, in the same run, the baseline: today's `pipeline.reader_edition`, one reader at a time, on a
@@ -63,9 +64,53 @@ def day_of(base: Path, target: Path, size: int) -> None:
 
 
 def settings_of(folder: Path) -> Any:
+    """The day's settings: its SQLite file, or the PostgreSQL database `to_postgres` copied it into."""
     from prism.config import get_settings
 
-    return get_settings(home=folder, database_url=f"sqlite:///{folder / 'day.db'}")
+    moved = folder / "database_url"
+    url = moved.read_text().strip() if moved.exists() else f"sqlite:///{folder / 'day.db'}"
+    return get_settings(home=folder, database_url=url)
+
+
+def to_postgres(folder: Path, server: str) -> str:
+    """Create a fresh database on the PostgreSQL server at `server`, copy the day's store into it, and
+    make it the day's store (`settings_of`); return its URL."""
+    import uuid
+
+    from sqlalchemy import create_engine, func, make_url, select, text
+
+    from prism.store import open_engine
+    from prism.store.schema import metadata
+
+    admin_url = make_url(server).set(drivername="postgresql+psycopg")
+    name = f"prism_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    source, target = open_engine(f"sqlite:///{folder / 'day.db'}"), open_engine(url)
+    with source.connect() as read, target.begin() as write:
+        for table in metadata.sorted_tables:
+            rows = [dict(row) for row in read.execute(select(table)).mappings()]
+            for start in range(0, len(rows), 2000):
+                write.execute(table.insert(), rows[start : start + 2000])
+            if rows and "id" in table.c:  # later inserts (readers) take ids after the copied ones
+                highest = write.execute(select(func.max(table.c.id))).scalar_one()
+                write.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {highest})"))
+    source.dispose()
+    target.dispose()
+    (folder / "database_url").write_text(url)
+    return url
+
+
+def drop_postgres(server: str, url: str) -> None:
+    from sqlalchemy import create_engine, make_url, text
+
+    admin = create_engine(make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def add_readers(folder: Path, total: int, have: int) -> float:
@@ -107,8 +152,9 @@ def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
 
     settings = settings_of(folder)
     engine = open_engine(settings.resolved_database_url)
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # each run builds every edition, and every piece they show
         conn.exec_driver_sql("DELETE FROM reader_editions")
+        conn.exec_driver_sql("DELETE FROM article_pieces")
     engine.dispose()
     clock = time.perf_counter()
     spec = editions.BlockSpec(settings.resolved_database_url, str(folder), DAY.isoformat(), "24h", 1, 0)
@@ -131,6 +177,9 @@ def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
     return {
         "readers": report.readers,
         "built": report.built,
+        "articles": report.articles,
+        "pieces_seconds": report.pieces_seconds,
+        "render_ms": render(settings) * 1000,
         "fit": fit,
         "seconds": report.seconds,
         "per_second": report.per_second,
@@ -139,6 +188,36 @@ def measure(folder: Path, workers: int, executor: str) -> dict[str, Any]:
         "cpu": sum(block.cpu_seconds for block in report.blocks),
         "load": load,
     }
+
+
+RENDERED = 100
+
+
+def render(settings: Any) -> float:
+    """Return the seconds a stored edition takes to be read (`stored_reader_edition`: the picks'
+    reasons and the composition from the stored pieces), warm, over the first RENDERED readers."""
+    from prism.accounts import as_reader
+    from prism.pipeline import prepare, stored_reader_edition
+    from prism.recommend.personas import load_personas
+    from prism.store import open_engine, reading
+    from prism.store import reader_editions as stored_editions
+    from prism.store import readers as stored
+
+    engine = open_engine(settings.resolved_database_url)
+    fitted = prepare(engine, settings, day=DAY, window="24h")
+    personas = load_personas()
+    with reading(engine) as conn:
+        people = [as_reader(a) for a in stored.readers_between(conn, first=1, last=RENDERED + 10)]
+        built = [stored_editions.get(conn, reader_id=r.id, edition_date=DAY.isoformat()) for r in people]
+    pairs = [(r, e) for r, e in zip(people, built, strict=True) if e is not None]
+    for reader, found in pairs[:10]:  # warm
+        stored_reader_edition(engine, settings, fitted, reader, found, personas=personas, ask=False)
+    clock = time.perf_counter()
+    for reader, found in pairs[10:]:
+        stored_reader_edition(engine, settings, fitted, reader, found, personas=personas, ask=False)
+    seconds = (time.perf_counter() - clock) / max(1, len(pairs[10:]))
+    engine.dispose()
+    return seconds
 
 
 def baseline(folder: Path, sample: int) -> dict[str, Any]:
@@ -184,6 +263,11 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=100, help="readers the baseline times")
     parser.add_argument("--executor", default="local", choices=["local", "ray"])
     parser.add_argument("--ray-address", help="a Ray cluster's address (with --executor ray)")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (postgresql://user@host:port/db): the day is copied into a fresh database "
+        "there (dropped after) and every run stores to it; default: SQLite",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)  # folder workers executor
     parser.add_argument("--time-baseline", nargs=2, help=argparse.SUPPRESS)  # folder sample
@@ -211,23 +295,34 @@ def main() -> None:
         folder = Path(name)
         base = template(folder)
         day_of(base, folder / "day.db", args.articles)
-        have = 0
-        simulated: dict[int, float] = {}
-        base_line: dict[str, Any] = {}
-        for total in sorted(args.readers):
-            simulated[total] = add_readers(folder, total, have)
-            have = total
-            if not base_line:
-                base_line = child(["--time-baseline", str(folder), str(args.baseline)])
-                print(f"baseline: {base_line}", file=sys.stderr)
-            for workers in args.workers:
-                if workers == 1 and total > args.one_worker_up_to:
-                    continue
-                run = child(["--measure", str(folder), str(workers), args.executor])
-                run.update(total=total, workers=workers, simulate=simulated[total])
-                print(f"run: {run}", file=sys.stderr)
-                runs.append(run)
+        url = to_postgres(folder, args.database_url) if args.database_url else None
+        try:
+            base_line = run_all(folder, args, runs)
+        finally:
+            if url:
+                drop_postgres(args.database_url, url)
     report(runs, base_line, args)
+
+
+def run_all(folder: Path, args: argparse.Namespace, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add readers up to each total and time every worker count; return the baseline's timings."""
+    have = 0
+    simulated: dict[int, float] = {}
+    base_line: dict[str, Any] = {}
+    for total in sorted(args.readers):
+        simulated[total] = add_readers(folder, total, have)
+        have = total
+        if not base_line:
+            base_line = child(["--time-baseline", str(folder), str(args.baseline)])
+            print(f"baseline: {base_line}", file=sys.stderr)
+        for workers in args.workers:
+            if workers == 1 and total > args.one_worker_up_to:
+                continue
+            run = child(["--measure", str(folder), str(workers), args.executor])
+            run.update(total=total, workers=workers, simulate=simulated[total])
+            print(f"run: {run}", file=sys.stderr)
+            runs.append(run)
+    return base_line
 
 
 def slope(points: list[tuple[int, float]]) -> tuple[float, float]:
@@ -247,28 +342,32 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
         if args.executor == "ray"
         else "processes of a local pool"
     )
+    store = "PostgreSQL 15 on this machine" if args.database_url else "SQLite"
     lines = [
         "## Every reader's edition (`bench/scale.py`)",
         "",
         f"A day of {args.articles:,} articles (the 1,360 shared articles replicated, all published on the "
         "edition day; copies share their text's analysis), simulated readers (prism.scale.readers: a reader "
         "type, 0–3 own keywords, 0–2 muted, 0–6 pieces of feedback on the day's articles) stored before the "
-        "clock. Timed: `build_all` (score, select, store every reader's picks; SQLite), the pool fitted "
+        "clock. Timed: `build_all` (score, select, store every reader's picks, then write the 핵심 요약 "
+        f"of every article they show, once for all readers; {store}), the pool fitted "
         f"before the clock in the 1-worker runs; 2 workers are {executor}, each fitting "
         f"the pool itself (inside the clock). The machine may be shared: the load average (1 min, sampled "
         "at the run's start and end, the higher) says how busy it was, and editions per CPU-second of the "
         f"workers what the code does whatever else runs. Machine: {machine()}.",
         "",
-        "| readers | workers | editions/s | time | fit (1 worker) | editions per CPU-second (workers) | "
-        "load average | peak memory per worker | readers simulated + stored |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| readers | workers | editions/s | time | of it, 핵심 요약 (articles) | fit (1 worker) | "
+        "editions per CPU-second (workers) | load average | peak memory per worker | "
+        "reading one edition | readers simulated + stored |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         fit = f"{r['fit']:.1f} s" if r["workers"] == 1 else "in the time"
         lines.append(
-            f"| {r['total']:,} | {r['workers']} | {r['per_second']:,.0f} | {r['seconds']:,.1f} s | {fit} | "
+            f"| {r['total']:,} | {r['workers']} | {r['per_second']:,.0f} | {r['seconds']:,.1f} s | "
+            f"{r.get('pieces_seconds', 0):,.1f} s ({r.get('articles', 0):,}) | {fit} | "
             f"{r['built'] / r['cpu']:,.0f} | {r['load']:.1f} | {r['peak_mib']:,.0f} MiB | "
-            f"{r['simulate']:.0f} s |"
+            f"{r.get('render_ms', 0):,.1f} ms | {r['simulate']:.0f} s |"
         )
     per_reader = base_line.get("per_reader", 0.0)
     lines += [
@@ -310,9 +409,11 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
             )
     lines += [
         "",
-        "Stored per reader: the picks (article, kind, score, relevance) and a settings digest; the edition "
-        "is written from them when read (`pipeline.stored_reader_edition`), so the 핵심 요약 and sections "
-        "are not computed per reader in the batch.",
+        "Stored per reader: the picks (article, kind, score, relevance) and a digest of the settings and "
+        "the reader's profile. Stored per article, once for every reader: its 핵심 요약 (`article_pieces`; "
+        "with the `openai` writer, one model call per article). An edition is composed from the two when it "
+        "is read (`pipeline.stored_reader_edition`): 'reading one edition' is that time, warm, on "
+        f"{RENDERED - 10} readers of the run; the web app keeps what it composed per reader.",
     ]
     publish("scale", lines, write=not args.no_write)
 

@@ -75,6 +75,7 @@ class Vocabulary:
         self.terms: list[str] = []
         self._text = ""
         self._starts: IntArray = np.empty(0, dtype=np.int64)
+        self._found: dict[str, list[int]] = {}  # `containing`'s answers: readers share most of their words
 
     def add(self, term: str) -> int:
         column = self.index.get(term)
@@ -85,12 +86,23 @@ class Vocabulary:
 
     def freeze(self) -> None:
         """Prepare substring search: all terms in one string, one per line."""
+        self._found.clear()
         self._text = "\n".join(self.terms) + "\n"
         lengths = np.fromiter((len(term) + 1 for term in self.terms), dtype=np.int64, count=len(self.terms))
         self._starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
 
+    FOUND_KEPT = 100_000  # words
+
     def containing(self, word: str) -> list[int]:
         """Return the columns of every term that contains `word` (the term itself included)."""
+        found = self._found.get(word)
+        if found is None:
+            if len(self._found) >= self.FOUND_KEPT:
+                self._found.clear()
+            found = self._found[word] = self._containing(word)
+        return found
+
+    def _containing(self, word: str) -> list[int]:
         if not word or "\n" in word:
             return []
         positions = []
