@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 from _report import machine, publish
 from brief import DATA, SOURCES, insert_copies, template
+from enrich_scale import drop_database, fresh_database
 
 DAY = date(2026, 11, 27)
 T = TypeVar("T")
@@ -75,20 +76,12 @@ def settings_of(folder: Path) -> Any:
 def to_postgres(folder: Path, server: str) -> str:
     """Create a fresh database on the PostgreSQL server at `server`, copy the day's store into it, and
     make it the day's store (`settings_of`); return its URL."""
-    import uuid
-
-    from sqlalchemy import create_engine, func, make_url, select, text
+    from sqlalchemy import func, select, text
 
     from prism.store import open_engine
     from prism.store.schema import metadata
 
-    admin_url = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"prism_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    url = fresh_database(server)
     source, target = open_engine(f"sqlite:///{folder / 'day.db'}"), open_engine(url)
     with source.connect() as read, target.begin() as write:
         for table in metadata.sorted_tables:
@@ -102,15 +95,6 @@ def to_postgres(folder: Path, server: str) -> str:
     target.dispose()
     (folder / "database_url").write_text(url)
     return url
-
-
-def drop_postgres(server: str, url: str) -> None:
-    from sqlalchemy import create_engine, make_url, text
-
-    admin = create_engine(make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def add_readers(folder: Path, total: int, have: int) -> float:
@@ -300,7 +284,7 @@ def main() -> None:
             base_line = run_all(folder, args, runs)
         finally:
             if url:
-                drop_postgres(args.database_url, url)
+                drop_database(args.database_url, url)
     report(runs, base_line, args)
 
 
