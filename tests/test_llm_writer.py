@@ -661,6 +661,16 @@ def test_cli_names_the_missing_setting(home: Path, six: Path, missing: str) -> N
     assert missing in line and "Traceback" not in result.output
 
 
+def test_building_readers_editions_names_the_missing_setting_first(home: Path, six: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(six, home / "prism.db")
+    env = {"PRISM_WRITER": "openai", "PRISM_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+    result = runner.invoke(app, ["editions", "build", "--readers", "all", "--window", "all"], env=env)
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert "PRISM_LLM_MODEL" in line and "Traceback" not in result.output
+
+
 def test_the_daily_run_honours_prism_writer(home: Path, six: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from prism.schedule import run_day
     from prism.store import editions as stored_editions

@@ -1,7 +1,7 @@
 """The daily run: ingest the configured feeds, enrich, build drafts for every reader type, publish them all
-at once (when auto-publish is on), build every registered reader's own edition and e-mail subscribers. Idempotent per date; each step is retried and
-logged; editions are published together or not at all. The loop outlives any error and catches up a run
-missed today."""
+at once (when auto-publish is on), build every registered reader's own edition and e-mail subscribers.
+Idempotent per date; each step is retried and logged; editions are published together or not at all. The
+loop outlives any error and catches up a run missed today."""
 
 from __future__ import annotations
 

@@ -3,12 +3,11 @@
 `build_all` shards the readers' ids into blocks and maps `build_block` over them with an executor (see
 prism.scale.executor). A block loads the day's fitted pool (once per process: later blocks of the same
 date, window and store reuse it), skips readers who have an edition of the date already, scores the rest
-together (prism.recommend.batch), and stores their picks in batches. The 핵심 요약, sections and
-keywords are the articles' own: when every block is done, `write_pieces` writes the 핵심 요약 of each
-article the editions show, once for every reader (prism.write.pieces; with the `openai` writer, one
-model call per article), and an edition is composed from its picks and those pieces when it is read
-(`pipeline.stored_reader_edition`). A rerun after a crash builds only what is missing; no reader gets
-two editions of one date, and no article two pieces.
+together (prism.recommend.batch), and stores their picks in batches. When every block is done,
+`write_pieces` writes the 핵심 요약 of each article the editions show, once for every reader
+(prism.write.pieces; with the `openai` writer, one model call per article). An edition is composed from
+its picks and those pieces when it is read (`pipeline.stored_reader_edition`). A rerun after a crash
+builds only what is missing; no reader gets two editions of one date, no article two pieces.
 """
 
 from __future__ import annotations
@@ -304,13 +303,12 @@ def build_all(
         first, _, count = stored_readers.id_range(conn)
     if not count:
         raise UsageError("no readers to build editions for: sign some up (prism users create …)")
-    fitted = _day(
-        BlockSpec(url, str(settings.home), parsed.isoformat(), window, first, first), engine, settings
-    ).fitted
+    spec = BlockSpec(url, str(settings.home), parsed.isoformat(), window, first, first)
+    _day(spec, engine, settings)
     done = tuple(executor.map(build_block, block_specs(settings, day=parsed, window=window, block=block)))
     shown = sorted(set().union(*(d.articles for d in done)))
     pieces_clock = time.perf_counter()
-    pieces = write_pieces(engine, settings, fitted, shown)
+    pieces = write_pieces(engine, settings, _day(spec, engine, settings).fitted, shown)
     return BuildReport(
         day=parsed.isoformat(),
         window=window,
@@ -331,8 +329,12 @@ PIECES_EVERY = 100  # articles whose pieces are made and stored together
 
 def write_pieces(engine: Engine, settings: Settings, fitted: Fitted, article_ids: Sequence[int]) -> int:
     """Make and store the shared pieces (prism.write.pieces) of the articles the day's editions show that
-    have none yet: once per article for every reader (with the `openai` writer, one model call each).
-    Return how many were stored."""
+    have none yet: once per article for every reader (with the `openai` writer, one model call each, at
+    most PRISM_LLM_CONCURRENCY at a time). Return how many were stored.
+
+    This runs where `build_all` runs, not on the executor's workers: it is a few milliseconds per article
+    (or a model call), and the writer's settings (its endpoint, model and key) stay with the process
+    that was given them."""
     position = {int(a): i for i, a in enumerate(fitted.pool.ids.tolist())}
     positions = [position[a] for a in article_ids if a in position]
     stored = 0
