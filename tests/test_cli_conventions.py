@@ -168,6 +168,29 @@ def test_editions_show(sample: Engine, tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "docx" in unknown.stderr and "Traceback" not in unknown.output
 
 
+def test_editions_reader(sample: Engine, tmp_path: Path) -> None:
+    """A reader's own edition: built now before the batch, then the stored one (the same text here)."""
+    created = prism(
+        "users",
+        "create",
+        "me@example.com",
+        "--persona",
+        "retiree",
+        "--password-stdin",
+        stdin="long enough pw\n",
+    )
+    assert created.exit_code == 0, created.output
+    now = prism("editions", "reader", "ME@example.com", "--date", DAY)
+    assert now.exit_code == 0 and "no stored edition of 2026-11-27: built now" in now.stderr, now.output
+    assert "참고 뉴스" in now.stdout
+    built = prism("editions", "build", "--readers", "all", "--date", DAY)
+    assert built.exit_code == 0, built.output
+    stored = prism("editions", "reader", "me@example.com", "--date", DAY)
+    assert stored.exit_code == 0 and stored.stderr == "" and stored.stdout == now.stdout
+    missing = prism("editions", "reader", "nobody@example.com", "--date", DAY)
+    assert missing.exit_code == 2 and missing.stderr == "error: no reader with e-mail 'nobody@example.com'\n"
+
+
 def test_reporting_commands_speak_json(sample: Engine, tmp_path: Path) -> None:
     enriched = prism("enrich", "--json")
     assert enriched.exit_code == 0
@@ -182,7 +205,8 @@ def test_reporting_commands_speak_json(sample: Engine, tmp_path: Path) -> None:
     account = json.loads(created.stdout)
     assert account == {"id": account["id"], "email": "editor@example.com", "role": "editor", "persona": None}
     report = json.loads(prism("schedule", "--once", "--date", DAY, "--json").stdout)
-    assert report["day"] == DAY and report["built"] == 8 and report["steps"] == ["enrich", "build"]
+    assert report["day"] == DAY and report["built"] == 8 and report["steps"] == ["enrich", "build", "readers"]
+    assert report["reader_editions"] == 1  # the editor reads their own edition too
     listed = json.loads(prism("editions", "list", "--json").stdout)
     assert len(listed) == 8 and {row["status"] for row in listed} == {"draft"}
     misused = prism("schedule", "--json")

@@ -18,6 +18,7 @@ from prism.accounts import as_reader
 from prism.cli import app
 from prism.cli.demo import sample_corpus
 from prism.config import Settings, get_settings
+from prism.errors import UsageError
 from prism.ingest import ingest
 from prism.pipeline import edition_time, enrich_pending, prepare, reader_edition, stored_reader_edition
 from prism.recommend.personas import load_personas
@@ -172,6 +173,16 @@ def test_build_and_rerun_on_both_databases(engine: Engine, settings: Settings) -
     assert first.pieces == first.articles > 0 and (again.articles, again.pieces) == (first.articles, 0)
     with reading(engine) as conn:
         assert conn.execute(select(func.count()).select_from(article_pieces)).scalar_one() == first.articles
+
+
+def test_a_worker_with_other_settings_refuses_to_write_pieces(template: Path, home: Path) -> None:
+    settings, engine = copy_of(template, home)
+    spec = scale.PiecesSpec(
+        settings.resolved_database_url, str(home), DAY.isoformat(), "7d", "sha256:other", (1, 2)
+    )
+    with pytest.raises(UsageError, match="make other 핵심 요약 than the driver's"):
+        scale.pieces_block(spec)
+    engine.dispose()
 
 
 def test_pieces_are_stored_once_on_both_databases(engine: Engine) -> None:

@@ -21,7 +21,7 @@ from prism.scale import editions as scale
 from prism.scale import readers as simulated
 from prism.scale.executor import Executor, LocalExecutor
 from prism.store import open_engine
-from prism.store.schema import analyses, reader_editions
+from prism.store.schema import analyses, article_pieces, reader_editions
 from tests.conftest import RAY_ENV
 from tests.helpers import run_ingest
 from tests.scale import (
@@ -109,6 +109,12 @@ def _stored_editions(engine: Engine) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in rows]
 
 
+def _stored_pieces(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        query = select(article_pieces.c.content_hash, article_pieces.c.digest, article_pieces.c.piece)
+        return [tuple(row) for row in conn.execute(query.order_by(article_pieces.c.content_hash))]
+
+
 def test_every_readers_edition_on_ray_equals_local(
     ray_executor: Executor, pg_url: str, settings: Settings
 ) -> None:
@@ -121,14 +127,18 @@ def test_every_readers_edition_on_ray_equals_local(
     assert local.exit_code == 0, local.output
     expected = _stored_editions(engine)
     assert len(expected) == 10_000 and len({row[0] for row in expected}) == 10_000
+    pieces = _stored_pieces(engine)
+    assert len(pieces) == json.loads(local.stdout)["articles"] > 0
     with engine.begin() as conn:
         conn.execute(reader_editions.delete())
+        conn.execute(article_pieces.delete())
     ray = ["--executor", "ray", "--ray-address", os.environ[RAY_ENV]]
     on_ray = runner.invoke(app, [*build, "-d", pg_url, *ray, "--json"])
     assert on_ray.exit_code == 0, on_ray.output
     assert json.loads(on_ray.stdout)["built"] == json.loads(local.stdout)["built"] == 10_000
     assert json.loads(on_ray.stdout)["executor"] == "ray"
     assert _stored_editions(engine) == expected
+    assert _stored_pieces(engine) == pieces  # each article's 핵심 요약, written by the cluster's workers
     engine.dispose()
 
 

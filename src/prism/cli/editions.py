@@ -17,6 +17,7 @@ from prism.cli.common import (
     HomeOption,
     JsonOption,
     console,
+    err_console,
     settings_and_engine,
     write_or_print,
 )
@@ -27,7 +28,8 @@ from prism.scale.executor import get_executor
 from prism.store import editions, write_transaction
 
 app = typer.Typer(
-    help="Stored editions: list them, show one, publish or unpublish one; build every reader's own.",
+    help="Stored editions: list them, show one, publish or unpublish one; build every reader's own and "
+    "show one.",
     no_args_is_help=True,
 )
 
@@ -89,6 +91,49 @@ def show_cli(
     else:
         shown = render(row.briefing, fmt)
     write_or_print(shown, output)
+
+
+@app.command("reader")
+def reader_cli(
+    email: Annotated[str, typer.Argument(help="The reader's e-mail address.")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, md, html, json, or a plugin's format.")
+    ] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    database: DatabaseOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Print a reader's own edition of a date: the one `build --readers all` stored, else built now."""
+    from prism.accounts import as_reader, normalize_email
+    from prism.pipeline import enrich_pending, parse_date, prepare, reader_edition, stored_reader_edition
+    from prism.recommend.personas import load_personas
+    from prism.store import reader_editions
+    from prism.store import readers as stored_readers
+
+    renderers.get(fmt)  # an unknown format is a usage error before the database is opened
+    settings, engine = settings_and_engine(database, home)
+    try:
+        edition_day = parse_date(day, settings)
+        enrich_pending(engine, settings)
+        with engine.connect() as conn:
+            account = stored_readers.reader_by_email(conn, email=normalize_email(email))
+            if account is None:
+                raise NotFoundError(f"no reader with e-mail {email!r}")
+            stored = reader_editions.get(conn, reader_id=account.id, edition_date=edition_day.isoformat())
+        reader, personas = as_reader(account), load_personas(settings.home)
+        if stored is None:
+            err_console.print(f"note: no stored edition of {edition_day}: built now", markup=False)
+            fitted = prepare(engine, settings, day=edition_day, window="24h")
+            briefing = reader_edition(engine, settings, fitted, reader, personas=personas)
+        else:
+            fitted = prepare(engine, settings, day=edition_day, window=stored.window)
+            briefing = stored_reader_edition(engine, settings, fitted, reader, stored, personas=personas)
+    finally:
+        engine.dispose()
+    write_or_print(render(briefing, fmt), output)
 
 
 def _set(
@@ -156,14 +201,17 @@ def build_cli(
 ) -> None:
     """Build and store every reader's own edition of a date, then each shown article's 핵심 요약 (once
     per article for every reader); a rerun builds only the missing ones."""
-    from prism.pipeline import parse_date
+    from prism.pipeline import enrich_pending, parse_date
     from prism.scale.editions import build_all
 
     if readers != "all":
         raise UsageError(f"--readers {readers!r}: only 'all' is supported")
     settings, engine = settings_and_engine(database, home, ray_address=ray_address)
-    engine.dispose()
-    date = parse_date(day, settings).isoformat()
+    try:
+        date = parse_date(day, settings).isoformat()
+        enrich_pending(engine, settings)  # what was ingested since (`prism enrich` first, for an archive)
+    finally:
+        engine.dispose()
     chosen = get_executor(executor, address=settings.ray_address, workers=workers)
     report = build_all(settings, day=date, window=window, executor=chosen, block=block)
     if as_json:

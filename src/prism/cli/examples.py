@@ -48,6 +48,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "prism editions build --readers all --date 2026-11-27",
         "prism editions build --readers all --date 2026-11-27 --executor ray --workers 2 --json",
     ),
+    "editions reader": (
+        "prism editions reader me@example.com --date 2026-11-27",
+        "prism editions reader me@example.com --date 2026-11-27 --format html -o mine.html",
+    ),
     "send": (
         "prism send --persona retiree --date 2026-11-27 --to a@example.com --to b@example.com",
         "prism send --persona retiree --date 2026-11-27 --subscribers --json",

@@ -3,11 +3,12 @@
 `build_all` shards the readers' ids into blocks and maps `build_block` over them with an executor (see
 prism.scale.executor). A block loads the day's fitted pool (once per process: later blocks of the same
 date, window and store reuse it), skips readers who have an edition of the date already, scores the rest
-together (prism.recommend.batch), and stores their picks in batches. When every block is done,
-`write_pieces` writes the 핵심 요약 of each article the editions show, once for every reader
-(prism.write.pieces; with the `openai` writer, one model call per article). An edition is composed from
-its picks and those pieces when it is read (`pipeline.stored_reader_edition`). A rerun after a crash
-builds only what is missing; no reader gets two editions of one date, no article two pieces.
+together (prism.recommend.batch), and stores their picks in batches. When every block is done, tasks of
+`pieces_block` write the 핵심 요약 of each article the editions show, once for every reader
+(prism.write.pieces; with the `openai` writer, where `build_all` runs: one model call per article). An
+edition is composed from its picks and those pieces when it is read (`pipeline.stored_reader_edition`).
+A rerun after a crash builds only what is missing; no reader gets two editions of one date, no article
+two pieces.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from prism.store import feedback as stored_feedback
 from prism.store import open_engine, reading, write_transaction
 from prism.store import reader_editions as stored_editions
 from prism.store import readers as stored_readers
+from prism.write.pieces import MakesPieces, pieces_digest
 
 BLOCK = READERS_PER_TASK
 WRITE_EVERY = 1000  # readers scored and stored together: what a killed worker loses at most
@@ -308,7 +310,7 @@ def build_all(
     done = tuple(executor.map(build_block, block_specs(settings, day=parsed, window=window, block=block)))
     shown = sorted(set().union(*(d.articles for d in done)))
     pieces_clock = time.perf_counter()
-    pieces = write_pieces(engine, settings, _day(spec, engine, settings).fitted, shown)
+    pieces = _all_pieces(engine, settings, spec, shown, executor)
     return BuildReport(
         day=parsed.isoformat(),
         window=window,
@@ -324,17 +326,26 @@ def build_all(
     )
 
 
-PIECES_EVERY = 100  # articles whose pieces are made and stored together
+PIECES_EVERY = 100  # articles whose pieces are made and stored together (one task's)
+
+
+@dataclass(frozen=True, slots=True)
+class PiecesSpec:
+    """One task of pieces: those of `article_ids`, which the day's editions show, made under the
+    settings `digest` names (the driver's). Plain values only."""
+
+    database_url: str
+    home: str
+    day: str  # YYYY-MM-DD
+    window: str
+    digest: str
+    article_ids: tuple[int, ...]
 
 
 def write_pieces(engine: Engine, settings: Settings, fitted: Fitted, article_ids: Sequence[int]) -> int:
     """Make and store the shared pieces (prism.write.pieces) of the articles the day's editions show that
     have none yet: once per article for every reader (with the `openai` writer, one model call each, at
-    most PRISM_LLM_CONCURRENCY at a time). Return how many were stored.
-
-    This runs where `build_all` runs, not on the executor's workers: it is a few milliseconds per article
-    (or a model call), and the writer's settings (its endpoint, model and key) stay with the process
-    that was given them."""
+    most PRISM_LLM_CONCURRENCY at a time). Return how many were stored."""
     position = {int(a): i for i, a in enumerate(fitted.pool.ids.tolist())}
     positions = [position[a] for a in article_ids if a in position]
     stored = 0
@@ -344,3 +355,42 @@ def write_pieces(engine: Engine, settings: Settings, fitted: Fitted, article_ids
         )
         stored += made
     return stored
+
+
+def pieces_block(spec: PiecesSpec) -> int:
+    """Write one task's pieces (see `write_pieces`) in a worker; a worker whose settings would make other
+    pieces than the driver's refuses, naming why."""
+    settings = get_settings(home=Path(spec.home), database_url=spec.database_url)
+    if pieces_digest(settings) != spec.digest:
+        raise UsageError(
+            "this worker's settings (PRISM_SUMMARIZER, PRISM_SUMMARY_CHARS, …) make other 핵심 요약 than "
+            "the driver's: give every node the same settings"
+        )
+    engine = _engine(spec.database_url)
+    fitted = _day(
+        BlockSpec(spec.database_url, spec.home, spec.day, spec.window, 0, -1), engine, settings
+    ).fitted
+    return write_pieces(engine, settings, fitted, spec.article_ids)
+
+
+def _all_pieces(
+    engine: Engine, settings: Settings, spec: BlockSpec, article_ids: Sequence[int], executor: Executor
+) -> int:
+    """Write the pieces of `article_ids`: over the executor's workers (warm from the blocks), or here
+    when the writer makes its own (a model's calls: its endpoint, model and key stay with the process
+    that was given them)."""
+    if isinstance(stages(settings).writer, MakesPieces):
+        return write_pieces(engine, settings, _day(spec, engine, settings).fitted, article_ids)
+    digest = pieces_digest(settings)
+    tasks = [
+        PiecesSpec(
+            spec.database_url,
+            spec.home,
+            spec.day,
+            spec.window,
+            digest,
+            tuple(article_ids[a : a + PIECES_EVERY]),
+        )
+        for a in range(0, len(article_ids), PIECES_EVERY)
+    ]
+    return sum(executor.map(pieces_block, tasks))
