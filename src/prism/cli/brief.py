@@ -10,6 +10,7 @@ import typer
 from prism.brief.render import render, renderers
 from prism.cli.common import (
     DatabaseOption,
+    FormatOption,
     HomeOption,
     RecommenderOption,
     SummarizerOption,
@@ -39,9 +40,7 @@ def brief_cli(
     window: Annotated[
         str, typer.Option("--window", help="Articles of the last 24h, 3d, 7d, or all.")
     ] = "24h",
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text, md, html, json, or a plugin's format.")
-    ] = "text",
+    fmt: FormatOption = "text",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")
     ] = None,

@@ -45,6 +45,10 @@ def complete_persona(incomplete: str) -> list[str]:
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="text, md, html, json, or a plugin's format.")
+]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
 
 
 SummarizerOption = Annotated[

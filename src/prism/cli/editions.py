@@ -14,8 +14,10 @@ from rich.table import Table
 from prism.brief.render import render, renderers
 from prism.cli.common import (
     DatabaseOption,
+    FormatOption,
     HomeOption,
     JsonOption,
+    OutputOption,
     console,
     err_console,
     settings_and_engine,
@@ -64,13 +66,11 @@ def list_cli(
 @app.command("show")
 def show_cli(
     edition_id: Annotated[int, typer.Argument(help="The edition's id (prism editions list).")],
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text, md, html, json, or a plugin's format.")
-    ] = "text",
+    fmt: FormatOption = "text",
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the stored record (status, inputs, briefing) as JSON.")
     ] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: OutputOption = None,
     database: DatabaseOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -99,10 +99,8 @@ def reader_cli(
     day: Annotated[
         str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text, md, html, json, or a plugin's format.")
-    ] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    fmt: FormatOption = "text",
+    output: OutputOption = None,
     database: DatabaseOption = None,
     home: HomeOption = None,
 ) -> None:
