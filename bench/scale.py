@@ -327,6 +327,9 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
         else "processes of a local pool"
     )
     store = "PostgreSQL 15 on this machine" if args.database_url else "SQLite"
+    waits = "PostgreSQL's own processes" if args.database_url else "SQLite's write lock"
+    used = " --database-url postgresql://…" if args.database_url else ""
+    used += f" --executor ray --ray-address {'HOST:PORT'}" if args.executor == "ray" else ""
     lines = [
         "## Every reader's edition (`bench/scale.py`)",
         "",
@@ -382,7 +385,7 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
             f"per reader ({1 / per:,.0f} editions per CPU-second), {intercept:,.1f} s fixed; with {workers} "
             f"core{'s' if workers > 1 else ''} to themselves, 1M readers in "
             f"{(intercept + per * 1_000_000) / workers / 60:,.1f} min (an extrapolation: the workers' CPU "
-            "time divided among them, as if nothing else ran; waits for SQLite's write lock not counted)."
+            f"time divided among them, as if nothing else ran; waits for {waits} not counted)."
         )
     rate = {(r["total"], r["workers"]): r["per_second"] for r in runs}
     for total in sorted({total for total, _ in rate}):
@@ -398,6 +401,8 @@ def report(runs: list[dict[str, Any]], base_line: dict[str, Any], args: argparse
         "with the `openai` writer, one model call per article). An edition is composed from the two when it "
         "is read (`pipeline.stored_reader_edition`): 'reading one edition' is that time, warm, on "
         f"{RENDERED - 10} readers of the run; the web app keeps what it composed per reader.",
+        "",
+        f"This run: `python bench/scale.py{used}`.",
     ]
     publish("scale", lines, write=not args.no_write)
 
