@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -20,7 +20,14 @@ from prism.cli.demo import sample_corpus
 from prism.config import Settings, get_settings
 from prism.errors import UsageError
 from prism.ingest import ingest
-from prism.pipeline import edition_time, enrich_pending, prepare, reader_edition, stored_reader_edition
+from prism.pipeline import (
+    edition_time,
+    enrich_pending,
+    prepare,
+    reader_edition,
+    reader_profile,
+    stored_reader_edition,
+)
 from prism.recommend.personas import load_personas
 from prism.scale import editions as scale
 from prism.scale import readers as simulated
@@ -108,6 +115,43 @@ def test_batch_picks_equal_one_reader_at_a_time(template: Path, home: Path, wind
             compared += 1
     kinds = {p.kind for e in built if e for p in e.picks}
     assert kinds == {"interest", "reference"}
+    engine.dispose()
+
+
+def test_an_edition_from_the_stored_pieces_equals_one_written_whole(
+    template: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pieces hold what `compose` would take from each article (its 핵심 요약, the lead's sentence, a
+    theme's sentences): an edition composed from them is the very edition composed from scratch, and
+    reading one asks the summarizer for nothing."""
+    from prism.pipeline import write_edition, write_own_edition
+    from prism.summarize.extractive import Extractive
+
+    settings, engine = copy_of(template, home)
+    with_readers(engine, settings, 60)
+    fitted = prepare(engine, settings, day=DAY, window="7d")
+    personas = load_personas(settings.home)
+    now = edition_time(DAY, settings)
+    with reading(engine) as conn:
+        readers = [as_reader(a) for a in stored_readers.readers_between(conn, first=1, last=60)]
+    editions = []
+    for reader in readers:
+        persona, feedback, exclude = reader_profile(engine, settings, reader, personas=personas, now=now)
+        picks = fitted.recommender.recommend(persona, feedback=feedback, exclude=exclude)
+        whole = write_edition(engine, settings, fitted, persona, picks)  # the extractive writer: compose
+        editions.append((persona, picks))
+        assert write_own_edition(engine, settings, fitted, persona, picks, ask=True) == whole, reader.id
+    calls = []
+    real = Extractive.summarize
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(Extractive, "summarize", staticmethod(counted))
+    for persona, picks in editions:
+        write_own_edition(engine, settings, fitted, persona, picks, ask=True)
+    assert calls == []
     engine.dispose()
 
 

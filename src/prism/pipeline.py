@@ -330,7 +330,7 @@ def write_own_edition(
         settings=settings,
         summarizer=chosen.summarizer,
         notices=[*fitted.notices, *_shortfall(fitted, persona, picks)],
-        given={a: piece.extractive for a, piece in bound.items()},
+        given={a: (piece.extractive, piece.ahead) for a, piece in bound.items()},
     )
     shown = tuple(
         dataclasses.replace(pick, summary=bound[pick.article_id].summary)

@@ -38,14 +38,20 @@ MERGE_SIMILARITY = 0.2
 JOIN_SIMILARITY = 0.2
 
 
+# What `compose` took from an article after its 핵심 요약, made once and given again (an article's shared
+# piece): (the sentence indices excluded, how many were asked for, the quotes taken).
+Taken = tuple[tuple[int, ...], int, tuple["Quote", ...]]
+
+
 class _Allocator:
     """Hands out sentences so none is used twice in a part of the edition (by index, and by text across
-    articles)."""
+    articles); what was taken before under the same exclusions (`ahead`) is handed out again as it was."""
 
     def __init__(self, summarizer: Summarizer) -> None:
         self.summarizer = summarizer
         self.used: dict[int, set[int]] = {}
         self.texts: set[str] = set()
+        self.ahead: dict[int, Sequence[Taken]] = {}
 
     def excluded(self, article_id: int, analysis: Analysis) -> set[int]:
         taken = set(self.used.get(article_id, set()))
@@ -62,12 +68,51 @@ class _Allocator:
     def take(
         self, article_id: int, analysis: Analysis, sentences: int, max_chars: int | None = None
     ) -> Summary:
-        summary = self.summarizer.summarize(
-            analysis, sentences=sentences, max_chars=max_chars, exclude=self.excluded(article_id, analysis)
+        excluded = self.excluded(article_id, analysis)
+        found = next(
+            (
+                quotes
+                for before, count, quotes in self.ahead.get(article_id, ())
+                if count == sentences and max_chars is None and set(before) == excluded
+            ),
+            None,
         )
+        if found is not None:
+            summary = Summary(tuple(q.text for q in found), tuple(q.index for q in found))
+        else:
+            summary = self.summarizer.summarize(
+                analysis, sentences=sentences, max_chars=max_chars, exclude=excluded
+            )
         self.used.setdefault(article_id, set()).update(summary.source_indices)
         self.texts.update(summary.sentences)
         return summary
+
+
+def taken_ahead(
+    analysis: Analysis, summary: Sequence[Quote], summarizer: Summarizer, article_id: int
+) -> tuple[Taken, ...]:
+    """Return what `compose` takes from an article after its 핵심 요약 `summary`, in each role the article
+    may have in an edition: the lead's extra sentence and then a theme's first sentences (the first 관심
+    story), a theme's first sentences (another 관심 story), and a joining story's sentences (one, where
+    a theme has room for one only, is the lead's extra)."""
+    allocator = _Allocator(summarizer)
+    allocator.keep(summary)
+    start = {k: set(v) for k, v in allocator.used.items()}
+    taken: list[Taken] = []
+
+    def take(sentences: int) -> tuple[Quote, ...]:
+        before = tuple(sorted(allocator.excluded(article_id, analysis)))
+        quotes = _quotes(allocator.take(article_id, analysis, sentences), article_id)
+        taken.append((before, sentences, quotes))
+        return quotes
+
+    take(LEAD_EXTRA)
+    take(SECTION_SENTENCES)
+    for sentences in (SECTION_SENTENCES, JOINED_SENTENCES):
+        allocator.used = {k: set(v) for k, v in start.items()}
+        allocator.texts = {q.text for q in summary}
+        take(sentences)
+    return tuple(taken)
 
 
 def _quotes(summary: Summary, article_id: int) -> tuple[Quote, ...]:
@@ -189,18 +234,19 @@ def compose(
     settings: Settings,
     summarizer: Summarizer,
     notices: Sequence[str] = (),
-    given: Mapping[int, tuple[Quote, ...]] | None = None,
+    given: Mapping[int, tuple[tuple[Quote, ...], Sequence[Taken]]] | None = None,
 ) -> Briefing:
-    """Build the edition of `picks` (관심 first, then 참고) for a persona and date. `given` are 핵심 요약
-    made before, by article id (the articles' shared pieces): each is used unless a sentence of it is
-    already in an earlier pick's."""
+    """Build the edition of `picks` (관심 first, then 참고) for a persona and date. `given` are what was
+    made before for an article (its shared piece), by article id: its 핵심 요약, used unless a sentence of
+    it is already in an earlier pick's, and what is taken from it after (`taken_ahead`)."""
     by_article = {pick.article_id: analyses[pool.content_hash(pick.index)] for pick in picks}
     allocator = _Allocator(summarizer)
     summaries: dict[int, tuple[Quote, ...]] = {}
     for pick in picks:
-        made = (given or {}).get(pick.article_id)
+        made, ahead = (given or {}).get(pick.article_id, ((), ()))
         if made and not any(q.text in allocator.texts for q in made):
             allocator.keep(made)
+            allocator.ahead[pick.article_id] = ahead
             summaries[pick.article_id] = made
             continue
         summary = allocator.take(

@@ -41,7 +41,7 @@ from prism.verify import check
 from prism.write.base import writers
 from prism.write.chat import Call, Chat, Failure, require
 from prism.write.extractive import HEADING_CHARS, compose, replacement
-from prism.write.pieces import PIECE, Piece, Text, extractive_summary
+from prism.write.pieces import PIECE, Piece, Text, extractive_piece
 
 log = logging.getLogger("prism.write.llm")
 
@@ -336,20 +336,24 @@ class LLMWriter:
         """Return each article's shared 핵심 요약 (one call per article, nothing of a reader in it): the
         written one where every sentence passes the checker, else the extractive one. A piece without an
         answer (the endpoint failed, or answered garbage) is not final: a later run asks again."""
-        extractive = [extractive_summary(analysis, settings, summarizer) for _, analysis in texts]
+        extractive = [extractive_piece(analysis, settings, summarizer) for _, analysis in texts]
         try:
             answers = _ask([summary_call(title, analysis, settings) for title, analysis in texts], settings)
         except Exception as exc:  # whatever goes wrong with the model, the pieces are extractive
             log.warning("the openai writer failed (%s: %s)", type(exc).__name__, exc)
-            return [Piece(extractive=q, summary=q, final=False) for q in extractive]
+            return [dataclasses.replace(p, final=False) for p in extractive]
         pieces = []
-        for (_, analysis), quotes, answer in zip(texts, extractive, answers, strict=True):
+        for (_, analysis), piece, answer in zip(texts, extractive, answers, strict=True):
             if isinstance(answer, Failure):
-                pieces.append(Piece(extractive=quotes, summary=quotes, final=False))
+                pieces.append(dataclasses.replace(piece, final=False))
                 continue
             checker = _Checker()
             written_ = checker.summary(("", PIECE), cast(SummaryAnswer, answer), analysis, settings)
-            pieces.append(Piece(quotes, written_ or quotes, tuple(checker.rejected)))
+            pieces.append(
+                dataclasses.replace(
+                    piece, summary=written_ or piece.extractive, rejected=tuple(checker.rejected)
+                )
+            )
         return pieces
 
     def replace(

@@ -26,6 +26,7 @@ from prism.config import Settings
 from prism.nlp.korean import ANALYZER_VERSION
 from prism.records import Analysis, Quote, Rejected
 from prism.summarize.base import Summarizer
+from prism.write.extractive import Taken, taken_ahead
 
 PIECE = 0  # the article id a piece's quotes carry until it is bound to an article
 
@@ -40,6 +41,7 @@ class Piece:
     summary: tuple[Quote, ...]
     rejected: tuple[Rejected, ...] = ()
     final: bool = True
+    ahead: tuple[Taken, ...] = ()  # what an edition takes from the article after it (`taken_ahead`)
 
     def of(self, article_id: int, pick_id: str) -> Piece:
         """Return the piece with its quotes and turned-down sentences bound to an article."""
@@ -52,6 +54,7 @@ class Piece:
             self,
             extractive=tuple(bind(q) for q in self.extractive),
             summary=tuple(bind(q) for q in self.summary),
+            ahead=tuple((before, n, tuple(bind(q) for q in quotes)) for before, n, quotes in self.ahead),
             rejected=tuple(
                 dataclasses.replace(r, where=f"picks[{pick_id}]", article_ids=(article_id,))
                 for r in self.rejected
@@ -64,6 +67,7 @@ class Piece:
             "extractive": [q.as_dict() for q in self.extractive],
             "summary": [q.as_dict() for q in self.summary],
             "rejected": [r.as_dict() for r in self.rejected],
+            "ahead": [[list(before), n, [q.as_dict() for q in quotes]] for before, n, quotes in self.ahead],
         }
 
     @classmethod
@@ -73,6 +77,10 @@ class Piece:
             extractive=tuple(Quote.from_dict(q) for q in data["extractive"]),
             summary=tuple(Quote.from_dict(q) for q in data["summary"]),
             rejected=tuple(Rejected.from_dict(r) for r in data["rejected"]),
+            ahead=tuple(
+                (tuple(before), int(n), tuple(Quote.from_dict(q) for q in quotes))
+                for before, n, quotes in data["ahead"]
+            ),
         )
 
 
@@ -97,13 +105,16 @@ def extractive_summary(analysis: Analysis, settings: Settings, summarizer: Summa
     )
 
 
+def extractive_piece(analysis: Analysis, settings: Settings, summarizer: Summarizer) -> Piece:
+    """Return an article's extractive piece: its 핵심 요약 (the one shown too), and what an edition takes
+    from it after."""
+    quotes = extractive_summary(analysis, settings, summarizer)
+    return Piece(quotes, quotes, ahead=taken_ahead(analysis, quotes, summarizer, PIECE))
+
+
 def extractive_pieces(texts: Sequence[Text], *, settings: Settings, summarizer: Summarizer) -> list[Piece]:
     """Return the extractive pieces: the 핵심 요약 shown is the extractive one."""
-    pieces = []
-    for _, analysis in texts:
-        quotes = extractive_summary(analysis, settings, summarizer)
-        pieces.append(Piece(extractive=quotes, summary=quotes))
-    return pieces
+    return [extractive_piece(analysis, settings, summarizer) for _, analysis in texts]
 
 
 def make_pieces(
@@ -125,6 +136,7 @@ def pieces_digest(settings: Settings) -> str:
     shaping = {
         "version": __version__,
         "analyzer": ANALYZER_VERSION,
+        "pieces": 2,  # what a piece holds: bump when it changes
         "prompt_version": prompt_version,
         "settings": settings.model_dump(
             include={
