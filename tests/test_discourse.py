@@ -33,6 +33,13 @@ LEANS_BACK = [
     "반발을 키웠다는 것이다.",
     "한편 정부는 내년 예산안을 다음 주 발표한다.",  # 한편: "meanwhile", turning from what was said
     "1주택자 종부세는 공시가격 9억원 초과 주택에만 부과되기 때문이다.",  # the reason for what came before
+    "석 달 만에 다시 반등한 것이다.",  # "it is that it rebounded": what the sentence before meant
+    "3주 연속 오른 것이며, 연중 최고치에 근접한 가격이다.",  # the same in a first clause
+    "수출 감소 폭이 예상보다 컸던 것이다.",  # a subject inside, but no topic: still a restatement
+    "수출도 석 달 연속 늘었다.",  # 도: "exports, too", besides something told before
+    "김 본부장도 “제도를 고쳐야 한다”고 강조했다.",
+    "박 연구실장은 역시 “인상 폭을 줄여야 한다”고 주장했다.",  # 역시 ("too") after the subject
+    "정부는 또 추가 대책을 내놨다.",
 ]
 STANDS_ALONE = [
     "한국은행은 기준금리를 연 3.5%로 동결했다.",
@@ -42,6 +49,14 @@ STANDS_ALONE = [
     "우리나라 수출은 석 달 연속 늘었다.",  # 우리나라 (Korea), not 우리 (we)
     "남북경협이 재개되면 무역이익 규모가 늘어날 것이란 전망이다.",  # an impersonal outlook
     "취업자 증가 폭이 줄어든 것은 제조업 취업자가 감소했기 때문이다.",  # names what it explains
+    "새 대출 제도는 중소기업의 자금난을 덜기 위한 것이다.",  # …한 것이다 after its topic
+    "내년에는 수출이 다시 늘어날 것이다.",  # …ㄹ 것이다: an outlook, not a restatement
+    "한 관계자는 “가격을 올린 것”이라고 말했다.",  # the 것 is inside a speaker's quotation
+    "정부는 규제를 완화한 것이라고 설명했다.",  # reports what a named speaker said
+    "지금도 많은 기업이 인력난을 겪고 있다.",  # 지금도: "still", a time word
+    "제도 개선이 시급하다.",  # 제도 is a noun, not 제 + 도
+    "경기도 파주시의 토지 거래가 늘었다.",  # a place name
+    "정부는 수출도 늘 것으로 본다.",  # 도 after the subject's topic, inside what is said
 ]
 SPOKEN = [
     "요즘 전세 대출이 인기가 많은데요.",  # 해요체 (polite speech) ending

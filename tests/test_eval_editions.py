@@ -97,6 +97,13 @@ DANGLING = [
     ("이주열 한국은행 총재가 “물가보다 실물지표를 본다”고 밝혔다.", False),
     ("그는 “이런 흐름이 이어질 것”이라고 말했다.", True),  # 그는 counts; the quoted 이런 would not
     ("정부는 “이런 흐름이 이어질 것”이라고 밝혔다.", False),
+    # "…한 것이다" without a topic: what the sentence before meant
+    ("석 달 만에 다시 반등한 것이다.", True),
+    ("3주 연속 오른 것이며, 연중 최고치에 근접한 가격이다.", True),
+    ("수출 감소 폭이 예상보다 컸던 것이다.", True),
+    ("새 대출 제도는 자금난을 덜기 위한 것이다.", False),  # its topic is named
+    ("수출이 다시 늘어날 것이다.", False),  # …ㄹ 것이다: an outlook
+    ("한 관계자는 “가격을 올린 것이다”라고 말했다.", False),  # inside a quotation
 ]
 
 

@@ -44,6 +44,7 @@ from prism.store import feedback as stored_feedback
 from prism.store import pieces as stored_pieces
 from prism.store import reader_editions as stored_reader_editions
 from prism.summarize.base import Summarizer, summarizers
+from prism.summarize.extractive import SELECTION_VERSION
 from prism.write.base import Writer, writers
 from prism.write.extractive import compose
 from prism.write.pieces import (
@@ -129,6 +130,7 @@ def settings_digest(settings: Settings, persona: Persona) -> str:
     shaping = {
         "version": __version__,
         "analyzer": ANALYZER_VERSION,
+        "selection": SELECTION_VERSION,
         "persona": persona.model_dump(),
         "settings": settings.model_dump(
             include={

@@ -139,6 +139,27 @@ POINTERS = re.compile(
 # 김 총재가, 이 대표는 inside the sentence: a person named before. 전/현 (former/current) and 한
 # (a certain) are left out.
 _SURNAME_TITLE = re.compile(rf"(?<=\s)(?![전현한])[{_SURNAMES}] ({_TITLES})(은|는|이|가|의|도)(?=\s)")
+# "…한 것이다" / "…한 것이며," with no topic before it: "석 달 만에 반등한 것이다" says what the sentence
+# before meant. The word before 것 ends in ㄴ (반등한, 오른, 컸던, 하는: a 관형형 of the past or present; …할
+# 것이다 is an outlook), and no word before that ends in 은/는 (새 제도는 … 위한 것이다 names its topic;
+# words such as 많은 or 하는 also stop it, so this undercounts rather than guesses).
+_RESTATEMENT = re.compile(r"(?:^|(?<=\s))([가-힣]+)\s것이(?:다|며|고)(?=[\s,.]|$)")
+_FINAL_N = 4  # ㄴ's place among the 28 final consonants of a composed Hangul syllable (none is 0)
+
+
+def _restatement(inside: str) -> str | None:
+    """Return the "…한 것이다" that restates the sentence before, in `inside` (quotations removed)."""
+    found = _RESTATEMENT.search(inside)
+    if found is None:
+        return None
+    word = found.group(1)
+    if (ord(word[-1]) - 0xAC00) % 28 != _FINAL_N:
+        return None
+    if any(w.rstrip(",")[-1:] in ("은", "는") for w in inside[: found.start()].split()):
+        return None
+    return found.group(0).strip()
+
+
 # Not counted: 특히 ("in particular": the sentence stands on its own), 결국 and 최근 (read as plain
 # adverbs), 이달/올해 (calendar, relative to the edition's date, which the reader knows).
 
@@ -154,7 +175,8 @@ def dangling(text: str) -> str | None:
         found = pattern.search(inside)
         if found:
             return f"{why}: {found.group(0).strip()}"
-    return None
+    restated = _restatement(inside)
+    return f"restatement: {restated}" if restated else None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -128,6 +128,22 @@ _SURNAME_TITLE = re.compile(
 _RESTATES = re.compile(
     r"(?:는|은|라는|다는|이라는|란|단)\s?(?:것|얘기|이야기|뜻|의미|설명|입장|주장|말|셈)(?:이다|다)[.!]?\s*$"
 )
+# The same by its morphemes, where the text pattern cannot see an ending inside a syllable (오른 것이다 is
+# 오르 + ㄴ + 것 + 이 + 다): a past or present 관형형 ending (ETM ㄴ/은/는/던) before 것 and the copula,
+# closing the sentence (…것이다) or its first clause (…것이며, …것이고), with no topic (은/는) before it.
+# "3주째 오른 것이다" says what the sentence before meant; "새 제도는 … 위한 것이다" names its topic and
+# stands alone; "…될 것이다" (ㄹ) is an outlook, and "…한 것이라고 말했다" a report.
+_RESTATING_ETM = frozenset({"ᆫ", "은", "는", "던"})
+_RESTATING_END = frozenset({("EF", "다"), ("EC", "며"), ("EC", "고")})
+# A first phrase with 도 ("also") before any predicate: "수출도 늘었다", "김 본부장도 …고 강조했다" add to
+# something told before. Time words with 도 (지금도, 올해도) say "still", "again": they stand alone.
+_ALSO_AFTER = frozenset({"NNG", "NNP", "NNB", "NR", "SL", "SN", "XSN"})
+_STILL = frozenset(
+    {"지금", "오늘", "내일", "올해", "내년", "현재", "앞으로", "당분간", "이번", "요즘", "아직"}
+)
+# 역시, 또한, 또 ("too", "also") before the first predicate, after the subject: "박 실장은 역시 …",
+# "정부는 또 …".
+_ALSO_ADVERBS = frozenset({"역시", "또한", "또"})
 # "…때문이다" gives the reason for the sentence before, unless it names what it explains (…한 것은, 이유는).
 _BECAUSE = re.compile(r"때문이다[.!]?\s*$")
 _BECAUSE_TOPIC = re.compile(r"(?:것은|것도|이유는|까닭은|배경은|원인은|탓은|데는|건)\s")
@@ -169,7 +185,7 @@ def leans_back(sentence: Sentence) -> bool:
         return True
     if tag == "VA" and first == "같다" and len(tags) > 1 and tags[1] == "ETM":  # 같은 기간, 같은 날
         return True
-    if _RESTATES.search(text):
+    if _RESTATES.search(text) or _restates_by_form(sentence) or _adds_to_before(sentence):
         return True
     if _BECAUSE.search(text) and not _BECAUSE_TOPIC.search(
         text
@@ -238,6 +254,44 @@ def _plain(text: str) -> str:
 def stands_alone(sentence: Sentence) -> bool:
     """Return True when the sentence can be shown without the sentence before it."""
     return not leans_back(sentence) and not is_spoken(sentence)
+
+
+def _restates_by_form(sentence: Sentence) -> bool:
+    """Return True when the sentence's first 것 closes it, or its first clause, as "…한 것이다" with no
+    topic before it, outside any quotation (`_RESTATING_ETM`)."""
+    tags, lemmas = sentence.tags, sentence.lemmas
+    for k in range(1, len(tags) - 2):
+        if tags[k] == "JX" and lemmas[k] in ("은", "는"):
+            return False
+        if tags[k] == "NNB" and lemmas[k] == "것":
+            restates = (
+                tags[k - 1] == "ETM"
+                and lemmas[k - 1] in _RESTATING_ETM
+                and tags[k + 1] == "VCP"
+                and (tags[k + 2], lemmas[k + 2]) in _RESTATING_END
+            )
+            text = sentence.text
+            opened = [text.find(mark) for mark in _OPEN_QUOTES if mark in text]
+            return restates and (not opened or text.find("것이") < min(opened))
+    return False
+
+
+def _adds_to_before(sentence: Sentence) -> bool:
+    """Return True when the sentence adds to one before it: 역시, 또한 or 또 before its first predicate, or
+    a first particle 도 ("also") after a noun (`_ALSO_AFTER`) other than a time word (`_STILL`)."""
+    tags, lemmas = sentence.tags, sentence.lemmas
+    for k, tag in enumerate(tags):
+        if tag[0] in "VE":  # the first predicate or ending: what follows is the sentence's own
+            break
+        if tag == "MAG" and lemmas[k] in _ALSO_ADVERBS:
+            return True
+    for k in range(1, len(tags)):
+        tag = tags[k]
+        if tag == "JX" and lemmas[k] == "도":
+            return tags[k - 1] in _ALSO_AFTER and lemmas[k - 1] not in _STILL
+        if tag[0] in "VEJ":  # a predicate, an ending or another particle came first
+            return False
+    return False
 
 
 def _first_quote_closes(text: str) -> bool:

@@ -26,6 +26,7 @@ from prism.config import Settings
 from prism.nlp.korean import ANALYZER_VERSION
 from prism.records import Analysis, Quote, Rejected
 from prism.summarize.base import Summarizer
+from prism.summarize.extractive import SELECTION_VERSION
 from prism.write.extractive import Taken, taken_ahead
 
 PIECE = 0  # the article id a piece's quotes carry until it is bound to an article
@@ -136,6 +137,7 @@ def pieces_digest(settings: Settings) -> str:
     shaping = {
         "version": __version__,
         "analyzer": ANALYZER_VERSION,
+        "selection": SELECTION_VERSION,
         "pieces": 2,  # what a piece holds: bump when it changes
         "prompt_version": prompt_version,
         "settings": settings.model_dump(
