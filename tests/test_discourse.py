@@ -36,6 +36,11 @@ LEANS_BACK = [
     "석 달 만에 다시 반등한 것이다.",  # "it is that it rebounded": what the sentence before meant
     "3주 연속 오른 것이며, 연중 최고치에 근접한 가격이다.",  # the same in a first clause
     "수출 감소 폭이 예상보다 컸던 것이다.",  # a subject inside, but no topic: still a restatement
+    "작년 같은 달보다 12% 증가한 수치다.",  # …한 수치다 with no subject: the figure of the sentence before
+    "지난해보다 8% 늘어난 수치로, 15개월 만에 가장 큰 증가율이다.",
+    "공격적인 채용을 이어가는 이유다.",  # "that is why …"
+    "대학마다 ‘인재 모시기’에 나서며 채용을 늘리는 이유다.",  # ‘…’ marks a term, not a speaker
+    "3년 전과 비교하면 17% 오른 셈이다.",
     "수출도 석 달 연속 늘었다.",  # 도: "exports, too", besides something told before
     "김 본부장도 “제도를 고쳐야 한다”고 강조했다.",
     "박 연구실장은 역시 “인상 폭을 줄여야 한다”고 주장했다.",  # 역시 ("too") after the subject
@@ -53,6 +58,9 @@ STANDS_ALONE = [
     "내년에는 수출이 다시 늘어날 것이다.",  # …ㄹ 것이다: an outlook, not a restatement
     "한 관계자는 “가격을 올린 것”이라고 말했다.",  # the 것 is inside a speaker's quotation
     "정부는 규제를 완화한 것이라고 설명했다.",  # reports what a named speaker said
+    "올해 수출 증가율은 2010년 이후 가장 높은 수준이다.",  # 수준이다 after its topic
+    "가계부채가 사상 최대 규모를 기록했다.",  # 규모 is an object here
+    "판매가 늘어난 이유로는 신제품 효과가 꼽힌다.",  # 이유로는: names the reason it gives
     "지금도 많은 기업이 인력난을 겪고 있다.",  # 지금도: "still", a time word
     "제도 개선이 시급하다.",  # 제도 is a noun, not 제 + 도
     "경기도 파주시의 토지 거래가 늘었다.",  # a place name

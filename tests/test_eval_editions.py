@@ -104,6 +104,9 @@ DANGLING = [
     ("새 대출 제도는 자금난을 덜기 위한 것이다.", False),  # its topic is named
     ("수출이 다시 늘어날 것이다.", False),  # …ㄹ 것이다: an outlook
     ("한 관계자는 “가격을 올린 것이다”라고 말했다.", False),  # inside a quotation
+    ("지난해보다 12% 증가한 수치다.", True),  # the figure of the sentence before
+    ("공격적인 채용을 이어가는 이유다.", True),
+    ("수출 증가율은 2010년 이후 가장 높은 수준이다.", False),  # its topic is named
 ]
 
 

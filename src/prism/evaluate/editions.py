@@ -142,8 +142,13 @@ _SURNAME_TITLE = re.compile(rf"(?<=\s)(?![전현한])[{_SURNAMES}] ({_TITLES})(�
 # "…한 것이다" / "…한 것이며," with no topic before it: "석 달 만에 반등한 것이다" says what the sentence
 # before meant. The word before 것 ends in ㄴ (반등한, 오른, 컸던, 하는: a 관형형 of the past or present; …할
 # 것이다 is an outlook), and no word before that ends in 은/는 (새 제도는 … 위한 것이다 names its topic;
-# words such as 많은 or 하는 also stop it, so this undercounts rather than guesses).
-_RESTATEMENT = re.compile(r"(?:^|(?<=\s))([가-힣]+)\s것이(?:다|며|고)(?=[\s,.]|$)")
+# words such as 많은 or 하는 also stop it, so this undercounts rather than guesses). "…증가한 수치다",
+# "…이어가는 이유다", "…오른 셈이다" do the same, unless a word before ends in 이/가 too (a subject: "수출이
+# … 가장 높은 수준이다" stands alone; so do 증가 or 물가, another undercount).
+_RESTATEMENT = re.compile(
+    r"(?:^|(?<=\s))([가-힣]+)\s(것|수치|수준|규모|이유|까닭|배경|결과|모습|셈|상황|양상)"
+    r"(?:이다|이며|이고|다|며|고)(?=[\s,.]|$)"
+)
 _FINAL_N = 4  # ㄴ's place among the 28 final consonants of a composed Hangul syllable (none is 0)
 
 
@@ -155,7 +160,8 @@ def _restatement(inside: str) -> str | None:
     word = found.group(1)
     if (ord(word[-1]) - 0xAC00) % 28 != _FINAL_N:
         return None
-    if any(w.rstrip(",")[-1:] in ("은", "는") for w in inside[: found.start()].split()):
+    stops = ("은", "는") if found.group(2) == "것" else ("은", "는", "이", "가")
+    if any(w.rstrip(",")[-1:] in stops for w in inside[: found.start()].split()):
         return None
     return found.group(0).strip()
 

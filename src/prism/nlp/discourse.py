@@ -135,6 +135,12 @@ _RESTATES = re.compile(
 # stands alone; "…될 것이다" (ㄹ) is an outlook, and "…한 것이라고 말했다" a report.
 _RESTATING_ETM = frozenset({"ᆫ", "은", "는", "던"})
 _RESTATING_END = frozenset({("EF", "다"), ("EC", "며"), ("EC", "고")})
+# Nouns that do the same with no subject before them: "…증가한 수치다", "…가장 낮은 수준이다", "…이어가는
+# 이유다", "…오른 셈이다", "…반등한 모습이다", and "…증가한 수치로, …" (수치, 수준, 규모 only).
+_RESTATING_NOUNS = frozenset(
+    {"수치", "수준", "규모", "이유", "까닭", "배경", "결과", "모습", "셈", "상황", "양상"}
+)
+_MEASURES = frozenset({"수치", "수준", "규모"})
 # A first phrase with 도 ("also") before any predicate: "수출도 늘었다", "김 본부장도 …고 강조했다" add to
 # something told before. Time words with 도 (지금도, 올해도) say "still", "again": they stand alone.
 _ALSO_AFTER = frozenset({"NNG", "NNP", "NNB", "NR", "SL", "SN", "XSN"})
@@ -257,23 +263,30 @@ def stands_alone(sentence: Sentence) -> bool:
 
 
 def _restates_by_form(sentence: Sentence) -> bool:
-    """Return True when the sentence's first 것 closes it, or its first clause, as "…한 것이다" with no
-    topic before it, outside any quotation (`_RESTATING_ETM`)."""
+    """Return True when the sentence closes itself, or its first clause, as "…한 것이다" with no topic
+    before it, or as "…한 수치다" (`_RESTATING_NOUNS`) with no subject or topic before it, outside any
+    quotation (`_RESTATING_ETM`)."""
     tags, lemmas = sentence.tags, sentence.lemmas
+    subject = False
     for k in range(1, len(tags) - 2):
-        if tags[k] == "JX" and lemmas[k] in ("은", "는"):
+        tag, lemma = tags[k], lemmas[k]
+        if tag == "JX" and lemma in ("은", "는"):
             return False
-        if tags[k] == "NNB" and lemmas[k] == "것":
-            restates = (
-                tags[k - 1] == "ETM"
-                and lemmas[k - 1] in _RESTATING_ETM
-                and tags[k + 1] == "VCP"
-                and (tags[k + 2], lemmas[k + 2]) in _RESTATING_END
-            )
-            text = sentence.text
-            opened = [text.find(mark) for mark in _OPEN_QUOTES if mark in text]
-            return restates and (not opened or text.find("것이") < min(opened))
+        subject = subject or tag == "JKS"
+        relative = tags[k - 1] == "ETM" and lemmas[k - 1] in _RESTATING_ETM
+        closes = tags[k + 1] == "VCP" and (tags[k + 2], lemmas[k + 2]) in _RESTATING_END
+        if tag == "NNB" and lemma == "것":  # the first 것 decides
+            return relative and closes and _outside_quotes(sentence.text, "것이")
+        if relative and lemma in _RESTATING_NOUNS and not subject:
+            measured = lemma in _MEASURES and (tags[k + 1], lemmas[k + 1], tags[k + 2]) == ("JKB", "로", "SP")
+            if (closes or measured) and _outside_quotes(sentence.text, lemma):
+                return True
     return False
+
+
+def _outside_quotes(text: str, word: str) -> bool:
+    """Return True when `word` is in `text` outside its “…” quotations (it is not a speaker's)."""
+    return word in _unquoted(text)
 
 
 def _adds_to_before(sentence: Sentence) -> bool:

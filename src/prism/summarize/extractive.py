@@ -29,7 +29,7 @@ from prism.summarize.base import DEFAULT_SENTENCES, summarizers
 
 # Bump when the sentences chosen for the same text and settings change (these constants, or the rules of
 # prism.nlp.discourse): stored pieces and editions carry it in their digests and are made again.
-SELECTION_VERSION = 2
+SELECTION_VERSION = 3
 BREVITY_CHARS = 100  # a sentence this short or shorter is as brief as can be
 POSITION_DECAY = 1.0
 TOO_SIMILAR = 0.75  # a sentence this close to a chosen one is never added
